@@ -1,0 +1,198 @@
+import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from './dtype.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import { checkShape, formatShape, numelOf } from './shape.js';
+import { defaultGenerator, type Generator } from './random.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface TensorDataOptions extends TensorOptions {
+  /** Needed when data is flat and meant to be more than 1-D. */
+  shape?: readonly number[];
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function checkOptions(op: string, options: TensorOptions | undefined): DType {
+  if (options === undefined || options === null) return 'float32';
+  if (typeof options !== 'object') throw new TypeError(`${op}: expected an options object, got ${typeof options}`);
+  const dtype = options.dtype ?? 'float32';
+  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected float32, float64 or int32)`);
+  return dtype;
+}
+
+function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
+  if (options?.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** An empty (zero-filled) tensor, for ops to write their output into. */
+export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return new Tensor(allocate(dtype, numelOf(shape)), shape);
+}
+
+/**
+ * A tensor from a number, a nested array, or a flat array / typed array (with `shape`). Always copies.
+ * The dtype defaults to float32 (or the typed array's own type), as in TensorFlow.js.
+ */
+export function tensor(data: NestedArray | readonly number[] | TypedArray, options: TensorDataOptions = {}): Tensor {
+  const isTyped = data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array;
+  if (!isTyped && typeof data !== 'number' && !Array.isArray(data)) {
+    throw new TypeError(`tensor: expected a number, a nested array or a typed array, got ${data === null ? 'null' : typeof data}`);
+  }
+  const dtype = options.dtype ?? (isTyped ? dtypeOfArray(data as TypedArray) : 'float32');
+  checkOptions('tensor', { ...options, dtype });
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (typeof data === 'number') {
+    flat = [data];
+    inferred = [];
+  } else if (isTyped) {
+    flat = data as TypedArray;
+    inferred = [flat.length];
+  } else {
+    inferred = [];
+    const values: number[] = [];
+    walkNested(data as NestedArray, 0, inferred, values);
+    flat = values;
+  }
+  let shape = inferred;
+  if (options.shape !== undefined) {
+    shape = checkShape('tensor', options.shape);
+    if (numelOf(shape) !== flat.length) {
+      throw new Error(`tensor: shape ${formatShape(shape)} needs ${numelOf(shape)} elements but data has ${flat.length}`);
+    }
+  }
+  const out = allocate(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number') throw new TypeError(`tensor: expected numbers, got ${typeof v} at flat index ${i}`);
+    if (dtype === 'int32' && !Number.isInteger(v)) throw new TypeError(`tensor: int32 data must be integers, got ${v} at flat index ${i}`);
+    out[i] = v;
+  }
+  return finish(new Tensor(out, shape), options);
+}
+
+function walkNested(data: NestedArray, depth: number, shape: number[], out: number[]): void {
+  if (Array.isArray(data)) {
+    if (depth === shape.length) {
+      if (out.length > 0) throw new Error(`tensor: ragged nested array: an array at depth ${depth} where numbers were found before`);
+      shape.push(data.length);
+    } else if (shape[depth] !== data.length) {
+      throw new Error(`tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${data.length}`);
+    }
+    for (const item of data) walkNested(item, depth + 1, shape, out);
+  } else {
+    if (depth !== shape.length) throw new Error(`tensor: ragged nested array: a number at depth ${depth} where an array was expected`);
+    out.push(data);
+  }
+}
+
+export function full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
+  const dtype = checkOptions('full', options);
+  checkShape('full', shape);
+  if (typeof value !== 'number') throw new TypeError(`full: expected a number fill value, got ${typeof value}`);
+  const t = empty(shape, dtype);
+  t.data.fill(value);
+  return finish(t, options);
+}
+
+export function zeros(shape: readonly number[], options?: TensorOptions): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options?: TensorOptions): Tensor {
+  return full(shape, 1, options);
+}
+
+function likeOptions(like: Tensor, options?: TensorOptions): TensorOptions {
+  if (!(like instanceof Tensor)) throw new TypeError(`expected a Tensor, got ${typeof like}`);
+  return { dtype: like.dtype, ...options };
+}
+
+export function zerosLike(like: Tensor, options?: TensorOptions): Tensor {
+  return zeros(like.shape, likeOptions(like, options));
+}
+
+export function onesLike(like: Tensor, options?: TensorOptions): Tensor {
+  return ones(like.shape, likeOptions(like, options));
+}
+
+export function fullLike(like: Tensor, value: number, options?: TensorOptions): Tensor {
+  return full(like.shape, value, likeOptions(like, options));
+}
+
+/** Values from start (inclusive) to end (exclusive) by step, like torch.arange; arange(n) counts 0..n-1. */
+export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (![start, end, step].every(Number.isFinite)) throw new Error(`arange: expected finite numbers, got (${start}, ${end}, ${step})`);
+  if (step === 0) throw new Error('arange: step must be non-zero');
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const t = empty([n], checkOptions('arange', options));
+  for (let i = 0; i < n; i++) t.data[i] = start + i * step;
+  return finish(t, options);
+}
+
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const t = empty([steps], checkOptions('linspace', options));
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  for (let i = 0; i < steps; i++) t.data[i] = start + i * h;
+  return finish(t, options);
+}
+
+export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new Error(`eye: expected non-negative integer sizes, got (${n}, ${m})`);
+  const t = empty([n, m], checkOptions('eye', options));
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return finish(t, options);
+}
+
+function randomFill(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (g: Generator) => number): Tensor {
+  const dtype = checkOptions(op, options);
+  if (dtype === 'int32') throw new Error(`${op}: expected a floating dtype, got int32 (use randint)`);
+  checkShape(op, shape);
+  const g = options?.generator ?? defaultGenerator;
+  const t = empty(shape, dtype);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = draw(g);
+  return finish(t, options);
+}
+
+/** Uniform in [0, 1). */
+export function rand(shape: readonly number[], options?: RandomOptions): Tensor {
+  return randomFill('rand', shape, options, (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(shape: readonly number[], options?: RandomOptions): Tensor {
+  return randomFill('randn', shape, options, (g) => g.normal());
+}
+
+/** Integers uniform in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new Error(`randint: expected integers low < high, got (${low}, ${high})`);
+  }
+  checkShape('randint', shape);
+  const dtype = options.dtype ?? 'int32';
+  checkOptions('randint', { dtype });
+  const g = options.generator ?? defaultGenerator;
+  const t = empty(shape, dtype);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
+  return finish(t, options);
+}
+
+export function randLike(like: Tensor, options?: RandomOptions): Tensor {
+  return rand(like.shape, likeOptions(like, options));
+}
+
+export function randnLike(like: Tensor, options?: RandomOptions): Tensor {
+  return randn(like.shape, likeOptions(like, options));
+}

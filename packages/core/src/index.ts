@@ -1,0 +1,19 @@
+export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export { type DType, type TypedArray, type FloatArray, promoteTypes } from './dtype.js';
+export {
+  tensor, empty, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randLike, randnLike,
+  type TensorOptions, type TensorDataOptions, type RandomOptions,
+} from './creation.js';
+export { Generator, defaultGenerator, manualSeed } from './random.js';
+export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardOptions } from './tape.js';
+export { defineOp, typed, type OpDefinition } from './op.js';
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { formatShape, broadcastShapes, numelOf } from './shape.js';
+
+export * from './ops/arithmetic.js';
+export * from './ops/reduction.js';
+export * from './ops/shape.js';
+export * from './ops/linalg.js';
+export * from './ops/cast.js';
+export { assertClose, type CloseOptions } from './testing.js';

@@ -1,0 +1,150 @@
+import type { TypedArray } from '../dtype.js';
+
+/**
+ * Binary elementwise kernels with NumPy broadcasting. The output is walked row by row over its last dimension;
+ * each input steps through that row with stride 0 (broadcast) or 1. Each op has its own loop: a per-element
+ * callback would make the hot loops megamorphic.
+ */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+export function binaryBroadcast(
+  op: BinaryOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
+  const n = out.length;
+  if (n === 0) return;
+  if (a.length === n && b.length === n) {
+    binaryRow(op, a, 0, 1, b, 0, 1, out, 0, n);
+    return;
+  }
+  const nd = outShape.length;
+  const aStr = broadcastStrides(aShape, outShape);
+  const bStr = broadcastStrides(bShape, outShape);
+  const inner = outShape[nd - 1];
+  const sa = aStr[nd - 1];
+  const sb = bStr[nd - 1];
+  const rows = n / inner;
+  const idx = new Array<number>(nd).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let r = 0; r < rows; r++) {
+    binaryRow(op, a, ia, sa, b, ib, sb, out, r * inner, inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      ia += aStr[d];
+      ib += bStr[d];
+      if (idx[d] < outShape[d]) break;
+      ia -= aStr[d] * outShape[d];
+      ib -= bStr[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Strides of `shape` read as broadcast to `outShape` (0 where broadcast). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const nd = outShape.length;
+  const strides = new Array<number>(nd).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = nd - shape.length + i;
+    strides[d] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+function binaryRow(
+  op: BinaryOp,
+  a: TypedArray,
+  ia: number,
+  sa: number,
+  b: TypedArray,
+  ib: number,
+  sb: number,
+  o: TypedArray,
+  io: number,
+  n: number,
+): void {
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] + b[ib + i * sb];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] - b[ib + i * sb];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] * b[ib + i * sb];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] / b[ib + i * sb];
+      return;
+    case 'maximum':
+      for (let i = 0; i < n; i++) {
+        const x = a[ia + i * sa];
+        const y = b[ib + i * sb];
+        o[io + i] = x !== x || y !== y ? NaN : x >= y ? x : y;
+      }
+      return;
+    case 'minimum':
+      for (let i = 0; i < n; i++) {
+        const x = a[ia + i * sa];
+        const y = b[ib + i * sb];
+        o[io + i] = x !== x || y !== y ? NaN : x <= y ? x : y;
+      }
+      return;
+    case 'pow':
+      for (let i = 0; i < n; i++) o[io + i] = Math.pow(a[ia + i * sa], b[ib + i * sb]);
+      return;
+    case 'eq':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] === b[ib + i * sb] ? 1 : 0;
+      return;
+    case 'ne':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] !== b[ib + i * sb] ? 1 : 0;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] > b[ib + i * sb] ? 1 : 0;
+      return;
+    case 'ge':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] >= b[ib + i * sb] ? 1 : 0;
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] < b[ib + i * sb] ? 1 : 0;
+      return;
+    case 'le':
+      for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] <= b[ib + i * sb] ? 1 : 0;
+      return;
+  }
+}
+
+/** Copies `src` (of `shape`) broadcast to `outShape` into `out`. */
+export function broadcastTo(src: TypedArray, shape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+  const nd = outShape.length;
+  if (out.length === 0) return;
+  if (nd === 0) {
+    out[0] = src[0];
+    return;
+  }
+  const str = broadcastStrides(shape, outShape);
+  const inner = outShape[nd - 1];
+  const s = str[nd - 1];
+  const rows = out.length / inner;
+  const idx = new Array<number>(nd).fill(0);
+  let is = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * inner;
+    for (let i = 0; i < inner; i++) out[base + i] = src[is + i * s];
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      is += str[d];
+      if (idx[d] < outShape[d]) break;
+      is -= str[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import typedFunction, { type Typed } from 'typed-function';
+import { Tensor } from './tensor.js';
+import { Node, OpContext, checkFinite, isAnomalyEnabled, isGradEnabled, noGrad, type GradList } from './tape.js';
+
+/** The typed-function instance every op's signatures are checked with; knows Tensor, TypedArray and undefined. */
+export const typed: Typed = typedFunction.create();
+typed.addType({ name: 'Tensor', test: (x) => x instanceof Tensor });
+typed.addType({ name: 'TypedArray', test: (x) => x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array });
+typed.onMismatch = (name, args, signatures) => {
+  const got = args.map(describe).join(', ');
+  const expected = signatures.map((s) => `(${s.signature})`).join(' or ');
+  throw new TypeError(`${name}: expected arguments ${expected}, got (${got})`);
+};
+
+function describe(x: unknown): string {
+  if (x instanceof Tensor) return `Tensor ${x.dtype} [${x.shape.join(', ')}]`;
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'Array';
+  if (x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array) return x.constructor.name;
+  if (typeof x === 'object') return 'Object';
+  return typeof x === 'number' ? `number ${x}` : typeof x;
+}
+
+export interface OpDefinition<Args extends unknown[], S> {
+  /** The op's name, used in error messages and in `gradFn` (`${name}Backward`). */
+  name: string;
+  /**
+   * typed-function signatures of the public function. Either a list of signature strings whose arguments go to
+   * `forward` as they are, or an object mapping each signature to a function that turns the public arguments
+   * into `forward`'s arguments (defaults filled in, scalars turned into tensors, options unpacked).
+   */
+  signatures: readonly string[] | Record<string, (...args: never[]) => Args>;
+  /**
+   * Computes the output from the arguments without autograd (ops called inside are not recorded).
+   * Save what backward needs with `ctx.save(...)` and `ctx.state`.
+   */
+  forward(ctx: OpContext<S>, ...args: Args): Tensor;
+  /**
+   * Maps the gradient of the output to one gradient per forward argument (by position; ignored for
+   * non-tensor arguments). Compute only those with `ctx.needsInputGrad[i]`. Omit for non-differentiable ops.
+   */
+  backward?(ctx: OpContext<S>, grad: Tensor): GradList;
+}
+
+/**
+ * Registers an op: the public function checks its arguments through typed-function, runs forward with the tape
+ * paused, and records one node when gradients are on and some tensor argument requires grad.
+ */
+export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinition<Args, S>): (...args: Args) => Tensor {
+  const { name, forward, backward } = def;
+  const run = (args: Args): Tensor => {
+    const needs = args.map((a) => a instanceof Tensor && a.requiresGrad);
+    const record = backward !== undefined && isGradEnabled() && needs.some(Boolean);
+    const ctx = new OpContext<S>(name, record ? needs : needs.map(() => false));
+    const out = noGrad(() => forward(ctx, ...args));
+    if (!(out instanceof Tensor)) throw new Error(`${name}: forward must return a Tensor`);
+    if (args.includes(out)) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
+    if (isAnomalyEnabled()) checkFinite(name, 'forward', out);
+    if (record && out.dtype !== 'int32') {
+      const inputs = args.map((a) => (a instanceof Tensor ? a : null));
+      out._setNode(new Node(name, inputs, ctx as OpContext<unknown>, backward as Node['rule']));
+    }
+    return out;
+  };
+  const signatures: Record<string, (...a: never[]) => Tensor> = {};
+  if (Array.isArray(def.signatures)) {
+    for (const sig of def.signatures as readonly string[]) signatures[sig] = (...a: never[]) => run(a as unknown as Args);
+  } else {
+    for (const [sig, normalize] of Object.entries(def.signatures as Record<string, (...a: never[]) => Args>)) {
+      signatures[sig] = (...a: never[]) => run(normalize(...a));
+    }
+  }
+  return typed(name, signatures) as unknown as (...args: Args) => Tensor;
+}

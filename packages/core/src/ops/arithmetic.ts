@@ -1,0 +1,130 @@
+import { defineOp } from '../op.js';
+import type { OpContext } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { empty } from '../creation.js';
+import { type DType, allocate, promoteTypes } from '../dtype.js';
+import { broadcastShapes, formatShape } from '../shape.js';
+import { binaryBroadcast, type BinaryOp } from '../kernels/elementwise.js';
+import { sumToShape } from './reduction.js';
+
+export type TensorOrNumber = Tensor | number;
+
+/** A number as a 0-d tensor of the dtype it meets (an int32 tensor meeting a fraction becomes float32, as in PyTorch). */
+export function scalarLike(value: number, like: Tensor): Tensor {
+  const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return new Tensor(data, []);
+}
+
+/** Runs a broadcasting binary kernel; the result dtype is the promotion of both (or `dtype` when given). */
+export function broadcastBinary(name: string, op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  if (!shape) {
+    throw new Error(`${name}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be broadcast together`);
+  }
+  const out = empty(shape, dtype ?? promoteTypes(a.dtype, b.dtype));
+  binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+  return out;
+}
+
+/** Signatures for (Tensor | number, Tensor | number) ops with at least one tensor. */
+export const binarySignatures = {
+  'Tensor, Tensor': (a: Tensor, b: Tensor): [Tensor, Tensor] => [a, b],
+  'Tensor, number': (a: Tensor, b: number): [Tensor, Tensor] => [a, scalarLike(b, a)],
+  'number, Tensor': (a: number, b: Tensor): [Tensor, Tensor] => [scalarLike(a, b), b],
+};
+
+type Binary = (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
+type ShapesContext = OpContext<(readonly number[])[]>;
+
+export const add = defineOp({
+  name: 'add',
+  signatures: binarySignatures,
+  forward(ctx: ShapesContext, a: Tensor, b: Tensor) {
+    ctx.state = [a.shape, b.shape];
+    return broadcastBinary('add', 'add', a, b);
+  },
+  backward(ctx, g) {
+    const [as, bs] = ctx.state;
+    return [ctx.needsInputGrad[0] ? sumToShape(g, as) : null, ctx.needsInputGrad[1] ? sumToShape(g, bs) : null];
+  },
+}) as unknown as Binary;
+
+export const sub = defineOp({
+  name: 'sub',
+  signatures: binarySignatures,
+  forward(ctx: ShapesContext, a: Tensor, b: Tensor) {
+    ctx.state = [a.shape, b.shape];
+    return broadcastBinary('sub', 'sub', a, b);
+  },
+  backward(ctx, g) {
+    const [as, bs] = ctx.state;
+    return [ctx.needsInputGrad[0] ? sumToShape(g, as) : null, ctx.needsInputGrad[1] ? sumToShape(neg(g), bs) : null];
+  },
+}) as unknown as Binary;
+
+export const mul = defineOp({
+  name: 'mul',
+  signatures: binarySignatures,
+  forward(ctx, a: Tensor, b: Tensor) {
+    ctx.save(a, b);
+    return broadcastBinary('mul', 'mul', a, b);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.saved;
+    return [
+      ctx.needsInputGrad[0] ? sumToShape(mul(g, b), a.shape) : null,
+      ctx.needsInputGrad[1] ? sumToShape(mul(g, a), b.shape) : null,
+    ];
+  },
+}) as unknown as Binary;
+
+/** True division: int32 / int32 gives float32, as in PyTorch. */
+export const div = defineOp({
+  name: 'div',
+  signatures: binarySignatures,
+  forward(ctx, a: Tensor, b: Tensor) {
+    ctx.save(a, b);
+    const dtype = promoteTypes(promoteTypes(a.dtype, b.dtype), 'float32');
+    return broadcastBinary('div', 'div', a, b, dtype);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.saved;
+    return [
+      ctx.needsInputGrad[0] ? sumToShape(div(g, b), a.shape) : null,
+      ctx.needsInputGrad[1] ? sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+    ];
+  },
+}) as unknown as Binary;
+
+export const neg: (x: Tensor) => Tensor = defineOp({
+  name: 'neg',
+  signatures: ['Tensor'],
+  forward(_ctx, x: Tensor) {
+    const out = empty(x.shape, x.dtype);
+    const s = x.data;
+    const o = out.data;
+    for (let i = 0; i < o.length; i++) o[i] = -s[i];
+    return out;
+  },
+  backward(_ctx, g) {
+    return [neg(g)];
+  },
+});
+
+declare module '../tensor.js' {
+  interface Tensor {
+    add(other: TensorOrNumber): Tensor;
+    sub(other: TensorOrNumber): Tensor;
+    mul(other: TensorOrNumber): Tensor;
+    div(other: TensorOrNumber): Tensor;
+    neg(): Tensor;
+  }
+}
+
+Tensor.prototype.add = function (other) { return add(this, other); };
+Tensor.prototype.sub = function (other) { return sub(this, other); };
+Tensor.prototype.mul = function (other) { return mul(this, other); };
+Tensor.prototype.div = function (other) { return div(this, other); };
+Tensor.prototype.neg = function () { return neg(this); };

@@ -1,0 +1,46 @@
+import { defineOp } from '../op.js';
+import { Tensor } from '../tensor.js';
+import type { OpContext } from '../tape.js';
+import { type DType, allocate, isDType } from '../dtype.js';
+
+/** Converts to another dtype (a copy even when the dtype is the same, like clone). Gradients flow between float types. */
+export const to = defineOp({
+  name: 'to',
+  signatures: ['Tensor, string'],
+  forward(ctx: OpContext<DType>, x: Tensor, dtype: string) {
+    if (!isDType(dtype)) throw new TypeError(`to: unknown dtype ${JSON.stringify(dtype)} (expected float32, float64 or int32)`);
+    const data = allocate(dtype, x.numel());
+    if (dtype === 'int32') {
+      const s = x.data;
+      for (let i = 0; i < s.length; i++) data[i] = Math.trunc(s[i]);
+    } else {
+      data.set(x.data);
+    }
+    ctx.state = x.dtype;
+    return new Tensor(data, x.shape);
+  },
+  backward(ctx, g) {
+    return [to(g, ctx.state)];
+  },
+}) as unknown as (x: Tensor, dtype: DType) => Tensor;
+
+export function clone(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`clone: expected a Tensor, got ${typeof x}`);
+  return to(x, x.dtype);
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    to(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+    clone(): Tensor;
+  }
+}
+
+Tensor.prototype.to = function (dtype) { return to(this, dtype); };
+Tensor.prototype.float = function () { return to(this, 'float32'); };
+Tensor.prototype.double = function () { return to(this, 'float64'); };
+Tensor.prototype.int = function () { return to(this, 'int32'); };
+Tensor.prototype.clone = function () { return to(this, this.dtype); };

@@ -1,0 +1,121 @@
+import { defineOp } from '../op.js';
+import { Tensor } from '../tensor.js';
+import type { OpContext } from '../tape.js';
+import { empty } from '../creation.js';
+import { broadcastShapes, formatShape, normalizeDim, numelOf, sameShape } from '../shape.js';
+import { broadcastTo } from '../kernels/elementwise.js';
+import { sumToShape } from './reduction.js';
+
+type ShapeContext = OpContext<readonly number[]>;
+
+function shapeArgs(op: string, args: unknown[]): number[] {
+  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  for (const d of list) {
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`${op}: expected integer sizes, got ${JSON.stringify(list)}`);
+  }
+  return list as number[];
+}
+
+/** Resolves one -1 in a target shape against numel, or throws naming the op and both shapes. */
+export function inferShape(op: string, from: readonly number[], to: readonly number[]): number[] {
+  const n = numelOf(from);
+  const out = [...to];
+  const free = out.flatMap((d, i) => (d === -1 ? [i] : []));
+  if (free.length > 1 || out.some((d) => d < -1)) throw new Error(`${op}: invalid shape ${formatShape(to)} (at most one -1, other sizes non-negative)`);
+  if (free.length === 1) {
+    const rest = numelOf(out.filter((d) => d !== -1));
+    if (rest === 0 || n % rest !== 0) throw new Error(`${op}: shape ${formatShape(to)} is invalid for input of shape ${formatShape(from)} (${n} elements)`);
+    out[free[0]] = n / rest;
+  }
+  if (numelOf(out) !== n) throw new Error(`${op}: shape ${formatShape(to)} is invalid for input of shape ${formatShape(from)} (${n} elements)`);
+  return out;
+}
+
+/** Same elements, new shape. Storage is shared (a view: in-place ops on either are seen by both). */
+export const reshape = defineOp({
+  name: 'reshape',
+  signatures: {
+    'Tensor, Array': (x: Tensor, shape: number[]): [Tensor, number[]] => [x, shapeArgs('reshape', shape)],
+    'Tensor, ...number': (x: Tensor, ...shape: number[]): [Tensor, number[]] => [x, shapeArgs('reshape', shape)],
+  },
+  forward(ctx: ShapeContext, x: Tensor, shape: number[]) {
+    ctx.state = x.shape;
+    return new Tensor(x.data, inferShape('reshape', x.shape, shape), x);
+  },
+  backward(ctx, g) {
+    return [reshape(g, [...ctx.state])];
+  },
+}) as unknown as (x: Tensor, shape: readonly number[]) => Tensor;
+
+/** reshape under PyTorch's other name: storage is always contiguous here, so every view is possible. */
+export const view = reshape;
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`flatten: expected a Tensor, got ${typeof x}`);
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normalizeDim('flatten', startDim, x.ndim);
+  const e = normalizeDim('flatten', endDim, x.ndim);
+  if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+/** Removes size-1 dims (all of them, or the given one if it has size 1). */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`squeeze: expected a Tensor, got ${typeof x}`);
+  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  const d = normalizeDim('squeeze', dim, x.ndim);
+  if (x.ndim === 0 || x.shape[d] !== 1) return reshape(x, [...x.shape]);
+  return reshape(x, x.shape.filter((_, i) => i !== d));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`unsqueeze: expected a Tensor, got ${typeof x}`);
+  const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
+  const shape = [...x.shape];
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+/** Broadcasts to a larger shape (-1 keeps a size), copying; the gradient sums back. */
+export const expand = defineOp({
+  name: 'expand',
+  signatures: {
+    'Tensor, Array': (x: Tensor, shape: number[]): [Tensor, number[]] => [x, shapeArgs('expand', shape)],
+    'Tensor, ...number': (x: Tensor, ...shape: number[]): [Tensor, number[]] => [x, shapeArgs('expand', shape)],
+  },
+  forward(ctx: ShapeContext, x: Tensor, shape: number[]) {
+    const lead = shape.length - x.ndim;
+    const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+    const b = broadcastShapes(x.shape, target);
+    if (lead < 0 || !b || !sameShape(b, target)) {
+      throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+    }
+    ctx.state = x.shape;
+    const out = empty(target, x.dtype);
+    broadcastTo(x.data, x.shape, out.data, target);
+    return out;
+  },
+  backward(ctx, g) {
+    return [sumToShape(g, ctx.state)];
+  },
+}) as unknown as (x: Tensor, shape: readonly number[]) => Tensor;
+
+declare module '../tensor.js' {
+  interface Tensor {
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    view(...shape: number[] | [readonly number[]]): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    squeeze(dim?: number): Tensor;
+    unsqueeze(dim: number): Tensor;
+    expand(...shape: number[] | [readonly number[]]): Tensor;
+  }
+}
+
+const shapeOf = (args: unknown[]): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
+Tensor.prototype.reshape = function (...shape) { return reshape(this, shapeOf(shape)); };
+Tensor.prototype.view = function (...shape) { return reshape(this, shapeOf(shape)); };
+Tensor.prototype.flatten = function (startDim, endDim) { return flatten(this, startDim, endDim); };
+Tensor.prototype.squeeze = function (dim) { return squeeze(this, dim); };
+Tensor.prototype.unsqueeze = function (dim) { return unsqueeze(this, dim); };
+Tensor.prototype.expand = function (...shape) { return expand(this, shapeOf(shape)); };
