@@ -110,3 +110,58 @@ declare module '../tensor.js' {
 }
 
 Tensor.prototype.matmul = function (other) { return matmul(this, other); };
+
+/**
+ * torch.nn.functional.linear: x · Wᵀ + b for x [..., in], weight [out, in], bias [out] or null, in one product
+ * (the transposed weight is read in place, never copied) with the bias added in the same pass.
+ */
+export const linear = defineOp({
+  name: 'linear',
+  signatures: {
+    'Tensor, Tensor': (x: Tensor, w: Tensor): [Tensor, Tensor, Tensor | null] => [x, w, null],
+    'Tensor, Tensor, Tensor | null | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor | null] => [x, w, b ?? null],
+  },
+  forward(ctx, x: Tensor, w: Tensor, b: Tensor | null) {
+    if (w.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape ${formatShape(w.shape)}`);
+    const [O, I] = w.shape;
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== I) {
+      throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${formatShape(w.shape)} expects ${I}`);
+    }
+    if (b && (b.ndim !== 1 || b.shape[0] !== O)) throw new Error(`linear: bias must have shape [${O}], got ${formatShape(b.shape)}`);
+    if (x.dtype === 'int32' || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
+      throw new Error(`linear: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${w.dtype}${b ? ', ' + b.dtype : ''}`);
+    }
+    const rows = x.numel() / I;
+    const out = empty([...x.shape.slice(0, -1), O], x.dtype);
+    const Y = out.data as FloatArray;
+    if (b) {
+      for (let r = 0; r < rows; r++) Y.set(b.data, r * O);
+    }
+    gemm(false, true, rows, O, I, x.data as FloatArray, 0, w.data as FloatArray, 0, Y, 0, b !== null);
+    ctx.save(x, w);
+    return out;
+  },
+  backward(ctx, g) {
+    const [x, w] = ctx.saved;
+    const [O, I] = w.shape;
+    const rows = x.numel() / I;
+    const G = g.data as FloatArray;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (ctx.needsInputGrad[0]) {
+      gx = empty(x.shape, x.dtype);
+      gemm(false, false, rows, I, O, G, 0, w.data as FloatArray, 0, gx.data as FloatArray, 0, false);
+    }
+    if (ctx.needsInputGrad[1]) {
+      gw = empty(w.shape, w.dtype);
+      gemm(true, false, O, I, rows, G, 0, x.data as FloatArray, 0, gw.data as FloatArray, 0, false);
+    }
+    if (ctx.needsInputGrad[2]) {
+      gb = empty([O], g.dtype);
+      const B = gb.data;
+      for (let r = 0; r < rows; r++) for (let o = 0; o < O; o++) B[o] += G[r * O + o];
+    }
+    return [gx, gw, gb];
+  },
+}) as unknown as (x: Tensor, weight: Tensor, bias?: Tensor | null) => Tensor;
