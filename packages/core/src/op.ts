@@ -7,10 +7,21 @@ export const typed: Typed = typedFunction.create();
 typed.addType({ name: 'Tensor', test: (x) => x instanceof Tensor });
 typed.addType({ name: 'TypedArray', test: (x) => x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array });
 typed.onMismatch = (name, args, signatures) => {
-  const got = args.map(describe).join(', ');
-  const expected = signatures.map((s) => `(${s.signature})`).join(' or ');
+  const got = Array.from(args).map(describe).join(', ');
+  const expected = signatures.map((s) => `(${describeSignature(s)})`).join(' or ');
   throw new TypeError(`${name}: expected arguments ${expected}, got (${got})`);
 };
+
+interface ParsedParam {
+  name?: string;
+  restParam?: boolean;
+  types?: { name: string }[];
+}
+
+function describeSignature(s: { signature?: string; params?: ParsedParam[] }): string {
+  if (s.signature) return s.signature;
+  return (s.params ?? []).map((p) => (p.restParam && !p.name?.startsWith('...') ? '...' : '') + (p.name ?? (p.types ?? []).map((t) => t.name).join(' | '))).join(', ');
+}
 
 function describe(x: unknown): string {
   if (x instanceof Tensor) return `Tensor ${x.dtype} [${x.shape.join(', ')}]`;

@@ -8,7 +8,7 @@ declare module 'typed-function' {
     (name: string, signatures: Record<string, AnyFn>): AnyFn;
     create(): Typed;
     addType(type: TypeDef, beforeObjectTest?: boolean): void;
-    onMismatch: (name: string, args: unknown[], signatures: { signature: string }[]) => unknown;
+    onMismatch: (name: string, args: ArrayLike<unknown>, signatures: { signature?: string; params?: { name?: string; restParam?: boolean; types?: { name: string }[] }[] }[]) => unknown;
   }
   const typed: Typed;
   export default typed;

@@ -4,14 +4,15 @@ import type { OpContext } from '../tape.js';
 import { empty } from '../creation.js';
 import { broadcastShapes, formatShape, normalizeDim, numelOf, sameShape } from '../shape.js';
 import { broadcastTo } from '../kernels/elementwise.js';
+import { permuteCopy } from '../kernels/permute.js';
 import { sumToShape } from './reduction.js';
 
 type ShapeContext = OpContext<readonly number[]>;
 
-function shapeArgs(op: string, args: unknown[]): number[] {
+function shapeArgs(op: string, args: unknown[], what = 'sizes'): number[] {
   const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
   for (const d of list) {
-    if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`${op}: expected integer sizes, got ${JSON.stringify(list)}`);
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`${op}: expected integer ${what}, got ${JSON.stringify(list)}`);
   }
   return list as number[];
 }
@@ -88,7 +89,8 @@ export const expand = defineOp({
     const lead = shape.length - x.ndim;
     const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
     const b = broadcastShapes(x.shape, target);
-    if (lead < 0 || !b || !sameShape(b, target)) {
+    // -1 (keep the size) means nothing for a new leading dim; other negative sizes are never valid.
+    if (lead < 0 || !b || !sameShape(b, target) || target.some((d) => d < 0)) {
       throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
     }
     ctx.state = x.shape;
@@ -101,6 +103,55 @@ export const expand = defineOp({
   },
 }) as unknown as (x: Tensor, shape: readonly number[]) => Tensor;
 
+/**
+ * Reorders the dimensions: output dimension i is input dimension dims[i] (negative dims count from the end).
+ * Storage is always contiguous row-major here, so this copies (PyTorch returns a strided view).
+ */
+export const permute = defineOp({
+  name: 'permute',
+  signatures: {
+    'Tensor, Array': (x: Tensor, dims: number[]): [Tensor, number[]] => [x, shapeArgs('permute', dims, 'dims')],
+    'Tensor, ...number': (x: Tensor, ...dims: number[]): [Tensor, number[]] => [x, shapeArgs('permute', dims, 'dims')],
+  },
+  forward(ctx: OpContext<number[]>, x: Tensor, dims: number[]) {
+    if (dims.length !== x.ndim) {
+      throw new Error(`permute: dims ${formatShape(dims)} has ${dims.length} entries but the input of shape ${formatShape(x.shape)} has ${x.ndim} dimensions`);
+    }
+    const perm = dims.map((d) => normalizeDim('permute', d, x.ndim));
+    if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${formatShape(dims)} repeats a dimension`);
+    ctx.state = perm;
+    const out = empty(perm.map((d) => x.shape[d]), x.dtype);
+    permuteCopy(x.data, x.shape, perm, out.data);
+    return out;
+  },
+  backward(ctx, g) {
+    // Permuting by the inverse order puts every dimension back.
+    const inverse = new Array<number>(ctx.state.length);
+    ctx.state.forEach((d, i) => (inverse[d] = i));
+    return [permute(g, inverse)];
+  },
+}) as unknown as (x: Tensor, dims: readonly number[]) => Tensor;
+
+/** Swaps two dimensions (a copy, see permute). */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`transpose: expected a Tensor, got ${typeof x}`);
+  const a = normalizeDim('transpose', dim0, x.ndim);
+  const b = normalizeDim('transpose', dim1, x.ndim);
+  const dims = x.shape.map((_, i) => i);
+  if (x.ndim > 0) {
+    dims[a] = b;
+    dims[b] = a;
+  }
+  return permute(x, dims);
+}
+
+/** torch.t: transposes a 2-D tensor; 0-D and 1-D tensors come back as they are (copied). */
+export function t(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`t: expected a Tensor, got ${typeof x}`);
+  if (x.ndim > 2) throw new Error(`t: expected a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)} (use transpose or permute)`);
+  return x.ndim === 2 ? permute(x, [1, 0]) : permute(x, x.shape.map((_, i) => i));
+}
+
 declare module '../tensor.js' {
   interface Tensor {
     reshape(...shape: number[] | [readonly number[]]): Tensor;
@@ -109,6 +160,9 @@ declare module '../tensor.js' {
     squeeze(dim?: number): Tensor;
     unsqueeze(dim: number): Tensor;
     expand(...shape: number[] | [readonly number[]]): Tensor;
+    permute(...dims: number[] | [readonly number[]]): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
   }
 }
 
@@ -119,3 +173,6 @@ Tensor.prototype.flatten = function (startDim, endDim) { return flatten(this, st
 Tensor.prototype.squeeze = function (dim) { return squeeze(this, dim); };
 Tensor.prototype.unsqueeze = function (dim) { return unsqueeze(this, dim); };
 Tensor.prototype.expand = function (...shape) { return expand(this, shapeOf(shape)); };
+Tensor.prototype.permute = function (...dims) { return permute(this, shapeOf(dims)); };
+Tensor.prototype.transpose = function (dim0, dim1) { return transpose(this, dim0, dim1); };
+Tensor.prototype.t = function () { return t(this); };
