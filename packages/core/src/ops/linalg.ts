@@ -124,7 +124,7 @@ export const linear = defineOp({
   forward(ctx, x: Tensor, w: Tensor, b: Tensor | null) {
     if (w.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape ${formatShape(w.shape)}`);
     const [O, I] = w.shape;
-    if (x.ndim < 1) throw new Error(`linear: input must have at least 1 dimension (the ${I} features), got shape ${formatShape(x.shape)}`);
+    if (x.ndim < 1) throw new Error(`linear: input must be at least 1-D with ${I} features in its last dim, got shape ${formatShape(x.shape)}`);
     if (x.shape[x.ndim - 1] !== I) {
       throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${formatShape(w.shape)} expects ${I}`);
     }
