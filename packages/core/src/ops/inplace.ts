@@ -1,1 +1,167 @@
-export {};
+import { typed } from '../op.js';
+import { isGradEnabled } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import { binaryBroadcast, broadcastTo } from '../kernels/elementwise.js';
+
+/**
+ * In-place updates: they write into `self.data`, bump its version counter (so a backward rule that saved self
+ * refuses to run) and return self. They are not recorded on the tape: `other` and `src` are read as plain values,
+ * as if detached. As in PyTorch they refuse a tensor that requires grad while grad mode is on; optimizer steps
+ * and similar updates run inside noGrad.
+ */
+
+export interface AlphaOptions {
+  /** Multiplier of `other`: `self += alpha·other`. */
+  alpha?: number;
+}
+
+function checkWritable(op: string, self: Tensor): void {
+  if (!isGradEnabled() || !self.requiresGrad) return;
+  if (self.isLeaf) {
+    throw new Error(
+      `${op}: a leaf tensor that requires grad (shape ${formatShape(self.shape)}) cannot be modified in place while grad mode is on; ` +
+        'wrap the update in noGrad(() => ...)',
+    );
+  }
+  throw new Error(
+    `${op}: the output of ${self.gradFn} (shape ${formatShape(self.shape)}) is part of the graph and cannot be modified in place ` +
+      'while grad mode is on; use the out-of-place op, or noGrad(() => ...) if the graph is not needed',
+  );
+}
+
+function checkBroadcastsToSelf(op: string, self: Tensor, other: Tensor): void {
+  const shape = broadcastShapes(self.shape, other.shape);
+  if (!shape || !sameShape(shape, self.shape)) {
+    throw new Error(`${op}: other of shape ${formatShape(other.shape)} cannot be broadcast to self's shape ${formatShape(self.shape)}`);
+  }
+}
+
+/** An int32 tensor cannot hold a fractional result: refuse, as PyTorch does, rather than truncate silently. */
+function checkIntegral(op: string, self: Tensor, other: Tensor | number, alpha: number): void {
+  if (self.dtype !== 'int32') return;
+  const fractional = other instanceof Tensor ? other.dtype !== 'int32' : !Number.isInteger(other);
+  if (fractional || !Number.isInteger(alpha)) {
+    const what = other instanceof Tensor ? `other of dtype ${other.dtype}` : `other ${other}`;
+    throw new Error(`${op}: result of ${what}${alpha !== 1 ? ` and alpha ${alpha}` : ''} is fractional and can't be written into self of dtype int32`);
+  }
+}
+
+function alphaOf(op: string, options: AlphaOptions | undefined): number {
+  if (options === undefined) return 1;
+  for (const key of Object.keys(options)) {
+    if (key !== 'alpha') throw new TypeError(`${op}: unknown option "${key}" (expected "alpha")`);
+  }
+  const alpha = options.alpha ?? 1;
+  if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`${op}: alpha must be a number, got ${String(alpha)}`);
+  return alpha;
+}
+
+/** self += alpha·other (alpha negated for sub_), other broadcast to self's shape. */
+function accumulate(op: 'add_' | 'sub_', self: Tensor, other: Tensor | number, options: AlphaOptions | undefined): Tensor {
+  checkWritable(op, self);
+  const alpha = alphaOf(op, options);
+  checkIntegral(op, self, other, alpha);
+  const scale = op === 'sub_' ? -alpha : alpha;
+  const d = self.data;
+  if (other instanceof Tensor) {
+    checkBroadcastsToSelf(op, self, other);
+    if (scale === 1) {
+      binaryBroadcast('add', d, self.shape, other.data, other.shape, d, self.shape);
+    } else {
+      const scaled = new Float64Array(other.data.length);
+      const s = other.data;
+      for (let i = 0; i < s.length; i++) scaled[i] = scale * s[i];
+      binaryBroadcast('add', d, self.shape, scaled, other.shape, d, self.shape);
+    }
+  } else {
+    const v = scale * other;
+    for (let i = 0; i < d.length; i++) d[i] += v;
+  }
+  self._bumpVersion();
+  return self;
+}
+
+const accumulateSignatures = (op: 'add_' | 'sub_') => ({
+  'Tensor, Tensor | number': (self: Tensor, other: Tensor | number) => accumulate(op, self, other, undefined),
+  'Tensor, Tensor | number, Object | undefined': (self: Tensor, other: Tensor | number, options: AlphaOptions | undefined) =>
+    accumulate(op, self, other, options),
+});
+
+type Accumulate = (self: Tensor, other: Tensor | number, options?: AlphaOptions) => Tensor;
+
+/** self += alpha·other in place; returns self. */
+export const add_ = typed('add_', accumulateSignatures('add_')) as unknown as Accumulate;
+
+/** self -= alpha·other in place; returns self. */
+export const sub_ = typed('sub_', accumulateSignatures('sub_')) as unknown as Accumulate;
+
+/** self *= other in place (other broadcast to self's shape); returns self. */
+export const mul_ = typed('mul_', {
+  'Tensor, Tensor | number': (self: Tensor, other: Tensor | number) => {
+    checkWritable('mul_', self);
+    checkIntegral('mul_', self, other, 1);
+    const d = self.data;
+    if (other instanceof Tensor) {
+      checkBroadcastsToSelf('mul_', self, other);
+      binaryBroadcast('mul', d, self.shape, other.data, other.shape, d, self.shape);
+    } else {
+      for (let i = 0; i < d.length; i++) d[i] *= other;
+    }
+    self._bumpVersion();
+    return self;
+  },
+}) as unknown as (self: Tensor, other: Tensor | number) => Tensor;
+
+/** Sets every element to value (truncated toward zero for int32, like PyTorch's cast); returns self. */
+export const fill_ = typed('fill_', {
+  'Tensor, number': (self: Tensor, value: number) => {
+    checkWritable('fill_', self);
+    self.data.fill(value);
+    self._bumpVersion();
+    return self;
+  },
+}) as unknown as (self: Tensor, value: number) => Tensor;
+
+/** Sets every element to 0; returns self. */
+export const zero_ = typed('zero_', {
+  Tensor: (self: Tensor) => {
+    checkWritable('zero_', self);
+    self.data.fill(0);
+    self._bumpVersion();
+    return self;
+  },
+}) as unknown as (self: Tensor) => Tensor;
+
+/** Copies src's values into self, broadcasting src to self's shape and converting dtype (float to int32 truncates). */
+export const copy_ = typed('copy_', {
+  'Tensor, Tensor': (self: Tensor, src: Tensor) => {
+    checkWritable('copy_', self);
+    const shape = broadcastShapes(self.shape, src.shape);
+    if (!shape || !sameShape(shape, self.shape)) {
+      throw new Error(`copy_: src of shape ${formatShape(src.shape)} cannot be broadcast to self's shape ${formatShape(self.shape)}`);
+    }
+    // an Int32Array store truncates toward zero, which is the float-to-int conversion PyTorch's copy_ does
+    broadcastTo(src.data, src.shape, self.data, self.shape);
+    self._bumpVersion();
+    return self;
+  },
+}) as unknown as (self: Tensor, src: Tensor) => Tensor;
+
+declare module '../tensor.js' {
+  interface Tensor {
+    add_(other: Tensor | number, options?: AlphaOptions): this;
+    sub_(other: Tensor | number, options?: AlphaOptions): this;
+    mul_(other: Tensor | number): this;
+    fill_(value: number): this;
+    zero_(): this;
+    copy_(src: Tensor): this;
+  }
+}
+
+Tensor.prototype.add_ = function (other, options) { add_(this, other, options); return this; };
+Tensor.prototype.sub_ = function (other, options) { sub_(this, other, options); return this; };
+Tensor.prototype.mul_ = function (other) { mul_(this, other); return this; };
+Tensor.prototype.fill_ = function (value) { fill_(this, value); return this; };
+Tensor.prototype.zero_ = function () { zero_(this); return this; };
+Tensor.prototype.copy_ = function (src) { copy_(this, src); return this; };
