@@ -1,1 +1,102 @@
-export {};
+import { defineOp } from '../op.js';
+import { Tensor } from '../tensor.js';
+import type { OpContext } from '../tape.js';
+import { empty } from '../creation.js';
+import { type TypedArray, allocate } from '../dtype.js';
+import { formatShape } from '../shape.js';
+import { Generator, defaultGenerator } from '../random.js';
+
+export interface DropoutOptions {
+  /** Where the mask's random numbers come from; defaultGenerator (seeded by manualSeed) when omitted. */
+  generator?: Generator;
+}
+
+/** Per unit (an element, or a whole channel for dropout2d): 0 if dropped, 1 / (1 - p) if kept. */
+interface DropoutState {
+  mask: TypedArray;
+  unitSize: number;
+}
+
+type DropoutArgs = [Tensor, number, boolean, Generator];
+
+function dropoutArgs(op: string, x: Tensor, p: number | undefined, training: boolean | undefined, options: DropoutOptions | undefined): DropoutArgs {
+  const prob = p ?? 0.5;
+  if (!(prob >= 0 && prob <= 1)) throw new Error(`${op}: probability has to be between 0 and 1, but got ${prob}`);
+  const opts = options ?? {};
+  for (const key of Object.keys(opts)) {
+    if (key !== 'generator') throw new Error(`${op}: unknown option "${key}" (expected generator)`);
+  }
+  const generator = opts.generator ?? defaultGenerator;
+  if (!(generator instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${typeof generator}`);
+  return [x, prob, training ?? true, generator];
+}
+
+function dropoutSignatures(op: string) {
+  return {
+    Tensor: (x: Tensor) => dropoutArgs(op, x, undefined, undefined, undefined),
+    'Tensor, number | undefined': (x: Tensor, p: number | undefined) => dropoutArgs(op, x, p, undefined, undefined),
+    'Tensor, number | undefined, boolean | undefined': (x: Tensor, p: number | undefined, training: boolean | undefined) =>
+      dropoutArgs(op, x, p, training, undefined),
+    'Tensor, number | undefined, boolean | undefined, Object | undefined': (
+      x: Tensor,
+      p: number | undefined,
+      training: boolean | undefined,
+      options: DropoutOptions | undefined,
+    ) => dropoutArgs(op, x, p, training, options),
+  };
+}
+
+/**
+ * Inverted dropout over units of `unitSize` consecutive elements: each unit is zeroed with probability p, the others
+ * scaled by 1 / (1 - p) so the expectation is unchanged. Not training, or p = 0, is the identity (as a copy).
+ */
+function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
+  return defineOp({
+    name,
+    signatures: dropoutSignatures(name),
+    forward(ctx: OpContext<DropoutState>, x: Tensor, p: number, training: boolean, generator: Generator) {
+      if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32`);
+      const unitSize = unitSizeOf(x);
+      const units = unitSize === 0 ? 0 : x.numel() / unitSize;
+      const mask = allocate(x.dtype, units);
+      if (!training || p === 0) {
+        mask.fill(1);
+      } else {
+        // with p = 1 no draw is below 0, so the infinite scale is never used
+        const keep = 1 - p;
+        const scale = 1 / keep;
+        for (let u = 0; u < units; u++) mask[u] = generator.random() < keep ? scale : 0;
+      }
+      const out = empty(x.shape, x.dtype);
+      applyMask(x.data, mask, unitSize, out.data);
+      ctx.state = { mask, unitSize };
+      return out;
+    },
+    backward(ctx, g) {
+      const { mask, unitSize } = ctx.state;
+      const gx = empty(g.shape, g.dtype);
+      applyMask(g.data, mask, unitSize, gx.data);
+      return [gx, null, null, null];
+    },
+  }) as unknown as (x: Tensor, p?: number, training?: boolean, options?: DropoutOptions) => Tensor;
+}
+
+/** out = x · mask, each mask value covering `unitSize` consecutive elements. */
+function applyMask(x: TypedArray, mask: TypedArray, unitSize: number, out: TypedArray): void {
+  for (let u = 0; u < mask.length; u++) {
+    const m = mask[u];
+    const base = u * unitSize;
+    for (let k = 0; k < unitSize; k++) out[base + k] = x[base + k] * m;
+  }
+}
+
+/** torch.nn.functional.dropout(x, p = 0.5, training = true): zeroes elements with probability p, scales the rest by 1/(1-p). */
+export const dropout = defineDropout('dropout', () => 1);
+
+/** torch.nn.functional.dropout2d: zeroes whole channels of [N, C, H, W] (or [C, H, W]) with probability p. */
+export const dropout2d = defineDropout('dropout2d', (x) => {
+  if (x.ndim !== 3 && x.ndim !== 4) {
+    throw new Error(`dropout2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape ${formatShape(x.shape)}`);
+  }
+  return x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
+});

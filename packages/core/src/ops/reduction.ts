@@ -1,9 +1,10 @@
-import { defineOp } from '../op.js';
+import { defineOp, typed } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
 import { empty } from '../creation.js';
-import { formatShape, normalizeDims, sameShape } from '../shape.js';
-import { axisView, sumAxis } from '../kernels/reduce.js';
+import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js';
+import { axisView, extremumAxis, gatherAxis, logSumExpAxis, scatterAddAxis, sumAxis } from '../kernels/reduce.js';
+import { binaryBroadcast } from '../kernels/elementwise.js';
 import { expand, reshape } from './shape.js';
 
 export type Dims = number | readonly number[] | null;
@@ -33,6 +34,12 @@ export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
   return cur === x ? new Tensor(x.data.slice(), x.shape) : cur;
 }
 
+/** The sorted dims to reduce; a 0-d tensor accepts dim 0 or -1 but has no axis to reduce, as in PyTorch. */
+function reductionDims(op: string, dim: Dims, ndim: number): number[] {
+  const dims = normalizeDims(op, dim, ndim);
+  return ndim === 0 ? [] : dims;
+}
+
 export const reductionSignatures = {
   Tensor: (x: Tensor): [Tensor, Dims, boolean] => [x, null, false],
   'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): [Tensor, Dims, boolean] => [x, dim ?? null, false],
@@ -54,7 +61,7 @@ export const sum = defineOp({
   name: 'sum',
   signatures: reductionSignatures,
   forward(ctx: OpContext<ReduceState>, x: Tensor, dim: Dims, keepdim: boolean) {
-    const dims = normalizeDims('sum', dim, x.ndim);
+    const dims = reductionDims('sum', dim, x.ndim);
     const kept = sumDimsData(x, dims);
     ctx.state = { inShape: x.shape, keptShape: [...kept.shape], count: 0 };
     return new Tensor(kept.data, reducedShape(x.shape, dims, keepdim));
@@ -69,7 +76,7 @@ export const mean = defineOp({
   signatures: reductionSignatures,
   forward(ctx: OpContext<ReduceState>, x: Tensor, dim: Dims, keepdim: boolean) {
     if (x.dtype === 'int32') throw new Error('mean: expected a floating-point tensor, got int32 (convert with .float())');
-    const dims = normalizeDims('mean', dim, x.ndim);
+    const dims = reductionDims('mean', dim, x.ndim);
     const kept = sumDimsData(x, dims);
     let count = 1;
     for (const d of dims) count *= x.shape[d];
@@ -103,12 +110,286 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(sum(g, dims, true), shape);
 }
 
+function requireFloating(op: string, x: Tensor): void {
+  if (x.dtype === 'int32') throw new Error(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
+}
+
+export interface VarOptions {
+  /** Divide by n - 1 (Bessel's correction) rather than n. Default true, as in PyTorch. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+function varArgs(x: Tensor, dim: Dims | undefined, options: VarOptions | undefined): [Tensor, Dims, boolean, boolean] {
+  const opts = options ?? {};
+  for (const key of Object.keys(opts)) {
+    if (key !== 'unbiased' && key !== 'keepdim') throw new Error(`var: unknown option "${key}" (expected unbiased, keepdim)`);
+  }
+  const { unbiased = true, keepdim = false } = opts;
+  if (typeof unbiased !== 'boolean' || typeof keepdim !== 'boolean') {
+    throw new TypeError(`var: options unbiased and keepdim must be booleans, got ${typeof unbiased} and ${typeof keepdim}`);
+  }
+  return [x, dim ?? null, unbiased, keepdim];
+}
+
+interface VarState {
+  keptShape: number[];
+  /** The mean over the reduced dims, in the keepdim layout. */
+  mean: Tensor;
+  /** n - 1 or n. */
+  denom: number;
+}
+
+/** x minus its mean (broadcast from the keepdim layout). */
+function deviations(x: Tensor, mean: Tensor): Tensor {
+  const dev = empty(x.shape, x.dtype);
+  binaryBroadcast('sub', x.data, x.shape, mean.data, mean.shape, dev.data, x.shape);
+  return dev;
+}
+
+/** Variance over `dim` (all dims when null), two-pass: mean first, then the mean squared deviation. */
+const var_ = defineOp({
+  name: 'var',
+  signatures: {
+    Tensor: (x: Tensor) => varArgs(x, null, undefined),
+    'Tensor, Object': (x: Tensor, options: VarOptions) => varArgs(x, null, options),
+    'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined) => varArgs(x, dim, undefined),
+    'Tensor, number | Array | null | undefined, Object | undefined': (x: Tensor, dim: Dims | undefined, options: VarOptions | undefined) =>
+      varArgs(x, dim, options),
+  },
+  forward(ctx: OpContext<VarState>, x: Tensor, dim: Dims, unbiased: boolean, keepdim: boolean) {
+    requireFloating('var', x);
+    const dims = reductionDims('var', dim, x.ndim);
+    let count = 1;
+    for (const d of dims) count *= x.shape[d];
+    const mean = sumDimsData(x, dims);
+    for (let i = 0; i < mean.data.length; i++) mean.data[i] /= count;
+    const dev = deviations(x, mean);
+    const d2 = dev.data;
+    for (let i = 0; i < d2.length; i++) d2[i] *= d2[i];
+    const out = sumDimsData(dev, dims);
+    // n - 1 = 0 gives 0/0 = NaN, as PyTorch does for one sample
+    const denom = Math.max(0, count - (unbiased ? 1 : 0));
+    for (let i = 0; i < out.data.length; i++) out.data[i] /= denom;
+    ctx.save(x);
+    ctx.state = { keptShape: [...out.shape], mean, denom };
+    return new Tensor(out.data, reducedShape(x.shape, dims, keepdim));
+  },
+  backward(ctx, g) {
+    // d var / dx = 2 (x - mean) / denom
+    const [x] = ctx.saved;
+    const { keptShape, mean, denom } = ctx.state;
+    const dev = deviations(x, mean);
+    const gx = empty(x.shape, x.dtype);
+    binaryBroadcast('mul', dev.data, x.shape, g.data, keptShape, gx.data, x.shape);
+    const scale = 2 / denom;
+    for (let i = 0; i < gx.data.length; i++) gx.data[i] *= scale;
+    return [gx];
+  },
+}) as unknown as {
+  (x: Tensor, options?: VarOptions): Tensor;
+  (x: Tensor, dim?: Dims, options?: VarOptions): Tensor;
+};
+export { var_ as var };
+
+type Extremum = 'max' | 'min';
+const SIGN: Record<Extremum, 1 | -1> = { max: 1, min: -1 };
+
+/**
+ * The int32 indices of the first maximum (minimum) along `dim`, or into the flattened tensor when `dim` is null.
+ * A NaN counts as the extremum, as in PyTorch.
+ */
+function extremumIndices(op: string, kind: Extremum, x: Tensor, dim: number | null, keepdim: boolean): Tensor {
+  if (dim === null) {
+    if (x.numel() === 0) throw new Error(`${op}: cannot reduce an empty tensor of shape ${formatShape(x.shape)} without a dim`);
+    const out = empty(keepdim ? x.shape.map(() => 1) : [], 'int32');
+    extremumAxis(x.data, 1, x.numel(), 1, SIGN[kind], null, out.data as Int32Array);
+    return out;
+  }
+  const d = normalizeDim(op, dim, x.ndim);
+  const [outer, n, inner] = axisView(x.shape, d);
+  if (n === 0) throw new Error(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${formatShape(x.shape)})`);
+  const out = empty(reducedShape(x.shape, [d], keepdim), 'int32');
+  extremumAxis(x.data, outer, n, inner, SIGN[kind], null, out.data as Int32Array);
+  return out;
+}
+
+const argSignatures = {
+  Tensor: (x: Tensor): [Tensor, number | null, boolean] => [x, null, false],
+  'Tensor, number | null | undefined': (x: Tensor, dim: number | null | undefined): [Tensor, number | null, boolean] => [x, dim ?? null, false],
+  'Tensor, number | null | undefined, boolean | undefined': (x: Tensor, dim: number | null | undefined, keepdim: boolean | undefined): [Tensor, number | null, boolean] => [
+    x,
+    dim ?? null,
+    keepdim ?? false,
+  ],
+};
+
+type ArgExtremum = (x: Tensor, dim?: number | null, keepdim?: boolean) => Tensor;
+
+/** Index of the first maximum along `dim` (int32), or into the flattened tensor without `dim`. Not differentiable. */
+export const argmax = defineOp({
+  name: 'argmax',
+  signatures: argSignatures,
+  forward(_ctx, x: Tensor, dim: number | null, keepdim: boolean) {
+    return extremumIndices('argmax', 'max', x, dim, keepdim);
+  },
+}) as unknown as ArgExtremum;
+
+export const argmin = defineOp({
+  name: 'argmin',
+  signatures: argSignatures,
+  forward(_ctx, x: Tensor, dim: number | null, keepdim: boolean) {
+    return extremumIndices('argmin', 'min', x, dim, keepdim);
+  },
+}) as unknown as ArgExtremum;
+
+interface PickState {
+  inShape: readonly number[];
+  /** Reduced dim, or null for the flattened tensor. */
+  dim: number | null;
+}
+
+/** [outer, n, inner] of x around dim, the flattened tensor being [1, numel, 1]. */
+function pickView(shape: readonly number[], dim: number | null): [number, number, number] {
+  let numel = 1;
+  for (const d of shape) numel *= d;
+  return dim === null ? [1, numel, 1] : axisView(shape, dim);
+}
+
+/**
+ * The values of x at extremum `indices` (from extremumIndices) along dim; the gradient goes back to exactly those
+ * positions, so ties send it to the first extremum only.
+ */
+function definePick(kind: Extremum) {
+  return defineOp({
+    name: kind,
+    signatures: ['Tensor, Tensor, number | null'],
+    forward(ctx: OpContext<PickState>, x: Tensor, indices: Tensor, dim: number | null) {
+      const [outer, n, inner] = pickView(x.shape, dim);
+      const out = empty(indices.shape, x.dtype);
+      gatherAxis(x.data, indices.data as Int32Array, outer, n, inner, out.data);
+      ctx.save(indices);
+      ctx.state = { inShape: x.shape, dim };
+      return out;
+    },
+    backward(ctx, g) {
+      const [indices] = ctx.saved;
+      const { inShape, dim } = ctx.state;
+      const [outer, n, inner] = pickView(inShape, dim);
+      const gx = empty(inShape, g.dtype);
+      scatterAddAxis(g.data, indices.data as Int32Array, outer, n, inner, gx.data);
+      return [gx, null, null];
+    },
+  });
+}
+
+const pickMax = definePick('max');
+const pickMin = definePick('min');
+
+/** What max(x, dim) and min(x, dim) return, like PyTorch's named tuple. */
+export interface ValuesIndices {
+  values: Tensor;
+  /** int32 positions of the first extremum along dim. */
+  indices: Tensor;
+}
+
+export interface ExtremumFn {
+  /** The largest (smallest) element as a 0-d tensor; its gradient goes to the first such element. */
+  (x: Tensor): Tensor;
+  /** Values and int32 indices of the first extremum along dim. */
+  (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+}
+
+function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
+  const alongDim = (x: Tensor, dim: number, keepdim: boolean): ValuesIndices => {
+    const indices = extremumIndices(kind, kind, x, dim, keepdim);
+    return { values: pick(x, indices, normalizeDim(kind, dim, x.ndim)), indices };
+  };
+  return typed(kind, {
+    Tensor: (x: Tensor) => pick(x, extremumIndices(kind, kind, x, null, false), null),
+    'Tensor, number': (x: Tensor, dim: number) => alongDim(x, dim, false),
+    'Tensor, number, boolean | undefined': (x: Tensor, dim: number, keepdim: boolean | undefined) => alongDim(x, dim, keepdim ?? false),
+  }) as unknown as ExtremumFn;
+}
+
+export const max = defineExtremum('max', pickMax);
+export const min = defineExtremum('min', pickMin);
+
+interface LogSumExpState {
+  keptShape: number[];
+}
+
+/** log(sum(exp(x))) over dim, computed stably (shifted by the maximum); its gradient is g · softmax(x). */
+export const logsumexp = defineOp({
+  name: 'logsumexp',
+  signatures: {
+    'Tensor, number | Array': (x: Tensor, dim: number | number[]): [Tensor, number | number[], boolean] => [x, dim, false],
+    'Tensor, number | Array, boolean | undefined': (x: Tensor, dim: number | number[], keepdim: boolean | undefined): [Tensor, number | number[], boolean] => [
+      x,
+      dim,
+      keepdim ?? false,
+    ],
+  },
+  forward(ctx: OpContext<LogSumExpState>, x: Tensor, dim: number | number[], keepdim: boolean) {
+    requireFloating('logsumexp', x);
+    const dims = reductionDims('logsumexp', dim, x.ndim);
+    // logsumexp over several dims is logsumexp over each in turn: log Σa Σb e^x = log Σa e^(log Σb e^x)
+    let cur = x;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      const d = dims[k];
+      const [outer, n, inner] = axisView(cur.shape, d);
+      const shape = [...cur.shape];
+      shape[d] = 1;
+      const next = empty(shape, cur.dtype);
+      logSumExpAxis(cur.data, outer, n, inner, next.data);
+      cur = next;
+    }
+    const out = new Tensor(cur === x ? x.data.slice() : cur.data, reducedShape(x.shape, dims, keepdim));
+    ctx.save(x, out);
+    ctx.state = { keptShape: [...cur.shape] };
+    return out;
+  },
+  backward(ctx, g) {
+    const [x, out] = ctx.saved;
+    const { keptShape } = ctx.state;
+    const softmax = empty(x.shape, x.dtype);
+    const s = softmax.data;
+    binaryBroadcast('sub', x.data, x.shape, out.data, keptShape, s, x.shape);
+    for (let i = 0; i < s.length; i++) s[i] = Math.exp(s[i]);
+    const gx = empty(x.shape, x.dtype);
+    binaryBroadcast('mul', s, x.shape, g.data, keptShape, gx.data, x.shape);
+    return [gx];
+  },
+}) as unknown as (x: Tensor, dim: number | readonly number[], keepdim?: boolean) => Tensor;
+
 declare module '../tensor.js' {
   interface Tensor {
     sum(dim?: Dims, keepdim?: boolean): Tensor;
     mean(dim?: Dims, keepdim?: boolean): Tensor;
+    var(options?: VarOptions): Tensor;
+    var(dim?: Dims, options?: VarOptions): Tensor;
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): ValuesIndices;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): ValuesIndices;
+    argmax(dim?: number | null, keepdim?: boolean): Tensor;
+    argmin(dim?: number | null, keepdim?: boolean): Tensor;
+    logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
   }
 }
 
 Tensor.prototype.sum = function (dim, keepdim) { return sum(this, dim, keepdim); };
 Tensor.prototype.mean = function (dim, keepdim) { return mean(this, dim, keepdim); };
+Tensor.prototype.var = function (this: Tensor, dimOrOptions?: Dims | VarOptions, options?: VarOptions) {
+  const isOptions = typeof dimOrOptions === 'object' && dimOrOptions !== null && !Array.isArray(dimOrOptions);
+  return isOptions ? var_(this, dimOrOptions as VarOptions) : var_(this, dimOrOptions as Dims | undefined, options);
+} as Tensor['var'];
+Tensor.prototype.max = function (this: Tensor, dim?: number, keepdim?: boolean) {
+  return dim === undefined ? max(this) : max(this, dim, keepdim);
+} as Tensor['max'];
+Tensor.prototype.min = function (this: Tensor, dim?: number, keepdim?: boolean) {
+  return dim === undefined ? min(this) : min(this, dim, keepdim);
+} as Tensor['min'];
+Tensor.prototype.argmax = function (dim, keepdim) { return argmax(this, dim, keepdim); };
+Tensor.prototype.argmin = function (dim, keepdim) { return argmin(this, dim, keepdim); };
+Tensor.prototype.logsumexp = function (dim, keepdim) { return logsumexp(this, dim, keepdim); };
