@@ -1,0 +1,18 @@
+export { Module, formatValue, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export { Parameter, parameter } from './parameter.js';
+export type { SummaryOptions } from './summary.js';
+export * as init from './init.js';
+export type { Nonlinearity, FanMode, KaimingOptions, XavierOptions, GeneratorOption } from './init.js';
+export type { LayerOptions, Pair } from './layers/options.js';
+export { Linear, Identity, type LinearOptions } from './layers/linear.js';
+export { Conv2d, type Conv2dOptions } from './layers/conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pooling.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
+export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './layers/activation.js';
+export { Dropout } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
+export { Sequential, ModuleList } from './layers/container.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions, type CrossEntropyLossOptions } from './layers/loss.js';
+export {
+  serialize, deserialize, deserializeWithMetadata, save, load, loadWithMetadata, type Metadata, type DeserializeOptions,
+} from './serialization.js';

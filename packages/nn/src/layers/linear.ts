@@ -1,0 +1,42 @@
+import { Tensor, empty, linear } from '@torchlet/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { defaultLayerInit_ } from '../init.js';
+import { type LayerOptions, checkFloatDType, checkPositiveInt } from './options.js';
+
+export interface LinearOptions extends LayerOptions {
+  bias?: boolean;
+}
+
+/** y = x·Wᵀ + b with weight [outFeatures, inFeatures], initialised as PyTorch does. */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = checkPositiveInt('Linear', 'inFeatures', inFeatures);
+    this.outFeatures = checkPositiveInt('Linear', 'outFeatures', outFeatures);
+    const dtype = checkFloatDType('Linear', options.dtype);
+    this.weight = new Parameter(empty([outFeatures, inFeatures], dtype));
+    this.bias = options.bias ?? true ? new Parameter(empty([outFeatures], dtype)) : null;
+    defaultLayerInit_(this.weight, this.bias, options.generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
+
+/** Returns its input unchanged (a placeholder layer). */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}

@@ -1,0 +1,26 @@
+import { Tensor } from '@torchlet/core';
+
+/**
+ * A tensor that is a module's trainable weight, like torch.nn.Parameter. It shares the storage (and version
+ * counter) of the tensor it wraps, is always a leaf, and requires grad unless asked otherwise.
+ * Module finds its parameters by looking for Parameter-valued fields, so a plain Tensor field is not trained.
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
+    super(data.data, data.shape, data);
+    if (requiresGrad) this.requiresGrad = true;
+  }
+}
+
+/** `parameter(t)` is `new Parameter(t)`. */
+export function parameter(data: Tensor, requiresGrad = true): Parameter {
+  return new Parameter(data, requiresGrad);
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Tensor) return `Tensor ${value.dtype} [${value.shape.join(', ')}]`;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object';
+  return typeof value;
+}

@@ -1,0 +1,101 @@
+import { checkBoolean, checkNonNegative } from './check.js';
+import { describe, isPlainObject } from './describe.js';
+import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
+
+export interface AdamHyperparameters extends Hyperparameters {
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export type AdamOptions = Partial<AdamHyperparameters>;
+
+/**
+ * Adam, like torch.optim.Adam. Per element, at step t: g = -g if maximize; g += weightDecay·p (Adam) or
+ * p *= 1 - lr·weightDecay (AdamW); m = lerp(m, g, 1 - β1); v = β2·v + (1 - β2)·g²; with amsgrad vmax = max(vmax, v)
+ * replaces v; p -= lr/(1 - β1^t) · m / (sqrt(v)/sqrt(1 - β2^t) + eps).
+ */
+export class Adam extends Optimizer<AdamHyperparameters> {
+  protected readonly stateFields = { step: 'count', exp_avg: 'buffer', exp_avg_sq: 'buffer', max_exp_avg_sq: 'optional buffer' } as const;
+
+  constructor(params: Params<AdamHyperparameters>, options: AdamOptions = {}) {
+    super(params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+  }
+
+  override get name(): string {
+    return 'Adam';
+  }
+
+  /** AdamW's weight decay shrinks the parameters directly instead of adding to the gradient. */
+  protected get decoupledWeightDecay(): boolean {
+    return false;
+  }
+
+  protected checkHyperparameters(h: AdamHyperparameters, where: string): void {
+    checkNonNegative(this.name, 'learning rate', h.lr, where);
+    checkNonNegative(this.name, 'eps', h.eps, where);
+    checkNonNegative(this.name, 'weight decay', h.weightDecay, where);
+    checkBoolean(this.name, 'amsgrad', h.amsgrad, where);
+    checkBoolean(this.name, 'maximize', h.maximize, where);
+    const betas: unknown = h.betas;
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(`${this.name}: betas ${where} must be a pair [beta1, beta2], got ${describe(betas)}`);
+    }
+    betas.forEach((beta: unknown, i) => {
+      if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) {
+        throw new Error(`${this.name}: invalid beta parameter at index ${i}: ${String(beta)} ${where} (expected a number in [0, 1))`);
+      }
+    });
+  }
+
+  protected updateGroup(group: ParamGroup<AdamHyperparameters>): void {
+    const { lr, eps, weightDecay, amsgrad, maximize } = group;
+    const [beta1, beta2] = group.betas;
+    const decay = this.decoupledWeightDecay ? 1 - lr * weightDecay : 1;
+    const coupledDecay = this.decoupledWeightDecay ? 0 : weightDecay;
+    for (const p of group.params) {
+      const g = this.gradData(p);
+      if (g === null) continue;
+      let state = this.state.get(p);
+      if (state === undefined) {
+        state = { step: 0, exp_avg: this.newBuffer(p), exp_avg_sq: this.newBuffer(p) };
+        this.state.set(p, state);
+      }
+      if (amsgrad && state.max_exp_avg_sq === undefined) state.max_exp_avg_sq = this.newBuffer(p);
+      const step = (state.step = state.step! + 1);
+      const stepSize = lr / (1 - beta1 ** step);
+      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const x = p.data;
+      const m = state.exp_avg!.data;
+      const v = state.exp_avg_sq!.data;
+      const vMax = amsgrad ? state.max_exp_avg_sq!.data : v;
+      for (let i = 0; i < x.length; i++) {
+        let gi = maximize ? -g[i] : g[i];
+        if (coupledDecay !== 0) gi += coupledDecay * x[i];
+        if (decay !== 1) x[i] *= decay;
+        m[i] += (gi - m[i]) * (1 - beta1);
+        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+        if (amsgrad && v[i] > vMax[i]) vMax[i] = v[i];
+        x[i] -= (stepSize * m[i]) / (Math.sqrt(vMax[i]) / biasCorrection2Sqrt + eps);
+      }
+      p._bumpVersion();
+    }
+  }
+}
+
+/** AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), like torch.optim.AdamW; weightDecay defaults to 0.01. */
+export class AdamW extends Adam {
+  constructor(params: Params<AdamHyperparameters>, options: AdamOptions = {}) {
+    super(params, isPlainObject(options) ? { ...options, weightDecay: options.weightDecay ?? 0.01 } : options);
+  }
+
+  override get name(): string {
+    return 'AdamW';
+  }
+
+  protected override get decoupledWeightDecay(): boolean {
+    return true;
+  }
+}

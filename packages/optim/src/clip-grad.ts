@@ -1,0 +1,82 @@
+import { Tensor } from '@torchlet/core';
+import { describe, isIterable } from './describe.js';
+
+export interface ClipGradNormOptions {
+  /** Throw when the total norm is NaN or infinite instead of scaling by it. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Rescales the gradients of `parameters` in place so that their joint norm (as if all were concatenated into one
+ * vector) is at most maxNorm, like torch.nn.utils.clip_grad_norm_: every gradient is multiplied by
+ * maxNorm / (total + 1e-6) when that is below 1. Returns the total norm before clipping. Parameters without a
+ * gradient are skipped. `normType` is any p > 0 or Infinity (the largest absolute value).
+ */
+export function clipGradNorm_(
+  parameters: Iterable<Tensor> | Tensor, maxNorm: number, normType = 2, options: ClipGradNormOptions = {},
+): number {
+  const grads = gradients('clipGradNorm_', parameters);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new Error(`clipGradNorm_: maxNorm must be a number >= 0, got ${describe(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm_: normType must be a number > 0 or Infinity, got ${describe(normType)}`);
+  const total = totalNorm(grads, normType);
+  if (options.errorIfNonfinite && !Number.isFinite(total)) {
+    throw new Error(`clipGradNorm_: the total norm of order ${normType} of the gradients is ${total}; pass errorIfNonfinite: false to clip anyway`);
+  }
+  const coefficient = maxNorm / (total + 1e-6);
+  if (coefficient < 1) {
+    for (const g of grads) {
+      const d = g.data;
+      for (let i = 0; i < d.length; i++) d[i] *= coefficient;
+      g._bumpVersion();
+    }
+  }
+  return total;
+}
+
+/** Clamps every gradient element of `parameters` into [-clipValue, clipValue] in place, like torch.nn.utils.clip_grad_value_. */
+export function clipGradValue_(parameters: Iterable<Tensor> | Tensor, clipValue: number): void {
+  const grads = gradients('clipGradValue_', parameters);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new Error(`clipGradValue_: clipValue must be a number >= 0, got ${describe(clipValue)}`);
+  for (const g of grads) {
+    const d = g.data;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] > clipValue) d[i] = clipValue;
+      else if (d[i] < -clipValue) d[i] = -clipValue;
+    }
+    g._bumpVersion();
+  }
+}
+
+function gradients(name: string, parameters: Iterable<Tensor> | Tensor): Tensor[] {
+  if (!(parameters instanceof Tensor) && !isIterable(parameters)) {
+    throw new TypeError(`${name}: parameters must be a Tensor or an iterable of Tensors, got ${describe(parameters)}`);
+  }
+  const list: unknown[] = parameters instanceof Tensor ? [parameters] : [...parameters];
+  const grads: Tensor[] = [];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new TypeError(`${name}: parameter ${i} is not a Tensor, got ${describe(p)}`);
+    if (p.grad !== null) grads.push(p.grad);
+  });
+  return grads;
+}
+
+function totalNorm(grads: readonly Tensor[], p: number): number {
+  let acc = 0;
+  for (const g of grads) {
+    const d = g.data;
+    if (p === Infinity) {
+      for (let i = 0; i < d.length; i++) {
+        const a = Math.abs(d[i]);
+        if (a > acc || a !== a) acc = a; // a !== a: NaN propagates like torch.max
+      }
+    } else if (p === 2) {
+      for (let i = 0; i < d.length; i++) acc += d[i] * d[i];
+    } else if (p === 1) {
+      for (let i = 0; i < d.length; i++) acc += Math.abs(d[i]);
+    } else {
+      for (let i = 0; i < d.length; i++) acc += Math.abs(d[i]) ** p;
+    }
+  }
+  if (p === Infinity || p === 1) return acc;
+  return p === 2 ? Math.sqrt(acc) : acc ** (1 / p);
+}

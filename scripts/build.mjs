@@ -1,0 +1,25 @@
+// Builds each package: esbuild bundles src/index.ts to dist/index.js (dependencies stay external),
+// tsc emits the .d.ts files. Packages build in dependency order so later ones see core's declarations.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const packages = ['core', 'nn', 'optim', 'data'];
+const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
+
+for (const name of packages) {
+  const dir = join('packages', name);
+  await build({
+    entryPoints: [join(dir, 'src', 'index.ts')],
+    outfile: join(dir, 'dist', 'index.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
+  console.log(`built @torchlet/${name}`);
+}
