@@ -1,0 +1,126 @@
+// The main job: trains a LeNet on handwritten digits and shows what it learned.
+// `pnpm lenet --help` lists the flags; the run folder gets metrics.json, a checkpoint after every epoch,
+// the first layer's filters, curves, a confusion matrix, misclassified digits and report.html.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { manualSeed, type Tensor } from '@torchlet/core';
+import { SGD, Adam, type Optimizer } from '@torchlet/optim';
+import { DataLoader, normalize, shift } from '@torchlet/data';
+import { loadWithMetadata } from '@torchlet/nn';
+import { parseConfig, UsageError, USAGE, type Config } from './lenet/args.js';
+import { buildModel } from './lenet/models.js';
+import { loadData } from './lenet/datasets.js';
+import { trainEpoch, evaluate } from './lenet/train.js';
+import { saveCheckpoint, loadCheckpoint } from './lenet/checkpoint.js';
+import { writeMetrics, writeReport, type Metrics } from './lenet/report.js';
+
+function configFrom(argv: string[]): Config {
+  let config: Config | null;
+  try {
+    config = parseConfig(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (config === null) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!config.resume) return config;
+  // A resumed run keeps the model, data and hyperparameters it was started with; --epochs may extend it.
+  const { metadata } = loadWithMetadata(config.resume);
+  if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
+  const saved = (JSON.parse(metadata.metrics) as Metrics).config;
+  return { ...saved, epochs: config.epochs, resume: config.resume, out: config.outGiven ? config.out : dirname(config.resume), outGiven: true };
+}
+
+function main(): void {
+  const config = configFrom(process.argv.slice(2));
+  manualSeed(config.seed);
+  const data = loadData(config);
+  const [channels, size] = data.imageShape;
+  const model = buildModel(config.model, channels, size, data.classNames.length);
+  const optimizer: Optimizer =
+    config.optimizer === 'sgd'
+      ? new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum })
+      : new Adam(model.parameters(), { lr: config.lr });
+  mkdirSync(config.out, { recursive: true });
+  const checkpointPath = join(config.out, 'checkpoint.safetensors');
+
+  const summary = model.summary([...data.imageShape], { print: false });
+  console.log(`${config.model} on ${config.dataset}: ${data.train.length} training and ${data.test.length} test images\n`);
+  console.log(summary);
+
+  let metrics: Metrics = { config, epochs: [], final: null, translation: [], interrupted: false };
+  let startEpoch = 0;
+  if (config.resume) {
+    const resumed = loadCheckpoint(config.resume, model, optimizer);
+    startEpoch = resumed.epoch;
+    metrics = { ...resumed.metrics, config, interrupted: false };
+    console.log(`Resumed from ${config.resume} after ${startEpoch} finished epoch(s).`);
+  }
+
+  const trainLoader = new DataLoader(data.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
+  const testLoader = new DataLoader(data.test, { batchSize: 500 });
+  const prepare = normalize(data.mean, data.std);
+
+  let stopRequested = false;
+  process.on('SIGINT', () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    console.log('\nStopping after the current batch (Ctrl-C again to quit at once)...');
+  });
+
+  let last = null as ReturnType<typeof evaluate> | null;
+  for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+    trainLoader.setEpoch(epoch);
+    const label = `epoch ${String(epoch + 1).padStart(String(config.epochs).length)}/${config.epochs}`;
+    const r = trainEpoch(model, trainLoader, optimizer, prepare, label, () => stopRequested);
+    if (r.stopped) {
+      metrics.interrupted = true;
+      saveCheckpoint(checkpointPath, model, optimizer, epoch, metrics);
+      writeMetrics(config.out, metrics);
+      console.log(`Interrupted in epoch ${epoch + 1}; saved ${checkpointPath} (epoch ${epoch + 1} restarts on resume).`);
+      console.log(`Resume with: pnpm lenet --resume ${checkpointPath}${config.epochs !== 10 ? ` --epochs ${config.epochs}` : ''}`);
+      process.exit(130);
+    }
+    last = evaluate(model, testLoader, prepare, data.classNames.length);
+    const e = {
+      epoch: epoch + 1, trainLoss: r.loss, trainAcc: r.acc, testLoss: last.loss, testAcc: last.acc,
+      seconds: r.seconds, samplesPerSec: r.samples / r.seconds,
+    };
+    metrics.epochs.push(e);
+    metrics.final = { testAcc: last.acc, testLoss: last.loss };
+    console.log(
+      `${label}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)}% | ` +
+        `test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)}% | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSec)} samples/s`,
+    );
+    saveCheckpoint(checkpointPath, model, optimizer, epoch + 1, metrics);
+    writeMetrics(config.out, metrics);
+  }
+  last ??= evaluate(model, testLoader, prepare, data.classNames.length);
+  metrics.final = { testAcc: last.acc, testLoss: last.loss };
+
+  // Seed 001's translation check: the same test digits moved right and down.
+  metrics.translation = [0, 2, 4].map((s) => ({
+    shift: s,
+    testAcc: s === 0 ? last!.acc : evaluate(model, testLoader, (x: Tensor) => prepare(shift(x, s, s)), data.classNames.length).acc,
+  }));
+  console.log(`\ntest accuracy ${metrics.translation.map((t) => `${(100 * t.testAcc).toFixed(2)}% (shift ${t.shift})`).join(', ')}`);
+  writeMetrics(config.out, metrics);
+
+  const conv1 = model.stateDict()['0.weight'];
+  writeReport(config.out, {
+    metrics,
+    summary,
+    filters: { data: conv1.data, shape: conv1.shape },
+    confusion: last.confusion,
+    classNames: data.classNames,
+    misclassified: last.mistakes.slice(0, 24).map((m) => ({ pixels: data.test.get(m.index).x.data, label: m.label, predicted: m.predicted })),
+    imageShape: data.imageShape,
+  });
+  console.log(`final test accuracy ${(100 * last.acc).toFixed(2)}%; report: ${resolve(config.out, 'report.html')}`);
+}
+
+main();

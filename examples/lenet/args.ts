@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+
+export type ModelName = 'lenet5' | 'seedcnn';
+export type DatasetName = 'mnist-sample' | 'mnist' | 'fashion-mnist' | 'cifar10';
+export type OptimizerName = 'sgd' | 'adam';
+
+export interface Config {
+  model: ModelName;
+  dataset: DatasetName;
+  dataDir: string | null;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  optimizer: OptimizerName;
+  seed: number;
+  limit: number | null;
+  out: string;
+  /** Whether --out was given (a resumed run otherwise writes next to its checkpoint). */
+  outGiven: boolean;
+  resume: string | null;
+}
+
+export const USAGE = `Usage: pnpm lenet [options]
+
+Trains a LeNet on handwritten digits and writes a report into the run folder.
+
+Options:
+  --model lenet5|seedcnn          network (default lenet5: conv 6@5x5 pad 2, pool, conv 16@5x5, pool, 400-120-84-10;
+                                  seedcnn: conv 32@3x3, pool, conv 64@3x3, pool, 1600-128-10)
+  --dataset NAME                  mnist-sample (default, 8,000/2,000 embedded digits), mnist, fashion-mnist, cifar10
+  --data-dir DIR                  folder with the dataset files (mnist, cifar10; fashion-mnist defaults to
+                                  /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist)
+  --epochs N                      default 10
+  --batch-size N                  default 64
+  --lr X                          learning rate, default 0.01
+  --momentum X                    SGD momentum, default 0.9
+  --optimizer sgd|adam            default sgd
+  --seed N                        default 0
+  --limit N                       use only the first N training digits (and N/4 test digits)
+  --out DIR                       run folder, default runs/<timestamp>
+  --resume CHECKPOINT             continue from a checkpoint.safetensors written by an earlier run (its model,
+                                  data and hyperparameters; --epochs may extend it; writes next to it unless --out)
+  --help                          this text
+`;
+
+export class UsageError extends Error {}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n <= 0) throw new UsageError(`--${name} expects a positive integer, got '${v}'`);
+  return n;
+}
+
+function nonNegativeNumber(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} expects a non-negative number, got '${v}'`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} expects one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+/** Parses argv; returns null for --help. Throws UsageError on unknown or malformed flags. */
+export function parseConfig(argv: string[], now = new Date()): Config | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string', default: 'lenet5' },
+        dataset: { type: 'string', default: 'mnist-sample' },
+        'data-dir': { type: 'string' },
+        epochs: { type: 'string', default: '10' },
+        'batch-size': { type: 'string', default: '64' },
+        lr: { type: 'string', default: '0.01' },
+        momentum: { type: 'string', default: '0.9' },
+        optimizer: { type: 'string', default: 'sgd' },
+        seed: { type: 'string', default: '0' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return null;
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const seed = Number(values.seed);
+  if (!/^-?\d+$/.test(values.seed!)) throw new UsageError(`--seed expects an integer, got '${values.seed}'`);
+  const lr = nonNegativeNumber('lr', values.lr!);
+  if (lr === 0) throw new UsageError('--lr must be positive');
+  return {
+    model: oneOf('model', values.model!, ['lenet5', 'seedcnn'] as const),
+    dataset: oneOf('dataset', values.dataset!, ['mnist-sample', 'mnist', 'fashion-mnist', 'cifar10'] as const),
+    dataDir: values['data-dir'] ?? null,
+    epochs: positiveInt('epochs', values.epochs!),
+    batchSize: positiveInt('batch-size', values['batch-size']!),
+    lr,
+    momentum: nonNegativeNumber('momentum', values.momentum!),
+    optimizer: oneOf('optimizer', values.optimizer!, ['sgd', 'adam'] as const),
+    seed,
+    limit: values.limit === undefined ? null : positiveInt('limit', values.limit),
+    out: values.out ?? `runs/${stamp}`,
+    outGiven: values.out !== undefined,
+    resume: values.resume ?? null,
+  };
+}

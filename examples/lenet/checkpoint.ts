@@ -1,0 +1,78 @@
+import { Tensor } from '@torchlet/core';
+import { save, loadWithMetadata, type Module } from '@torchlet/nn';
+import type { Optimizer, OptimizerStateDict } from '@torchlet/optim';
+import type { Metrics } from './report.js';
+
+/**
+ * One safetensors file holds a whole resumable run: the model's state dict under `model.`, the optimizer's
+ * tensors under `optim.`, and everything else (the optimizer's JSON skeleton, the epoch, the metrics so far)
+ * in the header's metadata. save() writes it atomically.
+ */
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const TENSOR_REF = '__tensor__';
+
+/** Replaces each tensor in a nested value by a reference, collecting the tensors. */
+function splitTensors(value: unknown, path: string, tensors: Record<string, Tensor>): Json {
+  if (value instanceof Tensor) {
+    tensors[path] = value;
+    return { [TENSOR_REF]: path };
+  }
+  if (Array.isArray(value)) return value.map((v, i) => splitTensors(v, `${path}.${i}`, tensors));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = splitTensors(v, `${path}.${k}`, tensors);
+    return out;
+  }
+  return value as Json;
+}
+
+function joinTensors(value: Json, tensors: Record<string, Tensor>): unknown {
+  if (Array.isArray(value)) return value.map((v) => joinTensors(v, tensors));
+  if (value !== null && typeof value === 'object') {
+    const ref = value[TENSOR_REF];
+    if (typeof ref === 'string') {
+      const t = tensors[ref];
+      if (!t) throw new Error(`checkpoint: optimizer tensor ${ref} is missing from the file`);
+      return t;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, joinTensors(v, tensors)]));
+  }
+  return value;
+}
+
+export interface Resumed {
+  epoch: number;
+  metrics: Metrics;
+}
+
+export function saveCheckpoint(path: string, model: Module, optimizer: Optimizer, epoch: number, metrics: Metrics): void {
+  const tensors: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(model.stateDict())) tensors[`model.${k}`] = t;
+  const skeleton = splitTensors(optimizer.stateDict(), 'optim', tensors);
+  save(tensors, path, {
+    metadata: {
+      format: 'torchlet-lenet-checkpoint-v1',
+      epoch: String(epoch),
+      optimizer: JSON.stringify(skeleton),
+      metrics: JSON.stringify(metrics),
+    },
+  });
+}
+
+/** Restores model and optimizer in place; returns the number of finished epochs and the metrics so far. */
+export function loadCheckpoint(path: string, model: Module, optimizer: Optimizer): Resumed {
+  const { tensors, metadata } = loadWithMetadata(path);
+  if (metadata.format !== 'torchlet-lenet-checkpoint-v1') {
+    throw new Error(`--resume: ${path} is not a checkpoint written by this example (metadata format ${JSON.stringify(metadata.format)})`);
+  }
+  const modelState: Record<string, Tensor> = {};
+  const optimTensors: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(tensors)) {
+    if (k.startsWith('model.')) modelState[k.slice('model.'.length)] = t;
+    else optimTensors[k] = t;
+  }
+  model.loadStateDict(modelState);
+  optimizer.loadStateDict(joinTensors(JSON.parse(metadata.optimizer) as Json, optimTensors) as OptimizerStateDict);
+  return { epoch: Number(metadata.epoch), metrics: JSON.parse(metadata.metrics) as Metrics };
+}
