@@ -9,7 +9,7 @@ export { Generator, defaultGenerator, manualSeed } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardOptions } from './tape.js';
 export { defineOp, typed, type OpDefinition } from './op.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
-export { formatShape, broadcastShapes, numelOf } from './shape.js';
+export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';
 
 export * from './ops/arithmetic.js';
 export * from './ops/reduction.js';

@@ -64,3 +64,16 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   return [...shape];
 }
+
+/** A size given once for both spatial dims, or as [height, width]. */
+export type IntPair = number | readonly [number, number];
+
+/** Reads a number-or-pair option as [h, w], checking it is integers of at least `min`. */
+export function intPair(op: string, name: string, value: IntPair, min: number): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
+    const what = min > 0 ? 'positive integers' : 'non-negative integers';
+    throw new Error(`${op}: ${name} must be ${what} (a number or [h, w]), got ${JSON.stringify(value)}`);
+  }
+  return [pair[0], pair[1]];
+}

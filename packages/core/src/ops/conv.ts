@@ -1,1 +1,182 @@
-export {};
+import { defineOp } from '../op.js';
+import type { OpContext } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { empty } from '../creation.js';
+import { type FloatArray, allocate } from '../dtype.js';
+import { type IntPair, formatShape, intPair } from '../shape.js';
+import { gemm } from '../kernels/gemm.js';
+import { type ConvGeometry, col2im, im2col } from '../kernels/im2col.js';
+
+export interface Conv2dOptions {
+  stride?: IntPair;
+  /** Zero padding on each side, or 'valid' (none) or 'same' (output as large as the input; stride 1 only). */
+  padding?: IntPair | 'valid' | 'same';
+  dilation?: IntPair;
+  groups?: number;
+}
+
+interface ConvState {
+  geometry: ConvGeometry;
+  groups: number;
+  /** im2col of every sample, [N, C·kH·kW, Ho·Wo], kept only when the weight gradient will be needed. */
+  cols: FloatArray | null;
+}
+
+type ConvArgs = [Tensor, Tensor, Tensor | null, Conv2dOptions];
+
+/**
+ * The convolution layout: per sample, cols[C·kH·kW, Ho·Wo] = im2col(x[n]); per group g,
+ * y[n, g] = W[g] · cols[g] (bias prefilled), dW[g] += dY[n, g] · cols[g]ᵀ, dcols[g] = W[g]ᵀ · dY[n, g], dx[n] = col2im(dcols).
+ * Every product reads its operands in place (gemm reads transposes through strides), so nothing is transposed or copied.
+ * Per-sample cols rather than one batched [C·kH·kW, N·Ho·Wo]: the batched layout needs y and dY transposed between
+ * [O, N, ...] and [N, O, ...] and measured 7-15% slower (forward + both gradients) at the LeNet-5 and seed-001 shapes.
+ */
+const conv2dOp = defineOp({
+  name: 'conv2d',
+  signatures: {
+    'Tensor, Tensor': (x: Tensor, w: Tensor): ConvArgs => [x, w, null, {}],
+    'Tensor, Tensor, Tensor | null | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined): ConvArgs => [x, w, b ?? null, {}],
+    'Tensor, Tensor, Tensor | null | undefined, Object | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined, o: Conv2dOptions | undefined): ConvArgs => [
+      x, w, b ?? null, o ?? {},
+    ],
+  },
+  forward(ctx: OpContext<ConvState>, x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOptions) {
+    const { geometry: g, groups } = convGeometry(x, w, b, options);
+    const N = x.shape[0];
+    const O = w.shape[0];
+    const Og = O / groups;
+    const rows = g.C * g.kH * g.kW; // rows of one sample's cols; each group owns rows / groups of them
+    const rowsG = rows / groups;
+    const L = g.Ho * g.Wo;
+    const out = empty([N, O, g.Ho, g.Wo], x.dtype);
+    const Y = out.data as FloatArray;
+    const X = x.data as FloatArray;
+    const Wt = w.data as FloatArray;
+    const keepCols = ctx.needsInputGrad[1];
+    const cols = allocate(x.dtype, keepCols ? N * rows * L : rows * L) as FloatArray;
+    if (b) {
+      const B = b.data;
+      for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) Y.fill(B[o], (n * O + o) * L, (n * O + o + 1) * L);
+    }
+    for (let n = 0; n < N; n++) {
+      const colsOff = keepCols ? n * rows * L : 0;
+      im2col(g, X, n * g.C * g.H * g.W, cols, colsOff);
+      for (let gi = 0; gi < groups; gi++) {
+        gemm(false, false, Og, L, rowsG, Wt, gi * Og * rowsG, cols, colsOff + gi * rowsG * L, Y, (n * O + gi * Og) * L, b !== null);
+      }
+    }
+    ctx.save(x, w);
+    ctx.state = { geometry: g, groups, cols: keepCols ? cols : null };
+    return out;
+  },
+  backward(ctx, grad) {
+    const [x, w] = ctx.saved;
+    const { geometry: g, groups, cols } = ctx.state;
+    const N = x.shape[0];
+    const O = w.shape[0];
+    const Og = O / groups;
+    const rows = g.C * g.kH * g.kW;
+    const rowsG = rows / groups;
+    const L = g.Ho * g.Wo;
+    const G = grad.data as FloatArray;
+    const Wt = w.data as FloatArray;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (ctx.needsInputGrad[0]) {
+      gx = empty(x.shape, x.dtype);
+      const dX = gx.data as FloatArray;
+      const dcols = allocate(x.dtype, rows * L) as FloatArray;
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < groups; gi++) {
+          gemm(true, false, rowsG, L, Og, Wt, gi * Og * rowsG, G, (n * O + gi * Og) * L, dcols, gi * rowsG * L, false);
+        }
+        col2im(g, dcols, 0, dX, n * g.C * g.H * g.W);
+      }
+    }
+    if (ctx.needsInputGrad[1]) {
+      gw = empty(w.shape, w.dtype);
+      const dW = gw.data as FloatArray;
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < groups; gi++) {
+          gemm(false, true, Og, rowsG, L, G, (n * O + gi * Og) * L, cols!, (n * rows + gi * rowsG) * L, dW, gi * Og * rowsG, true);
+        }
+      }
+    }
+    if (ctx.needsInputGrad[2]) {
+      gb = empty([O], grad.dtype);
+      const dB = gb.data;
+      for (let n = 0; n < N; n++) {
+        for (let o = 0; o < O; o++) {
+          let s = 0;
+          const base = (n * O + o) * L;
+          for (let l = 0; l < L; l++) s += G[base + l];
+          dB[o] += s;
+        }
+      }
+    }
+    return [gx, gw, gb];
+  },
+});
+
+/**
+ * torch.nn.functional.conv2d: x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null.
+ * Output [N, O, Ho, Wo] with Ho = floor((H + 2·padding - dilation·(kH - 1) - 1) / stride) + 1.
+ */
+export const conv2d = conv2dOp as unknown as (x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions) => Tensor;
+
+/** Checks every argument of conv2d against the others and works out the output size. */
+function convGeometry(x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOptions): { geometry: ConvGeometry; groups: number } {
+  if (x.ndim !== 4) throw new Error(`conv2d: expected a 4-D input [N, C, H, W], got shape ${formatShape(x.shape)}`);
+  if (w.ndim !== 4) throw new Error(`conv2d: expected a 4-D weight [O, C/groups, kH, kW], got shape ${formatShape(w.shape)}`);
+  if (x.dtype === 'int32' || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
+    throw new Error(`conv2d: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${w.dtype}${b ? ', ' + b.dtype : ''}`);
+  }
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`conv2d: groups must be a positive integer, got ${JSON.stringify(groups)}`);
+  const [, C, H, W] = x.shape;
+  const [O, Cg, kH, kW] = w.shape;
+  if (C % groups !== 0) throw new Error(`conv2d: groups ${groups} must divide the input channels, got input ${formatShape(x.shape)}`);
+  if (O % groups !== 0) throw new Error(`conv2d: groups ${groups} must divide the output channels, got weight ${formatShape(w.shape)}`);
+  if (C !== Cg * groups) {
+    throw new Error(`conv2d: input has ${C} channels but weight ${formatShape(w.shape)} expects ${Cg * groups}${groups > 1 ? ` (${Cg} per group × ${groups} groups)` : ''}`);
+  }
+  if (b && (b.ndim !== 1 || b.shape[0] !== O)) throw new Error(`conv2d: bias must have shape [${O}] for weight ${formatShape(w.shape)}, got ${formatShape(b.shape)}`);
+  const [sH, sW] = intPair('conv2d', 'stride', stride, 1);
+  const [dH, dW] = intPair('conv2d', 'dilation', dilation, 1);
+  let padTop: number, padBottom: number, padLeft: number, padRight: number;
+  if (padding === 'valid') {
+    padTop = padBottom = padLeft = padRight = 0;
+  } else if (padding === 'same') {
+    if (sH !== 1 || sW !== 1) throw new Error(`conv2d: padding 'same' is not supported for strided convolutions, got stride [${sH}, ${sW}]`);
+    // The total padding d·(k - 1) is split with the extra one on the bottom/right, as PyTorch does.
+    const totalH = dH * (kH - 1);
+    const totalW = dW * (kW - 1);
+    padTop = Math.floor(totalH / 2);
+    padBottom = totalH - padTop;
+    padLeft = Math.floor(totalW / 2);
+    padRight = totalW - padLeft;
+  } else if (typeof padding === 'string') {
+    throw new Error(`conv2d: padding must be a number, [h, w], 'valid' or 'same', got ${JSON.stringify(padding)}`);
+  } else {
+    [padTop, padLeft] = intPair('conv2d', 'padding', padding, 0);
+    padBottom = padTop;
+    padRight = padLeft;
+  }
+  const spanH = dH * (kH - 1) + 1;
+  const spanW = dW * (kW - 1) + 1;
+  const paddedH = H + padTop + padBottom;
+  const paddedW = W + padLeft + padRight;
+  if (spanH > paddedH || spanW > paddedW) {
+    throw new Error(
+      `conv2d: kernel [${kH}, ${kW}]${dH > 1 || dW > 1 ? ` (dilated to [${spanH}, ${spanW}])` : ''} is larger than the padded input ` +
+        `[${paddedH}, ${paddedW}] of input ${formatShape(x.shape)}`,
+    );
+  }
+  const Ho = Math.floor((paddedH - spanH) / sH) + 1;
+  const Wo = Math.floor((paddedW - spanW) / sW) + 1;
+  return {
+    geometry: { C, H, W, kH, kW, strideH: sH, strideW: sW, padTop, padLeft, dilationH: dH, dilationW: dW, Ho, Wo },
+    groups,
+  };
+}

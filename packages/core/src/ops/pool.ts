@@ -1,1 +1,196 @@
-export {};
+import { defineOp } from '../op.js';
+import type { OpContext } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { empty } from '../creation.js';
+import type { FloatArray } from '../dtype.js';
+import { formatShape } from '../shape.js';
+import {
+  type AvgPoolDivisor, type PoolGeometry,
+  adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward, avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward,
+} from '../kernels/pool.js';
+import { type IntPair, intPair } from '../shape.js';
+
+export interface MaxPool2dOptions {
+  kernelSize: IntPair;
+  /** Defaults to kernelSize. */
+  stride?: IntPair | null;
+  /** Implicit -Infinity padding on each side, at most half the kernel. */
+  padding?: IntPair;
+  dilation?: IntPair;
+  /** Round the output size up instead of down (the last window must still start inside the input or left padding). */
+  ceilMode?: boolean;
+  /** Also return the flat index (ih·W + iw within its plane) of each window's maximum. */
+  returnIndices?: boolean;
+}
+
+export interface AvgPool2dOptions {
+  kernelSize: IntPair;
+  stride?: IntPair | null;
+  padding?: IntPair;
+  ceilMode?: boolean;
+  /** Divide by the window size including the zero padding (PyTorch's default). */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead. */
+  divisorOverride?: number | null;
+}
+
+function check4d(op: string, x: Tensor): void {
+  if (x.ndim !== 4) throw new Error(`${op}: expected a 4-D input [N, C, H, W], got shape ${formatShape(x.shape)}`);
+  if (x.dtype === 'int32') throw new Error(`${op}: expected a floating-point input, got int32`);
+}
+
+/** PyTorch's pooling output size, including its ceilMode rule that the last window starts inside the input or left padding. */
+function pooledSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+  let out = Math.floor((size + 2 * pad - dilation * (k - 1) - 1 + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + pad) out--;
+  return out;
+}
+
+interface PoolWindow {
+  kernelSize: IntPair;
+  stride?: IntPair | null;
+  padding?: IntPair;
+  dilation?: IntPair;
+  ceilMode?: boolean;
+}
+
+/** Checks the window options against the input and works out the output size. */
+function poolGeometry(op: string, x: Tensor, options: PoolWindow): PoolGeometry {
+  check4d(op, x);
+  if (options.kernelSize === undefined) throw new Error(`${op}: kernelSize is required`);
+  const [kH, kW] = intPair(op, 'kernelSize', options.kernelSize, 1);
+  const [sH, sW] = intPair(op, 'stride', options.stride ?? options.kernelSize, 1);
+  const [pH, pW] = intPair(op, 'padding', options.padding ?? 0, 0);
+  const [dH, dW] = intPair(op, 'dilation', options.dilation ?? 1, 1);
+  if (pH > Math.floor(kH / 2) || pW > Math.floor(kW / 2)) {
+    throw new Error(`${op}: padding [${pH}, ${pW}] must be at most half of kernelSize [${kH}, ${kW}]`);
+  }
+  const [N, C, H, W] = x.shape;
+  const ceilMode = options.ceilMode === true;
+  const Ho = pooledSize(H, kH, pH, sH, dH, ceilMode);
+  const Wo = pooledSize(W, kW, pW, sW, dW, ceilMode);
+  if (Ho < 1 || Wo < 1) {
+    throw new Error(
+      `${op}: input ${formatShape(x.shape)} is too small for kernelSize [${kH}, ${kW}]` +
+        `${dH > 1 || dW > 1 ? ` with dilation [${dH}, ${dW}]` : ''} and padding [${pH}, ${pW}] (output would be [${Ho}, ${Wo}])`,
+    );
+  }
+  return {
+    planes: N * C, H, W, kH, kW, strideH: sH, strideW: sW, padH: pH, padW: pW, dilationH: dH, dilationW: dW, Ho, Wo,
+  };
+}
+
+/** The indices tensor of each maxPool2d output, for the returnIndices wrapper (the op itself returns one tensor). */
+const indicesOfOutput = new WeakMap<Tensor, Tensor>();
+
+interface MaxPoolState {
+  geometry: PoolGeometry;
+  inShape: readonly number[];
+}
+
+const maxPool2dValues = defineOp({
+  name: 'maxPool2d',
+  signatures: {
+    'Tensor, number | Array': (x: Tensor, kernelSize: IntPair): [Tensor, MaxPool2dOptions] => [x, { kernelSize }],
+    'Tensor, Object': (x: Tensor, options: MaxPool2dOptions): [Tensor, MaxPool2dOptions] => [x, options],
+  },
+  forward(ctx: OpContext<MaxPoolState>, x: Tensor, options: MaxPool2dOptions) {
+    const g = poolGeometry('maxPool2d', x, options);
+    const out = empty([x.shape[0], x.shape[1], g.Ho, g.Wo], x.dtype);
+    const indices = empty(out.shape, 'int32');
+    maxPool2dForward(g, x.data as FloatArray, out.data as FloatArray, indices.data as Int32Array);
+    if (options.returnIndices) indicesOfOutput.set(out, indices);
+    // The indices tensor may be handed to the user: saving it makes an in-place change to it an error in backward.
+    ctx.save(indices);
+    ctx.state = { geometry: g, inShape: x.shape };
+    return out;
+  },
+  backward(ctx, grad) {
+    const [indices] = ctx.saved;
+    const { geometry: g, inShape } = ctx.state;
+    const dx = empty(inShape, grad.dtype);
+    maxPool2dBackward(g.planes, g.H * g.W, g.Ho * g.Wo, grad.data as FloatArray, indices.data as Int32Array, dx.data as FloatArray);
+    return [dx];
+  },
+});
+
+/**
+ * torch.nn.functional.max_pool2d on x [N, C, H, W]. Ties go to the first maximum of the window (row-major), so
+ * the gradient of a window flows to exactly one position. `maxPool2d(x, 2)` is short for `{ kernelSize: 2 }`.
+ */
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions & { returnIndices: true }): { values: Tensor; indices: Tensor };
+export function maxPool2d(x: Tensor, options: IntPair | (MaxPool2dOptions & { returnIndices?: false })): Tensor;
+export function maxPool2d(x: Tensor, options: IntPair | MaxPool2dOptions): Tensor | { values: Tensor; indices: Tensor } {
+  const values = maxPool2dValues(x, options as MaxPool2dOptions);
+  const wantsIndices = typeof options === 'object' && !Array.isArray(options) && (options as MaxPool2dOptions).returnIndices === true;
+  if (!wantsIndices) return values;
+  const indices = indicesOfOutput.get(values)!;
+  indicesOfOutput.delete(values);
+  return { values, indices };
+}
+
+interface AvgPoolState {
+  geometry: PoolGeometry;
+  divisor: AvgPoolDivisor;
+  inShape: readonly number[];
+}
+
+const avgPool2dOp = defineOp({
+  name: 'avgPool2d',
+  signatures: {
+    'Tensor, number | Array': (x: Tensor, kernelSize: IntPair): [Tensor, AvgPool2dOptions] => [x, { kernelSize }],
+    'Tensor, Object': (x: Tensor, options: AvgPool2dOptions): [Tensor, AvgPool2dOptions] => [x, options],
+  },
+  forward(ctx: OpContext<AvgPoolState>, x: Tensor, options: AvgPool2dOptions) {
+    const g = poolGeometry('avgPool2d', x, { ...options, dilation: 1 });
+    const override = options.divisorOverride ?? 0;
+    if (options.divisorOverride != null && !(Number.isInteger(override) && override > 0)) {
+      throw new Error(`avgPool2d: divisorOverride must be a positive integer, got ${JSON.stringify(options.divisorOverride)}`);
+    }
+    const divisor: AvgPoolDivisor = { countIncludePad: options.countIncludePad ?? true, divisorOverride: override };
+    const out = empty([x.shape[0], x.shape[1], g.Ho, g.Wo], x.dtype);
+    avgPool2dForward(g, divisor, x.data as FloatArray, out.data as FloatArray);
+    ctx.state = { geometry: g, divisor, inShape: x.shape };
+    return out;
+  },
+  backward(ctx, grad) {
+    const { geometry, divisor, inShape } = ctx.state;
+    const dx = empty(inShape, grad.dtype);
+    avgPool2dBackward(geometry, divisor, grad.data as FloatArray, dx.data as FloatArray);
+    return [dx];
+  },
+});
+
+/** torch.nn.functional.avg_pool2d on x [N, C, H, W]; padding is zeros and counted in the divisor unless countIncludePad is false. */
+export const avgPool2d = avgPool2dOp as unknown as (x: Tensor, options: IntPair | AvgPool2dOptions) => Tensor;
+
+interface AdaptiveState {
+  inShape: readonly number[];
+  Ho: number;
+  Wo: number;
+}
+
+const adaptiveAvgPool2dOp = defineOp({
+  name: 'adaptiveAvgPool2d',
+  signatures: ['Tensor, number | Array'],
+  forward(ctx: OpContext<AdaptiveState>, x: Tensor, outputSize: IntPair) {
+    check4d('adaptiveAvgPool2d', x);
+    const [Ho, Wo] = intPair('adaptiveAvgPool2d', 'outputSize', outputSize, 1);
+    const [N, C, H, W] = x.shape;
+    if (H < 1 || W < 1) throw new Error(`adaptiveAvgPool2d: input ${formatShape(x.shape)} has an empty spatial dimension`);
+    const out = empty([N, C, Ho, Wo], x.dtype);
+    adaptiveAvgPool2dForward(N * C, H, W, Ho, Wo, x.data as FloatArray, out.data as FloatArray);
+    ctx.state = { inShape: x.shape, Ho, Wo };
+    return out;
+  },
+  backward(ctx, grad) {
+    const { inShape, Ho, Wo } = ctx.state;
+    const [N, C, H, W] = inShape;
+    const dx = empty(inShape, grad.dtype);
+    adaptiveAvgPool2dBackward(N * C, H, W, Ho, Wo, grad.data as FloatArray, dx.data as FloatArray);
+    return [dx];
+  },
+});
+
+/** torch.nn.functional.adaptive_avg_pool2d: output [N, C, h, w], window i spanning [floor(i·H/h), ceil((i+1)·H/h)). */
+export const adaptiveAvgPool2d = adaptiveAvgPool2dOp as unknown as (x: Tensor, outputSize: IntPair) => Tensor;
