@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { manualSeed, type Tensor } from '@torchlet/core';
-import { SGD, Adam, type Optimizer } from '@torchlet/optim';
-import { DataLoader, normalize, shift } from '@torchlet/data';
+import { SGD, Adam, CosineAnnealingLR, type Optimizer } from '@torchlet/optim';
+import { DataLoader, normalize, randomShift, shift } from '@torchlet/data';
 import { loadWithMetadata } from '@torchlet/nn';
 import { parseConfig, UsageError, USAGE, type Config } from './lenet/args.js';
 import { buildModel } from './lenet/models.js';
@@ -45,6 +45,7 @@ function main(): void {
     config.optimizer === 'sgd'
       ? new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum })
       : new Adam(model.parameters(), { lr: config.lr });
+  const scheduler = config.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: config.epochs }) : null;
   mkdirSync(config.out, { recursive: true });
   const checkpointPath = join(config.out, 'checkpoint.safetensors');
 
@@ -55,7 +56,7 @@ function main(): void {
   let metrics: Metrics = { config, epochs: [], final: null, translation: [], interrupted: false };
   let startEpoch = 0;
   if (config.resume) {
-    const resumed = loadCheckpoint(config.resume, model, optimizer);
+    const resumed = loadCheckpoint(config.resume, model, optimizer, scheduler);
     startEpoch = resumed.epoch;
     metrics = { ...resumed.metrics, config, interrupted: false };
     console.log(`Resumed from ${config.resume} after ${startEpoch} finished epoch(s).`);
@@ -76,10 +77,13 @@ function main(): void {
   for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
     trainLoader.setEpoch(epoch);
     const label = `epoch ${String(epoch + 1).padStart(String(config.epochs).length)}/${config.epochs}`;
-    const r = trainEpoch(model, trainLoader, optimizer, prepare, label, () => stopRequested);
+    // Augmentation drawn from (seed, epoch) alone, so a resumed run sees the same images as an unbroken one.
+    const augment = config.augment > 0 ? randomShift(config.augment, { seed: config.seed * 1009 + epoch }) : null;
+    const prepareTrain = augment ? (x: Tensor) => prepare(augment(x)) : prepare;
+    const r = trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested);
     if (r.stopped) {
       metrics.interrupted = true;
-      saveCheckpoint(checkpointPath, model, optimizer, epoch, metrics);
+      saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch, metrics);
       writeMetrics(config.out, metrics);
       console.log(`Interrupted in epoch ${epoch + 1}; saved ${checkpointPath} (epoch ${epoch + 1} restarts on resume).`);
       console.log(`Resume with: pnpm lenet --resume ${checkpointPath}${config.epochs !== 10 ? ` --epochs ${config.epochs}` : ''}`);
@@ -96,7 +100,8 @@ function main(): void {
       `${label}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)}% | ` +
         `test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)}% | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSec)} samples/s`,
     );
-    saveCheckpoint(checkpointPath, model, optimizer, epoch + 1, metrics);
+    scheduler?.step();
+    saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch + 1, metrics);
     writeMetrics(config.out, metrics);
   }
   last ??= evaluate(model, testLoader, prepare, data.classNames.length);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 export type ModelName = 'lenet5' | 'seedcnn';
 export type DatasetName = 'mnist-sample' | 'mnist' | 'fashion-mnist' | 'cifar10';
 export type OptimizerName = 'sgd' | 'adam';
+export type ScheduleName = 'cosine' | 'none';
 
 export interface Config {
   model: ModelName;
@@ -13,6 +14,8 @@ export interface Config {
   lr: number;
   momentum: number;
   optimizer: OptimizerName;
+  schedule: ScheduleName;
+  augment: number;
   seed: number;
   limit: number | null;
   out: string;
@@ -36,6 +39,8 @@ Options:
   --lr X                          learning rate, default 0.01
   --momentum X                    SGD momentum, default 0.9
   --optimizer sgd|adam            default sgd
+  --schedule cosine|none          learning rate: cosine annealing to 0 over the epochs (default), or constant
+  --augment N                     shift each training image by a random -N..N pixels per axis (default 2; 0: off)
   --seed N                        default 0
   --limit N                       use only the first N training digits (and N/4 test digits)
   --out DIR                       run folder, default runs/<timestamp>
@@ -80,6 +85,8 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
         lr: { type: 'string', default: '0.01' },
         momentum: { type: 'string', default: '0.9' },
         optimizer: { type: 'string', default: 'sgd' },
+        schedule: { type: 'string', default: 'cosine' },
+        augment: { type: 'string', default: '2' },
         seed: { type: 'string', default: '0' },
         limit: { type: 'string' },
         out: { type: 'string' },
@@ -105,6 +112,8 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
     lr,
     momentum: nonNegativeNumber('momentum', values.momentum!),
     optimizer: oneOf('optimizer', values.optimizer!, ['sgd', 'adam'] as const),
+    schedule: oneOf('schedule', values.schedule!, ['cosine', 'none'] as const),
+    augment: values.augment === '0' ? 0 : positiveInt('augment', values.augment!),
     seed,
     limit: values.limit === undefined ? null : positiveInt('limit', values.limit),
     out: values.out ?? `runs/${stamp}`,

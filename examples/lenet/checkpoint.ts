@@ -1,6 +1,6 @@
 import { Tensor } from '@torchlet/core';
 import { save, loadWithMetadata, type Module } from '@torchlet/nn';
-import type { Optimizer, OptimizerStateDict } from '@torchlet/optim';
+import type { Optimizer, OptimizerStateDict, LRScheduler, LRSchedulerStateDict } from '@torchlet/optim';
 import type { Metrics } from './report.js';
 
 /**
@@ -46,7 +46,9 @@ export interface Resumed {
   metrics: Metrics;
 }
 
-export function saveCheckpoint(path: string, model: Module, optimizer: Optimizer, epoch: number, metrics: Metrics): void {
+export function saveCheckpoint(
+  path: string, model: Module, optimizer: Optimizer, scheduler: LRScheduler | null, epoch: number, metrics: Metrics,
+): void {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(model.stateDict())) tensors[`model.${k}`] = t;
   const skeleton = splitTensors(optimizer.stateDict(), 'optim', tensors);
@@ -55,13 +57,14 @@ export function saveCheckpoint(path: string, model: Module, optimizer: Optimizer
       format: 'torchlet-lenet-checkpoint-v1',
       epoch: String(epoch),
       optimizer: JSON.stringify(skeleton),
+      scheduler: JSON.stringify(scheduler ? scheduler.stateDict() : null),
       metrics: JSON.stringify(metrics),
     },
   });
 }
 
 /** Restores model and optimizer in place; returns the number of finished epochs and the metrics so far. */
-export function loadCheckpoint(path: string, model: Module, optimizer: Optimizer): Resumed {
+export function loadCheckpoint(path: string, model: Module, optimizer: Optimizer, scheduler: LRScheduler | null): Resumed {
   const { tensors, metadata } = loadWithMetadata(path);
   if (metadata.format !== 'torchlet-lenet-checkpoint-v1') {
     throw new Error(`--resume: ${path} is not a checkpoint written by this example (metadata format ${JSON.stringify(metadata.format)})`);
@@ -74,5 +77,7 @@ export function loadCheckpoint(path: string, model: Module, optimizer: Optimizer
   }
   model.loadStateDict(modelState);
   optimizer.loadStateDict(joinTensors(JSON.parse(metadata.optimizer) as Json, optimTensors) as OptimizerStateDict);
+  const schedulerState = JSON.parse(metadata.scheduler ?? 'null') as LRSchedulerStateDict | null;
+  if (scheduler && schedulerState) scheduler.loadStateDict(schedulerState);
   return { epoch: Number(metadata.epoch), metrics: JSON.parse(metadata.metrics) as Metrics };
 }
