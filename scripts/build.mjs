@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const packages = ['core', 'nn', 'optim', 'data'];
+
+execFileSync(process.execPath, [join('scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
 const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 
 for (const name of packages) {

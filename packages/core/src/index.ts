@@ -27,3 +27,4 @@ export * from './ops/indexing.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/batchnorm.js';
+export { getBackend, setBackend, type Backend } from './kernels/backend.js';

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { empty } from '../creation.js';
 import { type FloatArray, allocate } from '../dtype.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm } from '../kernels/backend.js';
 import { type ConvGeometry, col2im, im2col } from '../kernels/im2col.js';
 
 export interface Conv2dOptions {

@@ -5,7 +5,7 @@ import { empty } from '../creation.js';
 import { type FloatArray, promoteTypes } from '../dtype.js';
 import { broadcastShapes, formatShape, numelOf } from '../shape.js';
 import { broadcastStrides } from '../kernels/elementwise.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm } from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 import { reshape } from './shape.js';
 
