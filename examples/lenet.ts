@@ -32,10 +32,15 @@ function configFrom(argv: string[]): Config {
   const { metadata } = loadWithMetadata(config.resume);
   if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
   const saved = (JSON.parse(metadata.metrics) as Metrics).config;
-  return { ...saved, epochs: config.epochs, resume: config.resume, out: config.outGiven ? config.out : dirname(config.resume), outGiven: true };
+  if (saved.schedule === 'cosine' && config.epochs !== saved.epochs && argv.some((a) => a.startsWith('--epochs'))) {
+    console.error(`error: this run anneals its learning rate over ${saved.epochs} epochs; --epochs cannot change on resume (train with --schedule none to extend runs)`);
+    process.exit(2);
+  }
+  const epochs = argv.some((a) => a.startsWith('--epochs')) ? config.epochs : saved.epochs;
+  return { ...saved, epochs, resume: config.resume, out: config.outGiven ? config.out : dirname(config.resume), outGiven: true };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const config = configFrom(process.argv.slice(2));
   manualSeed(config.seed);
   const data = loadData(config);
@@ -68,9 +73,9 @@ function main(): void {
 
   let stopRequested = false;
   process.on('SIGINT', () => {
+    // The progress bar owns the terminal line while an epoch runs, so the message waits for the epoch to stop.
     if (stopRequested) process.exit(130);
     stopRequested = true;
-    console.log('\nStopping after the current batch (Ctrl-C again to quit at once)...');
   });
 
   let last = null as ReturnType<typeof evaluate> | null;
@@ -80,13 +85,13 @@ function main(): void {
     // Augmentation drawn from (seed, epoch) alone, so a resumed run sees the same images as an unbroken one.
     const augment = config.augment > 0 ? randomShift(config.augment, { seed: config.seed * 1009 + epoch }) : null;
     const prepareTrain = augment ? (x: Tensor) => prepare(augment(x)) : prepare;
-    const r = trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested);
+    const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested);
     if (r.stopped) {
       metrics.interrupted = true;
       saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch, metrics);
       writeMetrics(config.out, metrics);
-      console.log(`Interrupted in epoch ${epoch + 1}; saved ${checkpointPath} (epoch ${epoch + 1} restarts on resume).`);
-      console.log(`Resume with: pnpm lenet --resume ${checkpointPath}${config.epochs !== 10 ? ` --epochs ${config.epochs}` : ''}`);
+      console.log(`Ctrl-C: stopped after ${r.samples} samples of epoch ${epoch + 1}; saved ${checkpointPath} (epoch ${epoch + 1} restarts on resume).`);
+      console.log(`Resume with: pnpm lenet --resume ${checkpointPath}`);
       process.exit(130);
     }
     last = evaluate(model, testLoader, prepare, data.classNames.length);
@@ -128,4 +133,4 @@ function main(): void {
   console.log(`final test accuracy ${(100 * last.acc).toFixed(2)}%; report: ${resolve(config.out, 'report.html')}`);
 }
 
-main();
+await main();

@@ -45,7 +45,8 @@ Options:
   --limit N                       use only the first N training digits (and N/4 test digits)
   --out DIR                       run folder, default runs/<timestamp>
   --resume CHECKPOINT             continue from a checkpoint.safetensors written by an earlier run (its model,
-                                  data and hyperparameters; --epochs may extend it; writes next to it unless --out)
+                                  data and hyperparameters; with --schedule none, --epochs may extend it;
+                                  writes next to it unless --out)
   --help                          this text
 `;
 

@@ -21,15 +21,18 @@ function correctCount(logits: Tensor, labels: Tensor): number {
   return n;
 }
 
+/** Lets pending events run: signal handlers (Ctrl-C) only fire when the event loop gets a turn. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One pass over the training set with a progress bar; checks `shouldStop` after every batch. */
-export function trainEpoch(
+export async function trainEpoch(
   model: Sequential,
   loader: DataLoader,
   optimizer: Optimizer,
   prepare: Transform,
   label: string,
   shouldStop: () => boolean,
-): EpochResult {
+): Promise<EpochResult> {
   model.train();
   const bar = new cliProgress.SingleBar(
     {
@@ -57,6 +60,7 @@ export function trainEpoch(
     seen += b;
     const secs = (performance.now() - start) / 1000;
     bar.increment({ loss: (lossSum / seen).toFixed(4), acc: `${((100 * correct) / seen).toFixed(2)}%`, rate: Math.round(seen / secs) });
+    await yieldToEventLoop();
     if (shouldStop()) {
       stopped = true;
       break;
