@@ -89,7 +89,7 @@ export function lineChart(title: string, series: Series[], yLabel: string): stri
     hi += 0.5;
   }
   const pad = (hi - lo) * 0.05;
-  lo -= pad;
+  lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
   hi += pad;
   const x = (i: number) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
   const y = (v: number) => T + ((hi - v) * (H - T - B)) / (hi - lo);
@@ -112,8 +112,9 @@ export function lineChart(title: string, series: Series[], yLabel: string): stri
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
     s.values.forEach((v, i) => parts.push(`<circle cx="${x(i)}" cy="${y(v)}" r="2.5" fill="${s.color}"/>`));
-    parts.push(`<rect x="${W - R - 110}" y="${T + 4 + k * 16}" width="10" height="10" fill="${s.color}"/>`);
-    parts.push(`<text x="${W - R - 96}" y="${T + 13 + k * 16}">${escape(s.name)}</text>`);
+    // Legend in the title row, clear of the plotted lines.
+    parts.push(`<rect x="${W - R - 120 + k * 60}" y="9" width="10" height="10" fill="${s.color}"/>`);
+    parts.push(`<text x="${W - R - 106 + k * 60}" y="18">${escape(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -52,7 +52,7 @@ const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')
 export function writeReport(dir: string, r: ReportInputs): void {
   const { metrics } = r;
   const [O, C, kH, kW] = r.filters.shape;
-  const filtersPng = imageGrid(r.filters.data, O, C === 3 ? 3 : C, kH, kW, { scale: 12, columns: Math.min(O, 8) });
+  const filtersPng = imageGrid(r.filters.data, O, C === 3 ? 3 : C, kH, kW, { scale: 16, columns: Math.min(O, 8) });
   writeAtomic(join(dir, 'filters_conv1.png'), filtersPng);
 
   const [ic, ih, iw] = r.imageShape;
