@@ -1,10 +1,11 @@
-// Forward and forward+backward times of conv2d and maxPool2d at the LeNet-5 and seed-001 CNN shapes, batch 64,
+// Forward and forward+backward times of conv2d, maxPool2d and avgPool2d at the LeNet-5 and seed-001 CNN shapes, batch 64,
 // float32, single thread: the median of several timed repeats after warm-up.
 // Run: pnpm bench:ops
-import { type Tensor, conv2d, maxPool2d, noGrad, randn } from '../packages/core/src/index.js';
+import { type Tensor, avgPool2d, conv2d, maxPool2d, noGrad, randn } from '../packages/core/src/index.js';
 
 const BATCH = 64;
-const WARMUP = 3;
+// Enough warm-up runs for the JIT to settle: with 3, the first cases' medians still included unoptimised runs.
+const WARMUP = 10;
 const REPEATS = 15;
 
 interface ConvCase {
@@ -81,6 +82,17 @@ for (const c of poolCases) {
     maxPool2d(x, 2).backward(dy);
   });
   rows.push([`maxPool2d ${c.name}`, `${fmt(c.input)} k2 s2`, fwd.toFixed(2), '-', both.toFixed(2), '-']);
+}
+
+for (const c of poolCases) {
+  const x: Tensor = randn(c.input, { requiresGrad: true });
+  const dy = randn(noGrad(() => avgPool2d(x, 2)).shape);
+  const fwd = time(() => noGrad(() => avgPool2d(x, 2)));
+  const both = time(() => {
+    x.grad = null;
+    avgPool2d(x, 2).backward(dy);
+  });
+  rows.push([`avgPool2d ${c.name}`, `${fmt(c.input)} k2 s2`, fwd.toFixed(2), '-', both.toFixed(2), '-']);
 }
 
 function fmt(shape: readonly number[]): string {

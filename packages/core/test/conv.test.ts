@@ -162,6 +162,44 @@ test("conv2d input gradient at stride 1 is seed 000's full convolution of dY wit
   assertClose(x.grad!, expected, { atol: 1e-12, rtol: 1e-12 });
 });
 
+test('conv2d in float32 at stride 1 (the WebAssembly im2col/col2im path) and strided matches the nested loops, forward and backward', () => {
+  for (let trial = 0; trial < 30; trial++) {
+    const { cfg: random, bias } = randomCfg(14);
+    // Two in three at stride 1 without dilation, with padding up to the kernel size, so rows of cols fall in the padding.
+    const stride1 = trial % 3 !== 0;
+    const cfg = stride1
+      ? makeCfg({ ...random, sH: 1, sW: 1, dH: 1, dW: 1, p: [gen.integer(0, random.kH + 1), gen.integer(0, random.kW + 1)] })
+      : random;
+    const { x, w, b } = inputsFor(cfg, bias, 'float32');
+    const y = conv2d(x, w, b, optionsOf(cfg));
+    const dy = randn(y.shape);
+    y.backward(dy);
+    const ref = naiveConvBackward(x.data, w.data, dy.data, cfg);
+    const tol = { atol: 1e-4, rtol: 1e-4 };
+    try {
+      assertClose(y, naiveConv(x.data, w.data, b?.data ?? null, cfg), tol);
+      assertClose(x.grad!, ref.dx, tol);
+      assertClose(w.grad!, ref.dw, tol);
+      if (b) assertClose(b.grad!, ref.db, tol);
+    } catch (e) {
+      throw new Error(`float32 ${describe(cfg, bias)}: ${(e as Error).message}`);
+    }
+  }
+});
+
+test('conv2d weight gradient (cols recomputed in backward) is right when only the weight needs it, across a batch', () => {
+  const c = makeCfg({ N: 5, C: 2, H: 9, W: 8, O: 3, kH: 3, kW: 3, sH: 1, sW: 1, p: [1, 1], dH: 1, dW: 1, groups: 1 });
+  for (const dtype of ['float64', 'float32'] as const) {
+    const x = randn([c.N, c.C, c.H, c.W], { dtype });
+    const w = randn([c.O, c.C, c.kH, c.kW], { dtype, requiresGrad: true });
+    const y = conv2d(x, w, null, { padding: 1 });
+    const dy = randn(y.shape, { dtype });
+    y.backward(dy);
+    assert.is(x.grad, null);
+    assertClose(w.grad!, naiveConvBackward(x.data, w.data, dy.data, c).dw, dtype === 'float64' ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-4, rtol: 1e-4 });
+  }
+});
+
 test('conv2d passes gradcheck in float64 on random configurations', () => {
   for (let trial = 0; trial < 12; trial++) {
     const { cfg, bias } = randomCfg(6);

@@ -95,6 +95,27 @@ test('maxPool2d forward, indices and backward match the nested loops on random c
   }
 });
 
+test('maxPool2d 2x2 stride 2 (the dedicated loop and WebAssembly kernel) matches the nested loops in float32 and float64', () => {
+  for (let trial = 0; trial < 24; trial++) {
+    const [N, C, H, W] = [gen.integer(1, 3), gen.integer(1, 4), gen.integer(2, 15), gen.integer(2, 23)];
+    const c: PoolCfg = { N, C, H, W, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1, ceil: false, Ho: Math.floor(H / 2), Wo: Math.floor(W / 2) };
+    const dtype = trial % 2 === 0 ? 'float32' : 'float64';
+    // ReLU-like data: many tied zeros, and random reals whose window winners are unpredictable.
+    const x = tensor(Array.from({ length: N * C * H * W }, () => Math.max(0, gen.random() * 2 - 1)), { shape: [N, C, H, W], dtype, requiresGrad: true });
+    const { values, indices } = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    const ref = naiveMaxPool(x.data, c);
+    const dy = randn(values.shape, { dtype });
+    values.backward(dy);
+    try {
+      assert.equal(Array.from(indices.data), Array.from(ref.idx));
+      assertClose(values, ref.out, { atol: 0, rtol: 0 });
+      assertClose(x.grad!, naiveMaxPoolBackward(dy.data, ref.idx, c), { atol: 0, rtol: 0 });
+    } catch (e) {
+      throw new Error(`${dtype} ${describe(c)}: ${(e as Error).message}`);
+    }
+  }
+});
+
 test('maxPool2d passes gradcheck in float64 (distinct random values) on random configurations', () => {
   for (let trial = 0; trial < 10; trial++) {
     const c = randomPool(true);
@@ -228,6 +249,31 @@ test('avgPool2d forward and backward match the nested loops (countIncludePad, ce
       assertClose(x.grad!, dx, { atol: 1e-12, rtol: 1e-12 });
     } catch (e) {
       throw new Error(`${describe(c)} countIncludePad ${countIncludePad} divisor ${divisor}: ${(e as Error).message}`);
+    }
+  }
+});
+
+test('avgPool2d with every window inside the input (the unclipped path) matches the nested loops, 2x2 and other windows', () => {
+  for (let trial = 0; trial < 20; trial++) {
+    const k = trial % 2 === 0 ? 2 : gen.integer(1, 5);
+    const s = trial % 2 === 0 ? 2 : gen.integer(1, 4);
+    const [N, C, H, W] = [gen.integer(1, 3), gen.integer(1, 3), k + gen.integer(0, 9), k + gen.integer(0, 9)];
+    const c: PoolCfg = { N, C, H, W, kH: k, kW: k, sH: s, sW: s, pH: 0, pW: 0, dH: 1, dW: 1, ceil: false, Ho: Math.floor((H - k) / s) + 1, Wo: Math.floor((W - k) / s) + 1 };
+    const divisor = trial % 3 === 0 ? gen.integer(1, 7) : 0;
+    const dtype = trial % 4 < 2 ? 'float64' : 'float32';
+    const x = randn([N, C, H, W], { dtype, requiresGrad: true });
+    const y = avgPool2d(x, { kernelSize: k, stride: s, divisorOverride: divisor || null });
+    const ref = naiveAvgPool(x.data, c, true, divisor);
+    const dy = randn(y.shape, { dtype });
+    y.backward(dy);
+    const dx = new Float64Array(x.numel());
+    for (const [o, m, f] of ref.weights) dx[m] += dy.data[o] * f;
+    const tol = dtype === 'float64' ? { atol: 1e-12, rtol: 1e-12 } : { atol: 1e-5, rtol: 1e-5 };
+    try {
+      assertClose(y, ref.out, tol);
+      assertClose(x.grad!, dx, tol);
+    } catch (e) {
+      throw new Error(`${dtype} ${describe(c)} divisor ${divisor}: ${(e as Error).message}`);
     }
   }
 });

@@ -1,4 +1,6 @@
 import type { FloatArray } from '../dtype.js';
+import { getBackend } from './backend.js';
+import { maxPool2x2Wasm } from './wasm/convpool.js';
 
 /**
  * Pooling over `planes` independent H×W planes (N·C of an NCHW tensor), each pooled to Ho×Wo.
@@ -25,24 +27,82 @@ export interface PoolGeometry {
  * window order; a NaN wins, as in PyTorch.
  */
 export function maxPool2dForward(g: PoolGeometry, x: FloatArray, out: FloatArray, indices: Int32Array): void {
-  const { planes, H, W, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, Ho, Wo } = g;
+  const { kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, H, W, Ho, Wo } = g;
+  const fitsInput = (Ho - 1) * strideH + kH <= H && (Wo - 1) * strideW + kW <= W;
+  if (kH === 2 && kW === 2 && strideH === 2 && strideW === 2 && padH === 0 && padW === 0 && dilationH === 1 && dilationW === 1 && fitsInput) {
+    const wasmDone = getBackend() === 'wasm' && x instanceof Float32Array && out instanceof Float32Array &&
+      maxPool2x2Wasm(g.planes, H, W, Ho, Wo, x, out, indices);
+    if (!wasmDone) maxPool2x2Stride2(g.planes, H, W, Ho, Wo, x, out, indices);
+  } else {
+    maxPoolGeneral(g, x, out, indices);
+  }
+}
+
+/**
+ * The 2×2 stride-2 unpadded window of LeNet and most CNNs: four loads and three compares per output, one pass.
+ * On random data most of its time goes to mispredicted compares; the WebAssembly kernel selects without branches.
+ */
+function maxPool2x2Stride2(planes: number, H: number, W: number, Ho: number, Wo: number, x: FloatArray, out: FloatArray, indices: Int32Array): void {
   const HW = H * W;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * HW;
     for (let oh = 0; oh < Ho; oh++) {
+      let i0 = 2 * oh * W; // index of the window's top-left within the plane
+      for (let ow = 0; ow < Wo; ow++, o++, i0 += 2) {
+        const i1 = i0 + W;
+        let best = x[base + i0];
+        let at = i0;
+        // Strictly greater keeps the first of tied maxima; once best is NaN nothing replaces it.
+        if (best === best) {
+          const b = x[base + i0 + 1];
+          if (b > best || b !== b) { best = b; at = i0 + 1; }
+          if (best === best) {
+            const c = x[base + i1];
+            if (c > best || c !== c) { best = c; at = i1; }
+            if (best === best) {
+              const d = x[base + i1 + 1];
+              if (d > best || d !== d) { best = d; at = i1 + 1; }
+            }
+          }
+        }
+        out[o] = best;
+        indices[o] = at;
+      }
+    }
+  }
+}
+
+/** First k in [0, kSize) with 0 <= start + k·dilation, and one past the last with start + k·dilation < size. */
+function tapRange(start: number, dilation: number, kSize: number, size: number): [number, number] {
+  const lo = start >= 0 ? 0 : Math.ceil(-start / dilation);
+  const hi = start >= size ? 0 : Math.ceil((size - start) / dilation);
+  return [Math.min(lo, kSize), Math.min(hi, kSize)];
+}
+
+/** Any window: the taps inside the input are worked out per output row and column, so the inner loops check nothing. */
+function maxPoolGeneral(g: PoolGeometry, x: FloatArray, out: FloatArray, indices: Int32Array): void {
+  const { planes, H, W, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, Ho, Wo } = g;
+  const HW = H * W;
+  const kjLo = new Int32Array(Wo);
+  const kjHi = new Int32Array(Wo);
+  for (let ow = 0; ow < Wo; ow++) [kjLo[ow], kjHi[ow]] = tapRange(ow * strideW - padW, dilationW, kW, W);
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * HW;
+    for (let oh = 0; oh < Ho; oh++) {
       const h0 = oh * strideH - padH;
+      const [kiLo, kiHi] = tapRange(h0, dilationH, kH, H);
       for (let ow = 0; ow < Wo; ow++, o++) {
         const w0 = ow * strideW - padW;
+        const jLo = kjLo[ow];
+        const jHi = kjHi[ow];
         let best = -Infinity;
         let bestIdx = -1;
-        for (let ki = 0; ki < kH; ki++) {
-          const ih = h0 + ki * dilationH;
-          if (ih < 0 || ih >= H) continue;
-          for (let kj = 0; kj < kW; kj++) {
-            const iw = w0 + kj * dilationW;
-            if (iw < 0 || iw >= W) continue;
-            const idx = ih * W + iw;
+        for (let ki = kiLo; ki < kiHi && best === best; ki++) {
+          const rowIdx = (h0 + ki * dilationH) * W + w0;
+          for (let kj = jLo; kj < jHi; kj++) {
+            const idx = rowIdx + kj * dilationW;
             const v = x[base + idx];
             // Strictly greater keeps the first of tied maxima; bestIdx < 0 takes the first position even if it is -Infinity.
             if (v > best || v !== v || bestIdx < 0) {
@@ -51,7 +111,6 @@ export function maxPool2dForward(g: PoolGeometry, x: FloatArray, out: FloatArray
               if (v !== v) break;
             }
           }
-          if (best !== best) break;
         }
         out[o] = best;
         indices[o] = bestIdx;
@@ -83,6 +142,59 @@ export interface AvgPoolDivisor {
 }
 
 
+/** No padding and no window past the input (no ceilMode overhang): every window has kH·kW input positions. */
+function windowsInside(g: PoolGeometry): boolean {
+  return g.padH === 0 && g.padW === 0 && (g.Ho - 1) * g.strideH + g.kH <= g.H && (g.Wo - 1) * g.strideW + g.kW <= g.W;
+}
+
+/** avgPool2d when windowsInside: one divisor for every window and no clipping; 2×2 windows are summed in one expression. */
+function avgPoolInsideForward(g: PoolGeometry, count: number, x: FloatArray, out: FloatArray): void {
+  const { planes, H, W, kH, kW, strideH, strideW, Ho, Wo } = g;
+  const is2x2 = kH === 2 && kW === 2;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < Ho; oh++) {
+      let r = p * H * W + oh * strideH * W; // the window's top-left
+      for (let ow = 0; ow < Wo; ow++, o++, r += strideW) {
+        // Summed from 0 in row-major order, as the general path does, so the values match to the bit.
+        let s = 0;
+        if (is2x2) {
+          s = 0 + x[r] + x[r + 1] + x[r + W] + x[r + W + 1];
+        } else {
+          for (let row = r, ki = 0; ki < kH; ki++, row += W) {
+            for (let kj = 0; kj < kW; kj++) s += x[row + kj];
+          }
+        }
+        out[o] = s / count;
+      }
+    }
+  }
+}
+
+function avgPoolInsideBackward(g: PoolGeometry, count: number, dy: FloatArray, dx: FloatArray): void {
+  const { planes, H, W, kH, kW, strideH, strideW, Ho, Wo } = g;
+  const is2x2 = kH === 2 && kW === 2;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < Ho; oh++) {
+      let r = p * H * W + oh * strideH * W;
+      for (let ow = 0; ow < Wo; ow++, o++, r += strideW) {
+        const share = dy[o] / count;
+        if (is2x2) {
+          dx[r] += share;
+          dx[r + 1] += share;
+          dx[r + W] += share;
+          dx[r + W + 1] += share;
+        } else {
+          for (let row = r, ki = 0; ki < kH; ki++, row += W) {
+            for (let kj = 0; kj < kW; kj++) dx[row + kj] += share;
+          }
+        }
+      }
+    }
+  }
+}
+
 /**
  * PyTorch's avg_pool2d: the window is clipped to the padded input (its size, padding included, is the default divisor)
  * and then to the input (its size is the divisor when padding is not counted). Every window meets the input, since
@@ -90,6 +202,10 @@ export interface AvgPoolDivisor {
  */
 export function avgPool2dForward(g: PoolGeometry, div: AvgPoolDivisor, x: FloatArray, out: FloatArray): void {
   const { planes, H, W, kH, kW, strideH, strideW, padH, padW, Ho, Wo } = g;
+  if (windowsInside(g)) {
+    avgPoolInsideForward(g, div.divisorOverride || kH * kW, x, out);
+    return;
+  }
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
@@ -120,6 +236,10 @@ export function avgPool2dForward(g: PoolGeometry, div: AvgPoolDivisor, x: FloatA
 /** Spreads each window's upstream gradient, divided like the forward sum, over the window's input positions. */
 export function avgPool2dBackward(g: PoolGeometry, div: AvgPoolDivisor, dy: FloatArray, dx: FloatArray): void {
   const { planes, H, W, kH, kW, strideH, strideW, padH, padW, Ho, Wo } = g;
+  if (windowsInside(g)) {
+    avgPoolInsideBackward(g, div.divisorOverride || kH * kW, dy, dx);
+    return;
+  }
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;

@@ -1,0 +1,115 @@
+import { CONVPOOL_WASM_BASE64 } from './convpool-wasm-bytes.js';
+
+/** What the AssemblyScript module (packages/core/asm/convpool.ts) exports; addresses are bytes in its memory. */
+interface ConvPoolExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  maxPool2x2F32(planes: number, H: number, W: number, Ho: number, Wo: number, x: number, out: number, indices: number): void;
+  im2colStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, x: number, cols: number): void;
+  col2imStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, cols: number, dx: number): void;
+}
+
+const PAGE_BYTES = 65536;
+const ALIGN = 64;
+const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+
+let loaded: ConvPoolExports | null | undefined;
+/** Views of the module's memory, remade when growing it detaches the old buffer. */
+let f32: Float32Array = new Float32Array(0);
+let i32: Int32Array = new Int32Array(0);
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The instantiated module, or null where WebAssembly or its SIMD extension is missing. */
+function convPoolModule(): ConvPoolExports | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(CONVPOOL_WASM_BASE64));
+    loaded = new WebAssembly.Instance(module, {}).exports as unknown as ConvPoolExports;
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/**
+ * The module with at least `bytes` of memory past its static data (grown, never shrunk, so buffers are reused
+ * across calls) and fresh views of it; null when it cannot run or grow.
+ */
+function withMemory(bytes: number): ConvPoolExports | null {
+  const wasm = convPoolModule();
+  if (wasm === null) return null;
+  const need = alignUp(wasm.heapBase()) + bytes;
+  const have = wasm.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      wasm.memory.grow(Math.ceil((need - have) / PAGE_BYTES));
+    } catch {
+      return null;
+    }
+  }
+  if (f32.buffer !== wasm.memory.buffer) {
+    f32 = new Float32Array(wasm.memory.buffer);
+    i32 = new Int32Array(wasm.memory.buffer);
+  }
+  return wasm;
+}
+
+/**
+ * 2×2 stride-2 unpadded max pooling of float32 planes (same contract as maxPool2dForward in kernels/pool.ts).
+ * Returns false, having done nothing, when the module cannot run here.
+ */
+export function maxPool2x2Wasm(planes: number, H: number, W: number, Ho: number, Wo: number, x: Float32Array, out: Float32Array, indices: Int32Array): boolean {
+  const inLen = planes * H * W;
+  const outLen = planes * Ho * Wo;
+  const xPtr = 0;
+  const outPtr = alignUp(inLen * 4);
+  const idxPtr = outPtr + alignUp(outLen * 4);
+  const wasm = withMemory(idxPtr + outLen * 4);
+  if (wasm === null) return false;
+  const base = alignUp(wasm.heapBase());
+  f32.set(x.subarray(0, inLen), (base + xPtr) / 4);
+  wasm.maxPool2x2F32(planes, H, W, Ho, Wo, base + xPtr, base + outPtr, base + idxPtr);
+  out.set(f32.subarray((base + outPtr) / 4, (base + outPtr) / 4 + outLen));
+  indices.set(i32.subarray((base + idxPtr) / 4, (base + idxPtr) / 4 + outLen));
+  return true;
+}
+
+/** The sizes of a stride-1, dilation-1 convolution of one sample, as kernels/im2col.ts's ConvGeometry has them. */
+export interface Stride1Geometry {
+  C: number; H: number; W: number; kH: number; kW: number; padTop: number; padLeft: number; Ho: number; Wo: number;
+}
+
+/** im2col of one float32 sample at stride 1 and dilation 1 (see kernels/im2col.ts); false when the module cannot run. */
+export function im2colStride1Wasm(g: Stride1Geometry, x: Float32Array, xOff: number, cols: Float32Array, colsOff: number): boolean {
+  const inLen = g.C * g.H * g.W;
+  const colsLen = g.C * g.kH * g.kW * g.Ho * g.Wo;
+  const colsPtr = alignUp(inLen * 4);
+  const wasm = withMemory(colsPtr + colsLen * 4);
+  if (wasm === null) return false;
+  const base = alignUp(wasm.heapBase());
+  f32.set(x.subarray(xOff, xOff + inLen), base / 4);
+  wasm.im2colStride1F32(g.C, g.H, g.W, g.kH, g.kW, g.padTop, g.padLeft, g.Ho, g.Wo, base, base + colsPtr);
+  cols.set(f32.subarray((base + colsPtr) / 4, (base + colsPtr) / 4 + colsLen), colsOff);
+  return true;
+}
+
+/** col2im of one float32 sample at stride 1 and dilation 1, added into dx (see kernels/im2col.ts); false when the module cannot run. */
+export function col2imStride1Wasm(g: Stride1Geometry, cols: Float32Array, colsOff: number, dx: Float32Array, dxOff: number): boolean {
+  const inLen = g.C * g.H * g.W;
+  const colsLen = g.C * g.kH * g.kW * g.Ho * g.Wo;
+  const colsPtr = alignUp(inLen * 4);
+  const wasm = withMemory(colsPtr + colsLen * 4);
+  if (wasm === null) return false;
+  const base = alignUp(wasm.heapBase());
+  f32.set(dx.subarray(dxOff, dxOff + inLen), base / 4);
+  f32.set(cols.subarray(colsOff, colsOff + colsLen), (base + colsPtr) / 4);
+  wasm.col2imStride1F32(g.C, g.H, g.W, g.kH, g.kW, g.padTop, g.padLeft, g.Ho, g.Wo, base + colsPtr, base);
+  dx.set(f32.subarray(base / 4, base / 4 + inLen), dxOff);
+  return true;
+}
