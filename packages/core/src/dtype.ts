@@ -2,16 +2,23 @@ export type DType = 'float32' | 'float64' | 'int32';
 export type FloatArray = Float32Array | Float64Array;
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
-
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
 export function isDType(value: unknown): value is DType {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
 }
 
+/** A zero-filled array; each constructor has its own call site, so every op's allocation stays monomorphic. */
 export function allocate(dtype: DType, length: number): TypedArray {
-  return new ARRAY_TYPES[dtype](length);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+    case 'int32':
+      return new Int32Array(length);
+  }
+  throw new TypeError(`allocate: unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.join(', ')})`);
 }
 
 export function dtypeOfArray(array: TypedArray): DType {

@@ -1,6 +1,6 @@
 import typedFunction, { type Typed } from 'typed-function';
 import { Tensor } from './tensor.js';
-import { Node, OpContext, checkFinite, isAnomalyEnabled, isGradEnabled, noGrad, type GradList } from './tape.js';
+import { Node, OpContext, callWithoutGrad, checkFinite, isAnomalyEnabled, isGradEnabled, type GradList } from './tape.js';
 
 /** The typed-function instance every op's signatures are checked with; knows Tensor, TypedArray and undefined. */
 export const typed: Typed = typedFunction.create();
@@ -60,15 +60,30 @@ export interface OpDefinition<Args extends unknown[], S> {
 export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinition<Args, S>): (...args: Args) => Tensor {
   const { name, forward, backward } = def;
   const run = (args: Args): Tensor => {
-    const needs = args.map((a) => a instanceof Tensor && a.requiresGrad);
-    const record = backward !== undefined && isGradEnabled() && needs.some(Boolean);
-    const ctx = new OpContext<S>(name, record ? needs : needs.map(() => false));
-    const out = noGrad(() => forward(ctx, ...args));
+    // one pass over the arguments: this wrapper runs for every op call, so it allocates only what it keeps
+    const n = args.length;
+    const needs = new Array<boolean>(n);
+    let anyNeeds = false;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      needs[i] = a instanceof Tensor && a.requiresGrad;
+      if (needs[i]) anyNeeds = true;
+    }
+    const record = anyNeeds && backward !== undefined && isGradEnabled();
+    if (!record) needs.fill(false);
+    const ctx = new OpContext<S>(name, needs);
+    const out = callWithoutGrad(forward, ctx, args);
     if (!(out instanceof Tensor)) throw new Error(`${name}: forward must return a Tensor`);
-    if (args.includes(out)) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
+    for (let i = 0; i < n; i++) {
+      if (args[i] === out) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
+    }
     if (isAnomalyEnabled()) checkFinite(name, 'forward', out);
     if (record && out.dtype !== 'int32') {
-      const inputs = args.map((a) => (a instanceof Tensor ? a : null));
+      const inputs = new Array<Tensor | null>(n);
+      for (let i = 0; i < n; i++) {
+        const a = args[i];
+        inputs[i] = a instanceof Tensor ? a : null;
+      }
       out._setNode(new Node(name, inputs, ctx as OpContext<unknown>, backward as Node['rule']));
     }
     return out;

@@ -25,6 +25,17 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
+/** forward(ctx, ...args) with recording off: noGrad without a closure, for defineOp's per-call path. */
+export function callWithoutGrad<C, A extends unknown[], R>(forward: (ctx: C, ...args: A) => R, ctx: C, args: A): R {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return forward(ctx, ...args);
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
 /** Runs fn without recording anything on the tape (like `with torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
@@ -75,12 +86,14 @@ export class OpContext<S = unknown> {
 
   /** Whether any input needs a gradient: forward rules may skip saving when false. */
   get recording(): boolean {
-    return this.needsInputGrad.some(Boolean);
+    return this.needsInputGrad.includes(true);
   }
 
   save(...tensors: Tensor[]): void {
     this.savedTensors = tensors;
-    this.savedVersions = tensors.map((t) => t.version);
+    const versions = new Array<number>(tensors.length);
+    for (let i = 0; i < tensors.length; i++) versions[i] = tensors[i].version;
+    this.savedVersions = versions;
   }
 
   /** The saved tensors, checked against in-place modification since forward. */
@@ -158,12 +171,16 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
 
   const nodes = reachableNodes(rootNode);
   const pending = new Map<Node, Tensor>([[rootNode, seed]]);
+  // Pending gradients the tape allocated itself (sums, casts): no rule has seen them yet, so they may be summed
+  // into in place. A rule's own result never is: it may be shared (add returns g for both inputs, reshape a view).
+  const tapeOwned = new Set<Tensor>();
   const retain = options.retainGraph === true;
   noGrad(() => {
     for (const node of nodes) {
       const g = pending.get(node);
       if (!g) continue;
       pending.delete(node);
+      tapeOwned.delete(g);
       if (node.ctx.isFreed) {
         throw new Error(
           `${node.name}: trying to backward through the graph a second time, but its saved values were freed; ` +
@@ -172,8 +189,11 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
       }
       if (node.retained) accumulateLeaf(node.retained, g);
       const grads = node.rule(node.ctx, g);
-      node.inputs.forEach((input, i) => {
-        if (!input || !node.ctx.needsInputGrad[i]) return;
+      const { inputs } = node;
+      const needs = node.ctx.needsInputGrad;
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i];
+        if (!input || !needs[i]) continue;
         const gi = grads[i];
         if (!(gi instanceof Tensor)) {
           throw new Error(`${node.name}: backward returned no gradient for input ${i}, which requires one`);
@@ -184,14 +204,24 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
           );
         }
         if (anomalyMode) checkFinite(node.name, 'backward', gi);
-        const gin = gi.dtype === input.dtype ? gi : castTo(gi, input);
+        const cast = gi.dtype !== input.dtype;
+        const gin = cast ? castTo(gi, input) : gi;
         if (input._node) {
           const prev = pending.get(input._node);
-          pending.set(input._node, prev ? addInto(prev, gin) : gin);
+          if (prev === undefined) {
+            pending.set(input._node, gin);
+            if (cast) tapeOwned.add(gin);
+          } else if (tapeOwned.has(prev)) {
+            addInPlace(prev, gin);
+          } else {
+            const sum = addInto(prev, gin);
+            pending.set(input._node, sum);
+            tapeOwned.add(sum);
+          }
         } else if (input.requiresGrad) {
           accumulateLeaf(input, gin);
         }
-      });
+      }
       if (!retain) node.ctx.free();
     }
   });
@@ -220,7 +250,14 @@ function castTo(g: Tensor, like: Tensor): Tensor {
   return new Tensor(data, g.shape);
 }
 
-/** A fresh tensor a + b (the pending gradient may be shared with a rule's other outputs, so never write into it). */
+/** a += b, for a pending gradient the tape allocated itself. */
+function addInPlace(a: Tensor, b: Tensor): void {
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < x.length; i++) x[i] += y[i];
+}
+
+/** A fresh tensor a + b (a rule's result may be shared with its other outputs, so never write into it). */
 function addInto(a: Tensor, b: Tensor): Tensor {
   const out = allocate(a.dtype, a.numel());
   const x = a.data;
