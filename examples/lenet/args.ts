@@ -40,7 +40,9 @@ Options:
   --momentum X                    SGD momentum, default 0.9
   --optimizer sgd|adam            default sgd
   --schedule cosine|none          learning rate: cosine annealing to 0 over the epochs (default), or constant
-  --augment N                     shift each training image by a random -N..N pixels per axis (default 2; 0: off)
+  --augment N                     shift each training image by a random -N..N pixels per axis (0: off; default 2,
+                                  but 0 for fashion-mnist, whose centred clothes it only blurs:
+                                  LeNet-5 reached 89.90% with it and 90.66% without)
   --seed N                        default 0
   --limit N                       use only the first N training digits (and N/4 test digits)
   --out DIR                       run folder, default runs/<timestamp>
@@ -87,7 +89,7 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
         momentum: { type: 'string', default: '0.9' },
         optimizer: { type: 'string', default: 'sgd' },
         schedule: { type: 'string', default: 'cosine' },
-        augment: { type: 'string', default: '2' },
+        augment: { type: 'string' },
         seed: { type: 'string', default: '0' },
         limit: { type: 'string' },
         out: { type: 'string' },
@@ -99,6 +101,8 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
     throw new UsageError((e as Error).message);
   }
   if (values.help) return null;
+  const dataset = oneOf('dataset', values.dataset!, ['mnist-sample', 'mnist', 'fashion-mnist', 'cifar10'] as const);
+  const augment = values.augment ?? (dataset === 'fashion-mnist' ? '0' : '2');
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const seed = Number(values.seed);
   if (!/^-?\d+$/.test(values.seed!)) throw new UsageError(`--seed expects an integer, got '${values.seed}'`);
@@ -106,7 +110,7 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
   if (lr === 0) throw new UsageError('--lr must be positive');
   return {
     model: oneOf('model', values.model!, ['lenet5', 'seedcnn'] as const),
-    dataset: oneOf('dataset', values.dataset!, ['mnist-sample', 'mnist', 'fashion-mnist', 'cifar10'] as const),
+    dataset,
     dataDir: values['data-dir'] ?? null,
     epochs: positiveInt('epochs', values.epochs!),
     batchSize: positiveInt('batch-size', values['batch-size']!),
@@ -114,7 +118,7 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
     momentum: nonNegativeNumber('momentum', values.momentum!),
     optimizer: oneOf('optimizer', values.optimizer!, ['sgd', 'adam'] as const),
     schedule: oneOf('schedule', values.schedule!, ['cosine', 'none'] as const),
-    augment: values.augment === '0' ? 0 : positiveInt('augment', values.augment!),
+    augment: augment === '0' ? 0 : positiveInt('augment', augment),
     seed,
     limit: values.limit === undefined ? null : positiveInt('limit', values.limit),
     out: values.out ?? `runs/${stamp}`,
