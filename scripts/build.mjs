@@ -11,9 +11,11 @@ const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 
 for (const name of packages) {
   const dir = join('packages', name);
+  // Core's worker thread (pool.ts) loads dist/gemm-worker.js, a bundle of its own.
+  const worker = name === 'core' ? [{ in: join(dir, 'src', 'kernels', 'wasm', 'gemm-worker.ts'), out: 'gemm-worker' }] : [];
   await build({
-    entryPoints: [join(dir, 'src', 'index.ts')],
-    outfile: join(dir, 'dist', 'index.js'),
+    entryPoints: [{ in: join(dir, 'src', 'index.ts'), out: 'index' }, ...worker],
+    outdir: join(dir, 'dist'),
     bundle: true,
     format: 'esm',
     platform: 'node',

@@ -1,8 +1,10 @@
 // Matrix product C = op(A)·op(B) (+ C) with WebAssembly SIMD for f32 and f64, compiled by AssemblyScript
 // (scripts/build-wasm.mjs). T is f32 or f64; every size and branch on it is resolved at compile time.
 //
-// The caller (src/kernels/wasm/gemm.ts) owns the memory: it copies A, B and C into this module's memory and passes
-// byte addresses. Layout follows the Goto/BLIS scheme: B is packed per (KC × nc) block and A per (mc × KC) block into
+// The caller (src/kernels/wasm/gemm.ts) owns the memory, which is imported and shared with the worker threads
+// (src/kernels/wasm/pool.ts): it copies A, B and C into it and passes byte addresses. Leading dimensions (BLAS style,
+// in elements) let a thread compute any row or column block of C in place, with its own workspace.
+// Layout follows the Goto/BLIS scheme: B is packed per (KC × nc) block and A per (mc × KC) block into
 // the workspace, as micro-panels laid out in the order the micro-kernel reads them, so all four transpose cases
 // run the same register tile: MR rows × two vectors (4×8 for f32, 4×4 for f64). Panels are zero-padded at the
 // edges; a partial tile is computed into a scratch tile and only its valid part is written to C.
@@ -59,9 +61,9 @@ function storeTransposed4x4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize, 
 
 /**
  * Packs rows i0..i0+mc, depths p0..p0+kc of op(A) into micro-panels of MR rows: panel r holds, for each k,
- * the MR values op(A)[i][k] contiguously. Rows past mc are zeros.
+ * the MR values op(A)[i][k] contiguously. Rows past mc are zeros. A's rows are lda elements apart.
  */
-function packA<T>(transA: bool, M: i32, K: i32, a: usize, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+function packA<T>(transA: bool, lda: i32, a: usize, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
   const E = <usize>sizeof<T>();
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
@@ -70,8 +72,8 @@ function packA<T>(transA: bool, M: i32, K: i32, a: usize, i0: i32, mc: i32, p0: 
     if (mr == MR) {
       if (transA) {
         // A is stored K×M: the MR rows of one k are adjacent in memory (one f32x4, or two f64x2).
-        let src = a + <usize>(p0 * M + i0 + ir) * E;
-        const step = <usize>M * E;
+        let src = a + <usize>(p0 * lda + i0 + ir) * E;
+        const step = <usize>lda * E;
         for (let k = 0; k < kc; k++) {
           const d = panel + <usize>(k * MR) * E;
           v128.store(d, v128.load(src));
@@ -81,12 +83,12 @@ function packA<T>(transA: bool, M: i32, K: i32, a: usize, i0: i32, mc: i32, p0: 
         k0 = kc;
       } else if (sizeof<T>() == 4) {
         // A is stored M×K: each row runs along k, so f32 4×4 blocks are transposed into the panel.
-        const row = a + <usize>((i0 + ir) * K + p0) * E;
-        const lda = <usize>K * E;
+        const row = a + <usize>((i0 + ir) * lda + p0) * E;
+        const stride = <usize>lda * E;
         for (; k0 + 4 <= kc; k0 += 4) {
           const src = row + <usize>k0 * E;
           storeTransposed4x4(
-            v128.load(src), v128.load(src + lda), v128.load(src + 2 * lda), v128.load(src + 3 * lda),
+            v128.load(src), v128.load(src + stride), v128.load(src + 2 * stride), v128.load(src + 3 * stride),
             panel + <usize>(k0 * MR) * E, <usize>MR * E,
           );
         }
@@ -97,8 +99,8 @@ function packA<T>(transA: bool, M: i32, K: i32, a: usize, i0: i32, mc: i32, p0: 
       let d = panel + <usize>(k0 * MR + r) * E;
       if (r < mr) {
         const i = i0 + ir + r;
-        const step = <usize>(transA ? M : 1) * E;
-        let src = a + <usize>(transA ? p0 * M + i : i * K + p0) * E + <usize>k0 * step;
+        const step = (transA ? <usize>lda : 1) * E;
+        let src = a + <usize>(transA ? p0 * lda + i : i * lda + p0) * E + <usize>k0 * step;
         for (let k = k0; k < kc; k++) {
           store<T>(d, load<T>(src));
           src += step;
@@ -116,9 +118,9 @@ function packA<T>(transA: bool, M: i32, K: i32, a: usize, i0: i32, mc: i32, p0: 
 
 /**
  * Packs depths p0..p0+kc, columns j0..j0+nc of op(B) into micro-panels of NR columns: panel c holds, for each k,
- * the NR values op(B)[k][j] contiguously. Columns past nc are zeros.
+ * the NR values op(B)[k][j] contiguously. Columns past nc are zeros. B's rows are ldb elements apart.
  */
-function packB<T>(transB: bool, N: i32, K: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+function packB<T>(transB: bool, ldb: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   const E = <usize>sizeof<T>();
   const NR = nrOf<T>();
   for (let jr = 0; jr < nc; jr += NR) {
@@ -128,8 +130,8 @@ function packB<T>(transB: bool, N: i32, K: i32, b: usize, p0: i32, kc: i32, j0: 
     if (nr == NR) {
       if (!transB) {
         // B is stored K×N: the NR columns of one k are adjacent in memory (two vectors).
-        let src = b + <usize>(p0 * N + j0 + jr) * E;
-        const step = <usize>N * E;
+        let src = b + <usize>(p0 * ldb + j0 + jr) * E;
+        const step = <usize>ldb * E;
         for (let k = 0; k < kc; k++) {
           const d = panel + (<usize>k << 5);
           v128.store(d, v128.load(src));
@@ -139,17 +141,17 @@ function packB<T>(transB: bool, N: i32, K: i32, b: usize, p0: i32, kc: i32, j0: 
         k0 = kc;
       } else if (sizeof<T>() == 4) {
         // B is stored N×K: each column runs along k, so two f32 4×4 blocks per 4 depths are transposed.
-        const col = b + <usize>((j0 + jr) * K + p0) * E;
-        const ldb = <usize>K * E;
+        const col = b + <usize>((j0 + jr) * ldb + p0) * E;
+        const stride = <usize>ldb * E;
         for (; k0 + 4 <= kc; k0 += 4) {
           const src = col + <usize>k0 * E;
           const d = panel + (<usize>k0 << 5);
           storeTransposed4x4(
-            v128.load(src), v128.load(src + ldb), v128.load(src + 2 * ldb), v128.load(src + 3 * ldb), d, 32,
+            v128.load(src), v128.load(src + stride), v128.load(src + 2 * stride), v128.load(src + 3 * stride), d, 32,
           );
-          const src4 = src + 4 * ldb;
+          const src4 = src + 4 * stride;
           storeTransposed4x4(
-            v128.load(src4), v128.load(src4 + ldb), v128.load(src4 + 2 * ldb), v128.load(src4 + 3 * ldb),
+            v128.load(src4), v128.load(src4 + stride), v128.load(src4 + 2 * stride), v128.load(src4 + 3 * stride),
             d + 16, 32,
           );
         }
@@ -160,8 +162,8 @@ function packB<T>(transB: bool, N: i32, K: i32, b: usize, p0: i32, kc: i32, j0: 
       let d = panel + <usize>(k0 * NR + c) * E;
       if (c < nr) {
         const j = j0 + jr + c;
-        const step = <usize>(transB ? 1 : N) * E;
-        let src = b + <usize>(transB ? j * K + p0 : p0 * N + j) * E + <usize>k0 * step;
+        const step = <usize>(transB ? 1 : ldb) * E;
+        let src = b + <usize>(transB ? j * ldb + p0 : p0 * ldb + j) * E + <usize>k0 * step;
         for (let k = k0; k < kc; k++) {
           store<T>(d, load<T>(src));
           src += step;
@@ -289,7 +291,7 @@ function storeEdgeTile<T>(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, a
 
 function gemm<T>(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, b: usize, c: usize, accumulate: bool, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
 ): void {
   const E = <usize>sizeof<T>();
   const NR = nrOf<T>();
@@ -298,31 +300,31 @@ function gemm<T>(
   const packedA = work;
   const packedB = work + PACKED_A_BYTES;
   const tile = packedB + PACKED_B_BYTES;
-  const ldc = <usize>N * E;
+  const cRowBytes = <usize>ldc * E;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       // Later depth blocks add onto what the first one wrote.
       const acc = accumulate || pc > 0;
-      packB<T>(transB, N, K, b, pc, kc, jc, nc, packedB);
+      packB<T>(transB, ldb, b, pc, kc, jc, nc, packedB);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        packA<T>(transA, M, K, a, ic, mc, pc, kc, packedA);
+        packA<T>(transA, lda, a, ic, mc, pc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const pb = packedB + <usize>(jr * kc) * E;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const pa = packedA + <usize>(ir * kc) * E;
-            const cij = c + <usize>((ic + ir) * N + jc + jr) * E;
+            const cij = c + <usize>((ic + ir) * ldc + jc + jr) * E;
             if (mr == MR && nr == NR) {
-              microKernel<T>(kc, pa, pb, cij, ldc, acc);
+              microKernel<T>(kc, pa, pb, cij, cRowBytes, acc);
             } else {
               if (mr <= 2) microKernelShort<T>(kc, pa, pb, tile, 32);
               else if (nr <= NR / 2) microKernelNarrow<T>(kc, pa, pb, tile, 32);
               else microKernel<T>(kc, pa, pb, tile, 32, false);
-              storeEdgeTile<T>(tile, cij, ldc, mr, nr, acc);
+              storeEdgeTile<T>(tile, cij, cRowBytes, mr, nr, acc);
             }
           }
         }
@@ -332,21 +334,23 @@ function gemm<T>(
 }
 
 /**
- * C (M×N row-major at byte address c) = op(A)·op(B), or += when accumulate, in f32. op(A) is M×K, op(B) is K×N;
- * A is stored M×K (K×M when transA), B is stored K×N (N×K when transB). Needs M, N, K ≥ 1 and
- * workspaceBytes() bytes at work.
+ * C (M×N at byte address c, rows ldc elements apart) = op(A)·op(B), or += when accumulate, in f32. op(A) is M×K,
+ * op(B) is K×N; A is stored M×K (K×M when transA) with rows lda elements apart, B is stored K×N (N×K when transB)
+ * with rows ldb elements apart. Needs M, N, K ≥ 1 and workspaceBytes() bytes at work, which no other thread uses.
+ * Each element of C is summed in the same order whatever block of C a call covers, so a product split by rows or
+ * columns across threads gives the same bits as one call.
  */
 export function gemmF32(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, b: usize, c: usize, accumulate: bool, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
 ): void {
-  gemm<f32>(transA, transB, M, N, K, a, b, c, accumulate, work);
+  gemm<f32>(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work);
 }
 
 /** gemmF32 in f64. */
 export function gemmF64(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, b: usize, c: usize, accumulate: bool, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize,
 ): void {
-  gemm<f64>(transA, transB, M, N, K, a, b, c, accumulate, work);
+  gemm<f64>(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work);
 }

@@ -28,3 +28,4 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/batchnorm.js';
 export { getBackend, setBackend, type Backend } from './kernels/backend.js';
+export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';

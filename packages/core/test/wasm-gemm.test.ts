@@ -2,8 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Generator } from '@torchlet/core';
 // The kernels are not part of the public API, so they are imported from their source files.
+import { spawnSync } from 'node:child_process';
 import { gemm } from '../src/kernels/gemm.js';
-import { gemmWasm, wasmAvailable } from '../src/kernels/wasm/gemm.js';
+import { gemmWasm, setSplitMinWork, wasmAvailable } from '../src/kernels/wasm/gemm.js';
+import { alignUp, gemmRuntime, operandsAddress, workspaceAddress } from '../src/kernels/wasm/loader.js';
+import { availableThreads, getNumThreads, setNumThreads, threadsReady, workerChunks } from '../src/kernels/wasm/pool.js';
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 type FloatArray = Float32Array | Float64Array;
@@ -195,6 +198,187 @@ test('gemmWasm with K = 0 writes zeros (or leaves C when accumulating); M = 0 or
     assert.equal(Array.from(C), Array.from({ length: 20 }, (_, i) => i + 1));
     gemmWasm(false, false, 4, 5, 0, new Ctor(0), 0, new Ctor(0), 0, C, 0, false);
     assert.equal(Array.from(C), new Array(20).fill(0));
+  }
+});
+
+/** True when x and y hold the same bits (so -0 ≠ 0 and equal NaNs match). */
+function sameBits(x: FloatArray, y: FloatArray): boolean {
+  const bx = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const by = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
+  return bx.length === by.length && bx.every((v, i) => v === by[i]);
+}
+
+/**
+ * Runs gemmWasm single-threaded (no product split) and split across the pool's threads on the same operands, and
+ * the naive loop: the split result must be the single-threaded one to the bit, and within rounding of the loop.
+ */
+function checkThreaded(Ctor: FloatCtor, [transA, transB, M, N, K]: Case, offsets: [number, number, number] = [0, 0, 0], accumulate = false): void {
+  const [aOff, bOff, cOff] = offsets;
+  const label = `threaded gemmWasm(${Ctor.name}, transA=${transA}, transB=${transB}, M=${M}, N=${N}, K=${K}, offsets=${offsets}, accumulate=${accumulate})`;
+  const A = randomArray(Ctor, aOff + M * K + 3);
+  const B = randomArray(Ctor, bOff + K * N + 3);
+  const C = randomArray(Ctor, cOff + M * N + 3);
+  const expected = Float64Array.from(C);
+  const absSum = new Float64Array(C.length);
+  naiveGemm(transA, transB, M, N, K, A, aOff, B, bOff, expected, absSum, cOff, accumulate);
+  const single = new Ctor(C);
+  const previous = setSplitMinWork(Infinity);
+  gemmWasm(transA, transB, M, N, K, A, aOff, B, bOff, single, cOff, accumulate);
+  setSplitMinWork(0);
+  gemmWasm(transA, transB, M, N, K, A, aOff, B, bOff, C, cOff, accumulate);
+  setSplitMinWork(previous);
+  if (!sameBits(C, single)) assert.unreachable(`${label} differs from the single-threaded result`);
+  assertWithinRounding(`${label} vs the naive loop`, C, expected, absSum, K);
+}
+
+const initialThreads = getNumThreads();
+// Later test files in the same process get the thread count they started with.
+test.after(() => setNumThreads(initialThreads));
+
+test('the pool starts its worker: 2 threads by default', async () => {
+  assert.is(initialThreads, Number(process.env.TORCHLET_NUM_THREADS || 2));
+  setNumThreads(2);
+  assert.is(await threadsReady(), 2);
+  assert.is(availableThreads(), 2);
+});
+
+test('split products give the single-threaded bits: LeNet-5 convolution products at batch 64, float32 and float64', () => {
+  const cases: Case[] = [
+    [false, false, 6, 50176, 25], // conv1 forward, split by columns
+    [false, true, 6, 25, 50176], // conv1 dW: too narrow to split (one chunk)
+    [true, false, 25, 50176, 6], // conv1 dcols
+    [false, false, 50176, 6, 25], // pixels as rows, split by rows
+    [false, false, 16, 6400, 150], // conv2 forward
+    [false, true, 16, 150, 6400], // conv2 dW, split by columns
+    [true, false, 150, 6400, 16], // conv2 dcols
+  ];
+  for (const c of cases) checkThreaded(Float32Array, c);
+  for (const c of cases.slice(0, 3)) checkThreaded(Float64Array, c);
+});
+
+test('split products give the single-threaded bits: odd sizes, every transpose, offsets, accumulate, both dtypes', () => {
+  const sizes: [number, number, number][] = [[67, 13, 19], [13, 67, 19], [131, 97, 300], [97, 131, 5], [1, 4103, 7], [4103, 1, 9], [129, 129, 1]];
+  for (const Ctor of [Float32Array, Float64Array]) {
+    for (const [ta, tb] of transposes) {
+      for (const [M, N, K] of sizes) checkThreaded(Ctor, [ta, tb, M, N, K]);
+      checkThreaded(Ctor, [ta, tb, 75, 66, 261], [5, 3, 7]);
+      checkThreaded(Ctor, [ta, tb, 66, 75, 300], [2, 9, 1], true);
+      checkThreaded(Ctor, [ta, tb, 300, 70, 3], [0, 0, 0], true);
+    }
+  }
+});
+
+test('the worker takes chunks of split products', () => {
+  const before = workerChunks();
+  const A = randomArray(Float32Array, 256 * 256);
+  const B = randomArray(Float32Array, 256 * 256);
+  const C = new Float32Array(256 * 256);
+  // Which thread computes which chunk depends on timing; over a few products the worker takes some.
+  const deadline = performance.now() + 10_000;
+  while (workerChunks() === before && performance.now() < deadline) gemmWasm(false, false, 256, 256, 256, A, 0, B, 0, C, 0, false);
+  assert.ok(workerChunks() > before, 'the worker computed no chunk in 10 s');
+});
+
+test('the wasm entries compute any block of a larger product in place, through leading dimensions', () => {
+  const runtime = gemmRuntime();
+  assert.ok(runtime !== null);
+  const { exports, memory } = runtime;
+  // Whole matrices: op(A) 23×19 (stored 23×19, or 19×23 when transposed), op(B) 19×29, C 23×29; the block is
+  // rows 5..5+11 and columns 3..3+17 of C, from depth 2 for 13 depths.
+  const [MA, NB, KA] = [23, 29, 19];
+  const [i0, m, j0, n, p0, k] = [5, 11, 3, 17, 2, 13];
+  for (const Ctor of [Float32Array, Float64Array]) {
+    const bytes = Ctor.BYTES_PER_ELEMENT;
+    for (const [ta, tb] of transposes) {
+      for (const accumulate of [false, true]) {
+        const A = randomArray(Ctor, MA * KA);
+        const B = randomArray(Ctor, KA * NB);
+        const C = randomArray(Ctor, MA * NB);
+        const lda = ta ? MA : KA;
+        const ldb = tb ? KA : NB;
+        const aPtr = alignUp(operandsAddress(exports, getNumThreads()));
+        const bPtr = alignUp(aPtr + A.byteLength);
+        const cPtr = alignUp(bPtr + B.byteLength);
+        memory.grow(Math.max(0, Math.ceil((cPtr + C.byteLength - memory.buffer.byteLength) / 65536)));
+        const heap = new Ctor(memory.buffer);
+        heap.set(A, aPtr / bytes);
+        heap.set(B, bPtr / bytes);
+        heap.set(C, cPtr / bytes);
+        // op(A)[i][p] is A[i·lda + p], or A[p·lda + i] when transposed; likewise for B.
+        const aBlock = aPtr + (ta ? p0 * lda + i0 : i0 * lda + p0) * bytes;
+        const bBlock = bPtr + (tb ? j0 * ldb + p0 : p0 * ldb + j0) * bytes;
+        const cBlock = cPtr + (i0 * NB + j0) * bytes;
+        const entry = Ctor === Float32Array ? exports.gemmF32 : exports.gemmF64;
+        entry(+ta, +tb, m, n, k, aBlock, lda, bBlock, ldb, cBlock, NB, +accumulate, workspaceAddress(exports, 0));
+        const actual = heap.slice(cPtr / bytes, cPtr / bytes + MA * NB);
+        for (let i = 0; i < MA; i++) {
+          for (let j = 0; j < NB; j++) {
+            const at = i * NB + j;
+            if (i < i0 || i >= i0 + m || j < j0 || j >= j0 + n) {
+              if (!Object.is(actual[at], C[at])) assert.unreachable(`C[${i}][${j}] outside the block was changed`);
+              continue;
+            }
+            let s = accumulate ? C[at] : 0;
+            let abs = accumulate ? Math.abs(C[at]) : 0;
+            for (let p = p0; p < p0 + k; p++) {
+              const prod = (ta ? A[p * lda + i] : A[i * lda + p]) * (tb ? B[j * ldb + p] : B[p * ldb + j]);
+              s += prod;
+              abs += Math.abs(prod);
+            }
+            const u = Ctor === Float32Array ? 2 ** -24 : 2 ** -53;
+            const tol = (4 * Math.sqrt(k) + 2) * u * abs + u * Math.abs(s);
+            if (!(Math.abs(actual[at] - s) <= tol)) {
+              assert.unreachable(`block C[${i}][${j}] (${Ctor.name}, transA=${ta}, transB=${tb}): ${actual[at]} vs ${s}`);
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
+test('setNumThreads(1) stops the worker and keeps every product on the main thread; 2 starts it again', async () => {
+  setNumThreads(1);
+  assert.is(getNumThreads(), 1);
+  assert.is(availableThreads(), 1);
+  const before = workerChunks();
+  const previous = setSplitMinWork(0);
+  for (let i = 0; i < 3; i++) checkThreaded(Float32Array, [false, false, 256, 200, 100]);
+  assert.is(workerChunks(), before);
+  setNumThreads(2);
+  assert.is(await threadsReady(), 2);
+  checkThreaded(Float32Array, [true, true, 200, 256, 100]);
+  setSplitMinWork(previous);
+});
+
+test('setNumThreads rejects what is not a thread count', () => {
+  for (const bad of [0, -1, 1.5, 17, Number.NaN]) {
+    assert.throws(() => setNumThreads(bad), /setNumThreads: expected an integer from 1 to 16, got/);
+  }
+  assert.is(getNumThreads(), 2);
+});
+
+/** Runs a snippet against the pool's source in a fresh Node with TORCHLET_NUM_THREADS set; its stdout and stderr. */
+function withThreadsVariable(value: string, code: string): { stdout: string; stderr: string } {
+  const pool = new URL('../src/kernels/wasm/pool.ts', import.meta.url).href;
+  const gemmUrl = new URL('../src/kernels/wasm/gemm.ts', import.meta.url).href;
+  const script = `const pool = await import(${JSON.stringify(pool)}); const wasm = await import(${JSON.stringify(gemmUrl)}); ${code}`;
+  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, TORCHLET_NUM_THREADS: value },
+    encoding: 'utf8',
+  });
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+test('TORCHLET_NUM_THREADS sets the thread count; 1 never starts a worker; anything else is an error', () => {
+  const large = `const a = new Float32Array(300 * 300); wasm.gemmWasm(false, false, 300, 300, 300, a, 0, a, 0, new Float32Array(300 * 300), 0, false);`;
+  const one = withThreadsVariable('1', `${large} console.log(pool.getNumThreads(), await pool.threadsReady());`);
+  assert.is(one.stdout.trim(), '1 1', one.stderr);
+  const three = withThreadsVariable('3', `console.log(pool.getNumThreads(), await pool.threadsReady());`);
+  assert.is(three.stdout.trim(), '3 3', three.stderr);
+  for (const bad of ['abc', '0', '17']) {
+    const r = withThreadsVariable(bad, `console.log('loaded');`);
+    assert.match(r.stderr, new RegExp(`TORCHLET_NUM_THREADS must be an integer from 1 to 16, got '${bad}'`));
   }
 });
 

@@ -2,23 +2,38 @@ import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes.js';
 
 /** What the AssemblyScript module (packages/core/asm/gemm.ts) exports. */
 export interface GemmExports {
-  memory: WebAssembly.Memory;
   heapBase(): number;
   workspaceBytes(): number;
   gemmF32: GemmEntry;
   gemmF64: GemmEntry;
 }
 
-/** A wasm gemm entry point: booleans as 0/1, a, b, c and work as byte addresses in the module's memory. */
+/**
+ * A wasm gemm entry point: booleans as 0/1, a, b, c and work as byte addresses in the shared memory, leading
+ * dimensions lda, ldb, ldc in elements.
+ */
 export type GemmEntry = (
   transA: number, transB: number, M: number, N: number, K: number,
-  a: number, b: number, c: number, accumulate: number, work: number,
+  a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number,
 ) => void;
+
+/** The compiled module, the shared memory it imports, and the main thread's instance of it. */
+export interface GemmRuntime {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: GemmExports;
+}
 
 const PAGE_BYTES = 65536;
 const ALIGN = 64;
+/** Shared memory needs a maximum; 2 GiB keeps every byte address a positive int32 (they travel in an Int32Array). */
+const MAX_PAGES = 32768;
+/** Threads the control block has a slot for: the main thread and up to MAX_THREADS - 1 workers. */
+export const MAX_THREADS = 16;
+/** Bytes of one thread's slot in the control block: 32 int32, two cache lines, so slots never share a line. */
+export const CONTROL_SLOT_BYTES = 128;
 
-let loaded: GemmExports | null | undefined;
+let loaded: GemmRuntime | null | undefined;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -27,15 +42,22 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** An instance of the module working in `memory`; the worker threads make theirs with this too. */
+export function instantiateGemm(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+}
+
 /**
- * The instantiated module, or null where WebAssembly or its SIMD extension is missing.
- * Compiled synchronously on first use: the module is a few KB, under every engine's limit for sync compilation.
+ * The module on a fresh shared memory, or null where WebAssembly, its SIMD extension or shared memory (threads)
+ * is missing. Compiled synchronously on first use: the module is a few KB, under every engine's limit for sync
+ * compilation.
  */
-export function gemmModule(): GemmExports | null {
+export function gemmRuntime(): GemmRuntime | null {
   if (loaded !== undefined) return loaded;
   try {
     const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
-    loaded = new WebAssembly.Instance(module, {}).exports as unknown as GemmExports;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    loaded = { module, memory, exports: instantiateGemm(module, memory) };
   } catch {
     loaded = null;
   }
@@ -44,20 +66,42 @@ export function gemmModule(): GemmExports | null {
 
 /** True when the WebAssembly SIMD kernels can run here. */
 export function wasmAvailable(): boolean {
-  return gemmModule() !== null;
+  return gemmRuntime() !== null;
 }
 
 export const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
+/*
+ * Layout of the shared memory, from the module's static data up:
+ *   control block: MAX_THREADS slots of CONTROL_SLOT_BYTES (a worker's job and its handshake, see pool.ts)
+ *   workspaces:    one per thread (packed panels of A and B), thread 0 being the main thread
+ *   operands:      A, B and C of the current product, written by the main thread (see gemm.ts)
+ */
+
+/** Byte address of thread `thread`'s slot in the control block. */
+export function controlSlotAddress(exports: GemmExports, thread: number): number {
+  return alignUp(exports.heapBase()) + thread * CONTROL_SLOT_BYTES;
+}
+
+/** Byte address of thread `thread`'s workspace. */
+export function workspaceAddress(exports: GemmExports, thread: number): number {
+  return alignUp(controlSlotAddress(exports, MAX_THREADS)) + thread * alignUp(exports.workspaceBytes());
+}
+
+/** First byte after the workspaces of `threads` threads, where the operands go. */
+export function operandsAddress(exports: GemmExports, threads: number): number {
+  return workspaceAddress(exports, threads);
+}
+
 /**
- * Makes the module's memory at least `bytes` long, growing it (never shrinking) so buffers are reused across calls.
+ * Makes the memory at least `bytes` long, growing it (never shrinking) so buffers are reused across calls.
  * Returns false when the engine refuses to grow it that far.
  */
-export function ensureMemory(exports: GemmExports, bytes: number): boolean {
-  const have = exports.memory.buffer.byteLength;
+export function ensureMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
   if (bytes <= have) return true;
   try {
-    exports.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+    memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
     return true;
   } catch {
     return false;
