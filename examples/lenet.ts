@@ -28,7 +28,8 @@ function configFrom(argv: string[]): Config {
     process.exit(0);
   }
   if (!config.resume) return config;
-  // A resumed run keeps the model, data and hyperparameters it was started with; --epochs may extend it.
+  // A resumed run keeps the model, data and hyperparameters it was started with; --epochs may extend it
+  // only when the learning rate is constant.
   const { metadata } = loadWithMetadata(config.resume);
   if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
   const saved = (JSON.parse(metadata.metrics) as Metrics).config;
@@ -133,4 +134,10 @@ async function main(): Promise<void> {
   console.log(`final test accuracy ${(100 * last.acc).toFixed(2)}%; report: ${resolve(config.out, 'report.html')}`);
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  // Bad data folders, unreadable checkpoints and the like: the message names the file and what to do.
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+}
