@@ -1,7 +1,8 @@
 // Forward and forward+backward times of conv2d, maxPool2d and avgPool2d at the LeNet-5 and seed-001 CNN shapes, batch 64,
-// float32, single thread: the median of several timed repeats after warm-up.
+// float32: the median of several timed repeats after warm-up. conv2d splits its samples across getNumThreads() threads
+// (TORCHLET_NUM_THREADS=1 for the main thread alone); the pooling layers run on the main thread.
 // Run: pnpm bench:ops
-import { type Tensor, avgPool2d, conv2d, maxPool2d, noGrad, randn } from '../packages/core/src/index.js';
+import { type Tensor, avgPool2d, conv2d, getNumThreads, maxPool2d, noGrad, randn } from '../packages/core/src/index.js';
 
 const BATCH = 64;
 // Enough warm-up runs for the JIT to settle: with 3, the first cases' medians still included unoptimised runs.
@@ -100,7 +101,9 @@ function fmt(shape: readonly number[]): string {
 }
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-console.log(`torchlet ops, float32, batch ${BATCH}, median of ${REPEATS} after ${WARMUP} warm-up runs (node ${process.version})`);
+console.log(
+  `torchlet ops, float32, batch ${BATCH}, ${getNumThreads()} thread(s), median of ${REPEATS} after ${WARMUP} warm-up runs (node ${process.version})`,
+);
 for (const [i, r] of rows.entries()) {
   console.log(r.map((cell, j) => (j < 2 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -103,6 +103,14 @@ function zeroF32(dst: usize, n: i32): void {
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
+/** dst[0..n) = value for f32 at a byte address, four at a time: conv2d's bias rows and cleared gradients. */
+export function fillF32(dst: usize, value: f32, n: i32): void {
+  const v = f32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), value);
+}
+
 /** dst[0..n) += src[0..n) for f32 at byte addresses, four at a time. */
 // @ts-ignore: decorator
 @inline
@@ -188,5 +196,41 @@ export function col2imStride1F32(C: i32, H: i32, W: i32, kH: i32, kW: i32, padTo
         s += <usize>Ho * rowBytes;
       }
     }
+  }
+}
+
+/**
+ * relu of n f32 at x into out, on the bit patterns as src/ops/unary.ts's loop does (same bits): a negative number
+ * (-0 and -Infinity included) becomes +0, a NaN passes unchanged.
+ */
+export function reluF32(x: usize, out: usize, n: i32): void {
+  const magnitude = i32x4.splat(0x7fffffff);
+  const nanFloor = i32x4.splat(0x7f800001);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const b = v128.load(x + (<usize>i << 2));
+    const notNaN = i32x4.shr_s(i32x4.sub(v128.and(b, magnitude), nanFloor), 31); // -1 unless b is a NaN, then 0
+    v128.store(out + (<usize>i << 2), v128.andnot(b, v128.and(i32x4.shr_s(b, 31), notNaN)));
+  }
+  for (; i < n; i++) {
+    const b = load<i32>(x + (<usize>i << 2));
+    const notNaN = ((b & 0x7fffffff) - 0x7f800001) >> 31;
+    store<i32>(out + (<usize>i << 2), b & ~((b >> 31) & notNaN));
+  }
+}
+
+/** relu's gradient: out = g where y > 0 (a positive number, +Infinity included), else +0; as src/ops/unary.ts. */
+export function reluGradF32(y: usize, g: usize, out: usize, n: i32): void {
+  const one = i32x4.splat(1);
+  const largest = i32x4.splat(0x7f7fffff);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const t = i32x4.sub(v128.load(y + (<usize>i << 2)), one);
+    const off = i32x4.shr_s(v128.or(t, i32x4.sub(largest, t)), 31); // -1 unless 1 <= bits of y <= 0x7f800000
+    v128.store(out + (<usize>i << 2), v128.andnot(v128.load(g + (<usize>i << 2)), off));
+  }
+  for (; i < n; i++) {
+    const t = load<i32>(y + (<usize>i << 2)) - 1;
+    store<i32>(out + (<usize>i << 2), load<i32>(g + (<usize>i << 2)) & ~((t | (0x7f7fffff - t)) >> 31));
   }
 }

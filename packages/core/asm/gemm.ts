@@ -354,3 +354,7 @@ export function gemmF64(
 ): void {
   gemm<f64>(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work);
 }
+
+// The stride-1 im2col and col2im kernels (and a fill), compiled into this module too so that conv2d's per-sample
+// work (unfold, product, fold) runs on the shared memory in every thread of the pool (src/kernels/wasm/conv-job.ts).
+export { im2colStride1F32, col2imStride1F32, fillF32 } from './convpool';

@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Generator, getBackend, setBackend } from '@torchlet/core';
+import { Generator, Tensor, getBackend, relu, setBackend } from '@torchlet/core';
 // The kernels are not part of the public API, so they are imported from their source files.
 import { type ConvGeometry, col2im, im2col } from '../src/kernels/im2col.js';
 import { type PoolGeometry, avgPool2dBackward, avgPool2dForward, maxPool2dForward } from '../src/kernels/pool.js';
 import { wasmAvailable } from '../src/kernels/wasm/gemm.js';
+import { reluGradWasm, reluWasm } from '../src/kernels/wasm/convpool.js';
 
 const gen = new Generator(23);
 type FloatArray = Float32Array | Float64Array;
@@ -231,6 +232,62 @@ test('avgPool2d kernels: windows inside the input (the unclipped path) equal the
     avgPool2dBackward(g, { countIncludePad: true, divisorOverride }, dy, dx);
     assertSameBits(dx, expectedDx, `avgPool2dBackward k${kH}x${kW} s${sH},${sW} ${H}x${W} divisor ${count}`);
   }
+});
+
+/** Bit patterns relu and its gradient must handle: ±0, ±Infinity, NaNs of both signs, subnormals, the extremes. */
+const specialBits = [
+  0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0xff800001, 0x00000001,
+  0x80000001, 0x007fffff, 0x807fffff, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0xbf800000,
+];
+
+/** relu on one float32 bit pattern, from its definition: a negative number (-0, -Infinity) gives +0, NaN passes. */
+function reluBits(b: number): number {
+  const v = new Float32Array(new Int32Array([b]).buffer)[0];
+  return v !== v ? b | 0 : v > 0 ? b | 0 : 0;
+}
+
+function bitsArray(n: number, pick: (i: number) => number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => pick(i));
+}
+
+test('relu and its gradient in WebAssembly equal the definition to the bit: ±0, ±Infinity, NaN, subnormals, every length remainder', () => {
+  if (!wasmAvailable()) return;
+  const randomBits = (): number => (gen.random() * 2 ** 32) | 0;
+  for (const n of [1, 3, 4, 5, 8, 17, 4099]) {
+    const x = bitsArray(n, (i) => (i < specialBits.length ? specialBits[(i * 7) % specialBits.length] : randomBits()));
+    const g = bitsArray(n, () => randomBits());
+    const out = new Float32Array(n);
+    assert.ok(reluWasm(new Float32Array(x.buffer), out));
+    const outBits = new Int32Array(out.buffer);
+    for (let i = 0; i < n; i++) assert.is(outBits[i], reluBits(x[i]), `relu of bits 0x${(x[i] >>> 0).toString(16)} (n ${n})`);
+    // The gradient passes g where relu's output y is > 0, else gives +0.
+    const dx = new Float32Array(n);
+    assert.ok(reluGradWasm(out, new Float32Array(g.buffer), dx));
+    const dxBits = new Int32Array(dx.buffer);
+    for (let i = 0; i < n; i++) {
+      const y = out[i];
+      assert.is(dxBits[i], y > 0 ? g[i] : 0, `relu gradient at y = ${y} (bits 0x${(outBits[i] >>> 0).toString(16)}, n ${n})`);
+    }
+  }
+});
+
+test('relu (op) gives the same bits on both backends above the WebAssembly size, forward and backward', () => {
+  const n = 5003;
+  const x = new Tensor(new Float32Array(n), [n]);
+  const xBits = new Int32Array(x.data.buffer);
+  for (let i = 0; i < n; i++) xBits[i] = i < specialBits.length ? specialBits[i] : (gen.random() * 2 ** 32) | 0;
+  const upstream = new Tensor(Float32Array.from({ length: n }, () => gen.normal()), [n]);
+  const [js, wasm = js] = underEachBackend(() => {
+    const xc = new Tensor(Float32Array.from(x.data), [n]);
+    xc.requiresGrad = true;
+    const y = relu(xc);
+    y.backward(upstream);
+    return [new Int32Array(Float32Array.from(y.data).buffer), new Int32Array(Float32Array.from(xc.grad!.data).buffer)];
+  });
+  assert.equal(Array.from(wasm[0]), Array.from(js[0]), 'forward');
+  assert.equal(Array.from(wasm[1]), Array.from(js[1]), 'backward');
+  const yBits = js[0];
+  for (let i = 0; i < n; i++) assert.is(yBits[i], reluBits(xBits[i]), `relu at ${i}`);
 });
 
 test.run();

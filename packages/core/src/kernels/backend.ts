@@ -8,7 +8,7 @@ import { gemmWasm, wasmAvailable } from './wasm/gemm.js';
 export type Backend = 'js' | 'wasm';
 
 /** Below this many multiply-adds the copy into wasm memory costs more than the product. */
-const WASM_MIN_WORK = 512;
+export const WASM_MIN_WORK = 512;
 
 function fromEnvironment(): Backend {
   const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TORCHLET_BACKEND;

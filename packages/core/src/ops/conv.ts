@@ -4,7 +4,8 @@ import { Tensor } from '../tensor.js';
 import { empty } from '../creation.js';
 import { type FloatArray, allocate } from '../dtype.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
-import { gemm } from '../kernels/backend.js';
+import { WASM_MIN_WORK, gemm, getBackend } from '../kernels/backend.js';
+import { conv2dBackwardThreaded, conv2dForwardThreaded, type ThreadedConvGeometry } from '../kernels/wasm/conv.js';
 import { type ConvGeometry, col2im, im2col } from '../kernels/im2col.js';
 
 export interface Conv2dOptions {
@@ -31,6 +32,8 @@ type ConvArgs = [Tensor, Tensor, Tensor | null, Conv2dOptions];
  * One sample's cols buffer is reused across the batch (it stays in cache), and backward recomputes cols for dW instead
  * of forward keeping N copies: that measured 1.2-1.8x faster forward + backward at those shapes and keeps no
  * C·kH·kW-times copy of the input alive between forward and backward.
+ * With more than one thread (getNumThreads()), float32 stride-1 convolutions split that per-sample loop across the
+ * pool's threads instead, all of a sample's work inside wasm (kernels/wasm/conv.ts; see threadedGeometry below).
  */
 const conv2dOp = defineOp({
   name: 'conv2d',
@@ -53,15 +56,18 @@ const conv2dOp = defineOp({
     const Y = out.data as FloatArray;
     const X = x.data as FloatArray;
     const Wt = w.data as FloatArray;
-    const cols = allocate(x.dtype, rows * L) as FloatArray;
-    if (b) {
-      const B = b.data;
-      for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) Y.fill(B[o], (n * O + o) * L, (n * O + o + 1) * L);
-    }
-    for (let n = 0; n < N; n++) {
-      im2col(g, X, n * g.C * g.H * g.W, cols, 0);
-      for (let gi = 0; gi < groups; gi++) {
-        gemm(false, false, Og, L, rowsG, Wt, gi * Og * rowsG, cols, gi * rowsG * L, Y, (n * O + gi * Og) * L, b !== null);
+    const B = b ? (b.data as FloatArray) : null;
+    const threaded = threadedGeometry(g, O, groups, x.dtype);
+    const done = threaded !== null &&
+      conv2dForwardThreaded(threaded, N, X as Float32Array, Wt as Float32Array, B as Float32Array | null, Y as Float32Array);
+    if (!done) {
+      const cols = allocate(x.dtype, rows * L) as FloatArray;
+      if (B) for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) Y.fill(B[o], (n * O + o) * L, (n * O + o + 1) * L);
+      for (let n = 0; n < N; n++) {
+        im2col(g, X, n * g.C * g.H * g.W, cols, 0);
+        for (let gi = 0; gi < groups; gi++) {
+          gemm(false, false, Og, L, rowsG, Wt, gi * Og * rowsG, cols, gi * rowsG * L, Y, (n * O + gi * Og) * L, B !== null);
+        }
       }
     }
     ctx.save(x, w);
@@ -82,7 +88,17 @@ const conv2dOp = defineOp({
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) {
+    const threaded = threadedGeometry(g, O, groups, x.dtype);
+    if (threaded !== null && (ctx.needsInputGrad[0] || ctx.needsInputGrad[1])) {
+      const dX = ctx.needsInputGrad[0] ? empty(x.shape, x.dtype) : null;
+      const dW = ctx.needsInputGrad[1] ? empty(w.shape, w.dtype) : null;
+      const asF32 = (t: Tensor | null): Float32Array | null => (t === null ? null : (t.data as Float32Array));
+      if (conv2dBackwardThreaded(threaded, N, x.data as Float32Array, Wt as Float32Array, G as Float32Array, asF32(dX), asF32(dW))) {
+        gx = dX;
+        gw = dW;
+      }
+    }
+    if (ctx.needsInputGrad[0] && gx === null) {
       gx = empty(x.shape, x.dtype);
       const dX = gx.data as FloatArray;
       const dcols = allocate(x.dtype, rows * L) as FloatArray;
@@ -93,7 +109,7 @@ const conv2dOp = defineOp({
         col2im(g, dcols, 0, dX, n * g.C * g.H * g.W);
       }
     }
-    if (ctx.needsInputGrad[1]) {
+    if (ctx.needsInputGrad[1] && gw === null) {
       gw = empty(w.shape, w.dtype);
       const dW = gw.data as FloatArray;
       const X = x.data as FloatArray;
@@ -120,6 +136,24 @@ const conv2dOp = defineOp({
     return [gx, gw, gb];
   },
 });
+
+/**
+ * The geometry for the threaded path (kernels/wasm/conv.ts: the samples split across the pool's threads, all of a
+ * sample's work inside wasm), or null where the one-thread loop runs: float32, stride 1, dilation 1, the wasm
+ * backend, and products large enough for the backend to run them in wasm too, so the forward pass and the input
+ * gradient have the same bits either way. The weight gradient is summed per run of samples there, then the runs'
+ * sums added, so its last bits depend on the thread count (getNumThreads(), not on the threads ready at the time).
+ */
+function threadedGeometry(g: ConvGeometry, O: number, groups: number, dtype: string): ThreadedConvGeometry | null {
+  if (dtype !== 'float32' || getBackend() !== 'wasm') return null;
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
+  const Og = O / groups;
+  const rowsG = (g.C * g.kH * g.kW) / groups;
+  const L = g.Ho * g.Wo;
+  // The smallest of the three per-sample products: forward Og·L·rowsG, input grad rowsG·L·Og, weight grad Og·rowsG·L.
+  if (Og * L * rowsG < WASM_MIN_WORK) return null;
+  return { C: g.C, H: g.H, W: g.W, kH: g.kH, kW: g.kW, padTop: g.padTop, padLeft: g.padLeft, Ho: g.Ho, Wo: g.Wo, O, groups };
+}
 
 /**
  * torch.nn.functional.conv2d: x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null.

@@ -5,6 +5,8 @@ import { empty } from '../creation.js';
 import { type DType, type TypedArray, allocate } from '../dtype.js';
 import { broadcastShapes, numelOf, sameShape } from '../shape.js';
 import { broadcastTo } from '../kernels/elementwise.js';
+import { getBackend } from '../kernels/backend.js';
+import { reluGradWasm, reluWasm } from '../kernels/wasm/convpool.js';
 import { binarySignatures, broadcastBinary, type TensorOrNumber } from './arithmetic.js';
 import { sumToShape } from './reduction.js';
 
@@ -250,6 +252,8 @@ export const clamp = defineOp({
 
 /** Below this many elements the plain loop wins: making the integer views costs about as much as a few dozen elements. */
 const BIT_LOOP_MIN_LENGTH = 256;
+/** From this many elements relu runs in WebAssembly SIMD (kernels/wasm/convpool.ts), copies in and out included. */
+const WASM_MIN_LENGTH = 4096;
 
 /**
  * The same memory read as 32-bit integers. ReLU's sign test on random-signed activations mispredicts about half
@@ -286,7 +290,9 @@ export const relu = defineOp({
     const out = empty(x.shape, x.dtype);
     const s = x.data;
     const o = out.data;
-    if (s instanceof Float32Array && s.length >= BIT_LOOP_MIN_LENGTH) {
+    if (s instanceof Float32Array && s.length >= WASM_MIN_LENGTH && getBackend() === 'wasm' && reluWasm(s, o as Float32Array)) {
+      // done: the same bits as the loop below, with f32x4 lanes
+    } else if (s instanceof Float32Array && s.length >= BIT_LOOP_MIN_LENGTH) {
       reluFloat32Bits(bitsOf(s), bitsOf(o as Float32Array));
     } else {
       for (let i = 0; i < o.length; i++) {
@@ -304,7 +310,10 @@ export const relu = defineOp({
     const gd = g.data;
     const yd = y.data;
     const o = gx.data;
-    if (yd instanceof Float32Array && gd instanceof Float32Array && yd.length >= BIT_LOOP_MIN_LENGTH) {
+    const f32 = yd instanceof Float32Array && gd instanceof Float32Array;
+    if (f32 && yd.length >= WASM_MIN_LENGTH && getBackend() === 'wasm' && reluGradWasm(yd, gd, o as Float32Array)) {
+      // done: the same bits as the loop below, with i32x4 lanes
+    } else if (f32 && yd.length >= BIT_LOOP_MIN_LENGTH) {
       reluGradFloat32Bits(bitsOf(yd), bitsOf(gd), bitsOf(o as Float32Array));
     } else {
       for (let i = 0; i < o.length; i++) o[i] = yd[i] > 0 ? gd[i] : 0;

@@ -7,6 +7,8 @@ interface ConvPoolExports {
   maxPool2x2F32(planes: number, H: number, W: number, Ho: number, Wo: number, x: number, out: number, indices: number): void;
   im2colStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, x: number, cols: number): void;
   col2imStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, cols: number, dx: number): void;
+  reluF32(x: number, out: number, n: number): void;
+  reluGradF32(y: number, g: number, out: number, n: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -111,5 +113,34 @@ export function col2imStride1Wasm(g: Stride1Geometry, cols: Float32Array, colsOf
   f32.set(cols.subarray(colsOff, colsOff + colsLen), (base + colsPtr) / 4);
   wasm.col2imStride1F32(g.C, g.H, g.W, g.kH, g.kW, g.padTop, g.padLeft, g.Ho, g.Wo, base + colsPtr, base);
   dx.set(f32.subarray(base / 4, base / 4 + inLen), dxOff);
+  return true;
+}
+
+/**
+ * relu of float32 x into out (same length), with the same bits as the bit-pattern loop in ops/unary.ts; false when
+ * the module cannot run here.
+ */
+export function reluWasm(x: Float32Array, out: Float32Array): boolean {
+  const n = out.length;
+  const wasm = withMemory(n * 4);
+  if (wasm === null) return false;
+  const base = alignUp(wasm.heapBase());
+  f32.set(x.subarray(0, n), base / 4);
+  wasm.reluF32(base, base, n);
+  out.set(f32.subarray(base / 4, base / 4 + n));
+  return true;
+}
+
+/** relu's gradient from its float32 output y and upstream gradient g into out, as ops/unary.ts; false when the module cannot run. */
+export function reluGradWasm(y: Float32Array, g: Float32Array, out: Float32Array): boolean {
+  const n = out.length;
+  const gPtr = alignUp(n * 4);
+  const wasm = withMemory(gPtr + n * 4);
+  if (wasm === null) return false;
+  const base = alignUp(wasm.heapBase());
+  f32.set(y.subarray(0, n), base / 4);
+  f32.set(g.subarray(0, n), (base + gPtr) / 4);
+  wasm.reluGradF32(base, base + gPtr, base, n);
+  out.set(f32.subarray(base / 4, base / 4 + n));
   return true;
 }

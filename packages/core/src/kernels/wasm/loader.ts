@@ -6,6 +6,11 @@ export interface GemmExports {
   workspaceBytes(): number;
   gemmF32: GemmEntry;
   gemmF64: GemmEntry;
+  /** im2col / col2im of one f32 sample at stride 1 (asm/convpool.ts, compiled into this module too); byte addresses. */
+  im2colStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, x: number, cols: number): void;
+  col2imStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, cols: number, dx: number): void;
+  /** dst[0..n) = value in f32. */
+  fillF32(dst: number, value: number, n: number): void;
 }
 
 /**
@@ -75,7 +80,8 @@ export const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALI
  * Layout of the shared memory, from the module's static data up:
  *   control block: MAX_THREADS slots of CONTROL_SLOT_BYTES (a worker's job and its handshake, see pool.ts)
  *   workspaces:    one per thread (packed panels of A and B), thread 0 being the main thread
- *   operands:      A, B and C of the current product, written by the main thread (see gemm.ts)
+ *   operands:      A, B and C of the current product, or the tensors of the current conv2d job, written by the
+ *                  main thread (see gemm.ts and conv.ts)
  */
 
 /** Byte address of thread `thread`'s slot in the control block. */

@@ -2,16 +2,18 @@ import type { Worker } from 'node:worker_threads';
 import {
   CONTROL_SLOT_BYTES, MAX_THREADS, controlSlotAddress, gemmRuntime, workspaceAddress, type GemmExports, type GemmRuntime,
 } from './loader.js';
+import { runConvChunk } from './conv-job.js';
 
 /*
- * A persistent pool of worker threads for the wasm matrix product. Every thread runs its own instance of the gemm
- * module on the same shared WebAssembly.Memory (see loader.ts for its layout), so handing out work is writing a few
- * int32 there, never a message:
+ * A persistent pool of worker threads for the wasm matrix product and conv2d. Every thread runs its own instance of
+ * the gemm module on the same shared WebAssembly.Memory (see loader.ts for its layout), so handing out work is writing
+ * a few int32 there, never a message:
  *
- *   - the main thread writes the product into the job slot (slot 0), cut into chunks: bands of whole tiles of C;
+ *   - the main thread writes the job into the job slot (slot 0), cut into chunks: for a product, bands of whole tiles
+ *     of C; for a conv2d job (conv-job.ts), runs of samples;
  *   - it marks each ready worker's slot POSTED, bumps its SEQ and notifies; a worker sleeps in Atomics.wait on SEQ;
  *   - every thread then takes chunks from the job's NEXT counter (Atomics.add) until none is left, computing each
- *     in place in C, so each element of C is computed by exactly one thread, as one thread would: same bits;
+ *     in place, so each output is computed by exactly one thread, as one thread would: same bits;
  *   - a worker claims its post (POSTED -> RUNNING) before taking chunks and reports FINISHED; the main thread,
  *     out of chunks, withdraws the posts not yet claimed (POSTED -> IDLE) and waits only for the claimed ones.
  *     A worker whose core is busy elsewhere therefore never delays a product: the main thread does its share.
@@ -42,6 +44,10 @@ const CHUNK = 14; // rows or columns per chunk
 const CHUNKS = 15;
 const NEXT = 16; // the next chunk to take
 const WORKER_CHUNKS = 17; // chunks computed by workers since the start, for tests and benchmarks
+const JOB = 18; // GEMM_JOB or CONV_JOB; a conv job's own fields (conv-job.ts) are the ones not named here
+
+const GEMM_JOB = 0;
+const CONV_JOB = 1;
 
 // Int32 fields of a worker's slot (slots 1 ..).
 const SEQ = 0; // bumped to wake the worker
@@ -291,7 +297,13 @@ export async function threadsReady(): Promise<number> {
 }
 
 /** Computes chunk i of the job in `job` with thread `thread`'s workspace. */
-function runChunk(exports: GemmExports, job: Int32Array, i: number, thread: number): void {
+function runChunk(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
+  if (job[JOB] === CONV_JOB) runConvChunk(memory, exports, job, i, thread);
+  else runGemmChunk(exports, job, i, thread);
+}
+
+/** Computes chunk i (a band of C) of the product in `job`. */
+function runGemmChunk(exports: GemmExports, job: Int32Array, i: number, thread: number): void {
   const bytes = job[KIND] === F64 ? 8 : 4;
   const start = i * job[CHUNK];
   const transA = job[TRANS_A];
@@ -315,8 +327,8 @@ function runChunk(exports: GemmExports, job: Int32Array, i: number, thread: numb
 }
 
 /** Takes chunks of the job until none is left. */
-function runChunks(exports: GemmExports, job: Int32Array, thread: number): void {
-  for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) runChunk(exports, job, i, thread);
+function runChunks(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, thread: number): void {
+  for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) runChunk(memory, exports, job, i, thread);
 }
 
 /**
@@ -338,6 +350,7 @@ export function runGemm({ memory, exports }: GemmRuntime, product: GemmProduct, 
     return;
   }
   const job = slots[0] ?? (slots[0] = controlSlot(memory, exports, 0));
+  job[JOB] = GEMM_JOB;
   job[KIND] = product.f64 ? F64 : F32;
   job[TRANS_A] = +product.transA;
   job[TRANS_B] = +product.transB;
@@ -354,6 +367,26 @@ export function runGemm({ memory, exports }: GemmRuntime, product: GemmProduct, 
   job[BY_ROWS] = +byRows;
   job[CHUNK] = chunk;
   job[CHUNKS] = chunks;
+  runPosted({ memory, exports }, job, parts);
+}
+
+/**
+ * Runs the conv2d job of `chunks` chunks that `write` puts into the job slot (conv-job.ts), with up to `parts` threads
+ * as runGemm. Each chunk is computed by exactly one thread, so the result does not depend on how many took part.
+ */
+export function runConvJob(runtime: GemmRuntime, write: (job: Int32Array) => void, chunks: number, parts: number): void {
+  const job = slots[0] ?? (slots[0] = controlSlot(runtime.memory, runtime.exports, 0));
+  job[JOB] = CONV_JOB;
+  write(job);
+  job[CHUNKS] = chunks;
+  runPosted(runtime, job, parts);
+}
+
+/**
+ * Posts the job in the job slot to up to parts - 1 ready workers, takes chunks on the main thread until none is left,
+ * then withdraws the posts not claimed and waits for the claimed ones.
+ */
+function runPosted({ memory, exports }: Pick<GemmRuntime, 'memory' | 'exports'>, job: Int32Array, parts: number): void {
   Atomics.store(job, NEXT, 0);
   const posted: number[] = [];
   for (let t = 1; t < threads && posted.length < parts - 1; t++) {
@@ -364,14 +397,14 @@ export function runGemm({ memory, exports }: GemmRuntime, product: GemmProduct, 
     Atomics.notify(slots[t], SEQ);
     posted.push(t);
   }
-  runChunks(exports, job, 0);
+  runChunks(memory, exports, job, 0);
   for (const t of posted) {
     const slot = slots[t];
     if (Atomics.compareExchange(slot, STATE, POSTED, IDLE) === POSTED) continue; // not claimed: nothing to wait for
     waitWhileRunning(slot);
     const failed = slot[FAILED_CHUNK];
     Atomics.store(slot, STATE, IDLE);
-    if (failed >= 0) runChunk(exports, job, failed, 0);
+    if (failed >= 0) runChunk(memory, exports, job, failed, 0);
   }
 }
 
@@ -423,7 +456,7 @@ export function serveJobs(data: WorkerData, exports: GemmExports, onReady: () =>
     slot[FAILED_CHUNK] = -1;
     for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) {
       try {
-        runChunk(exports, job, i, data.thread);
+        runChunk(data.memory, exports, job, i, data.thread);
         Atomics.add(job, WORKER_CHUNKS, 1);
       } catch {
         slot[FAILED_CHUNK] = i; // the main thread computes it again
