@@ -5,6 +5,7 @@ import { empty } from '../creation.js';
 import { type TypedArray, allocate } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Generator, defaultGenerator } from '../random.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface DropoutOptions {
   /** Where the mask's random numbers come from; defaultGenerator (seeded by manualSeed) when omitted. */
@@ -23,9 +24,7 @@ function dropoutArgs(op: string, x: Tensor, p: number | undefined, training: boo
   const prob = p ?? 0.5;
   if (!(prob >= 0 && prob <= 1)) throw new Error(`${op}: probability has to be between 0 and 1, but got ${prob}`);
   const opts = options ?? {};
-  for (const key of Object.keys(opts)) {
-    if (key !== 'generator') throw new Error(`${op}: unknown option "${key}" (expected generator)`);
-  }
+  checkOptionKeys(op, opts, ['generator']);
   const generator = opts.generator ?? defaultGenerator;
   if (!(generator instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${typeof generator}`);
   return [x, prob, training ?? true, generator];

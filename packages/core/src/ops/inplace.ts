@@ -3,6 +3,7 @@ import { isGradEnabled } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import { binaryBroadcast, broadcastTo } from '../kernels/elementwise.js';
+import { checkOptionKeys } from '../options.js';
 
 /**
  * In-place updates: they write into `self.data`, bump its version counter (so a backward rule that saved self
@@ -49,9 +50,7 @@ function checkIntegral(op: string, self: Tensor, other: Tensor | number, alpha: 
 
 function alphaOf(op: string, options: AlphaOptions | undefined): number {
   if (options === undefined) return 1;
-  for (const key of Object.keys(options)) {
-    if (key !== 'alpha') throw new TypeError(`${op}: unknown option "${key}" (expected "alpha")`);
-  }
+  checkOptionKeys(op, options, ['alpha']);
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`${op}: alpha must be a number, got ${String(alpha)}`);
   return alpha;

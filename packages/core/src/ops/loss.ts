@@ -4,6 +4,7 @@ import type { OpContext } from '../tape.js';
 import { empty } from '../creation.js';
 import { type DType, type TypedArray, promoteTypes } from '../dtype.js';
 import { formatShape, numelOf, sameShape } from '../shape.js';
+import { checkOptionKeys } from '../options.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -32,12 +33,6 @@ interface ClassLossConfig {
   labelSmoothing: number;
 }
 
-function checkKeys(op: string, options: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new Error(`${op}: unknown option "${key}" (expected ${allowed.join(', ')})`);
-  }
-}
-
 function checkReduction(op: string, reduction: unknown): Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new Error(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
@@ -47,7 +42,7 @@ function checkReduction(op: string, reduction: unknown): Reduction {
 
 function classLossConfig(op: string, options: CrossEntropyOptions | undefined, allowed: readonly string[]): ClassLossConfig {
   const opts = options ?? {};
-  checkKeys(op, opts, allowed);
+  checkOptionKeys(op, opts, allowed);
   const { reduction = 'mean', ignoreIndex = -100, weight = null, labelSmoothing = 0 } = opts;
   if (!Number.isInteger(ignoreIndex)) throw new Error(`${op}: ignoreIndex must be an integer, got ${ignoreIndex}`);
   if (weight !== null && !(weight instanceof Tensor)) throw new TypeError(`${op}: weight must be a Tensor, got ${typeof weight}`);
@@ -286,7 +281,7 @@ export const mseLoss = defineOp({
     'Tensor, Tensor': (input: Tensor, target: Tensor): [Tensor, Tensor, Reduction] => [input, target, 'mean'],
     'Tensor, Tensor, Object | undefined': (input: Tensor, target: Tensor, options: MseLossOptions | undefined): [Tensor, Tensor, Reduction] => {
       const opts = options ?? {};
-      checkKeys('mseLoss', opts, ['reduction']);
+      checkOptionKeys('mseLoss', opts, ['reduction']);
       return [input, target, checkReduction('mseLoss', opts.reduction ?? 'mean')];
     },
   },

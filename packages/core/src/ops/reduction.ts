@@ -1,3 +1,4 @@
+import type { TypedArray } from '../dtype.js';
 import { defineOp, typed } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
@@ -6,6 +7,7 @@ import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js
 import { axisView, extremumAxis, gatherAxis, logSumExpAxis, scatterAddAxis, sumAxis } from '../kernels/reduce.js';
 import { binaryBroadcast } from '../kernels/elementwise.js';
 import { expand, reshape } from './shape.js';
+import { checkOptionKeys } from '../options.js';
 
 export type Dims = number | readonly number[] | null;
 
@@ -19,8 +21,11 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
   return out;
 }
 
-/** Sums the (sorted) dims one axis at a time, highest first so lower axes keep their place; keepdim layout. */
-export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
+/**
+ * Applies a single-axis reduction kernel to each of the (sorted) dims, highest first so lower axes keep their
+ * place; the result has the keepdim layout and never shares x's storage.
+ */
+function reduceAxes(x: Tensor, dims: readonly number[], kernel: (src: TypedArray, outer: number, n: number, inner: number, out: TypedArray) => void): Tensor {
   let cur = x;
   for (let k = dims.length - 1; k >= 0; k--) {
     const d = dims[k];
@@ -28,10 +33,15 @@ export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
     const shape = [...cur.shape];
     shape[d] = 1;
     const out = empty(shape, cur.dtype);
-    sumAxis(cur.data, outer, n, inner, out.data);
+    kernel(cur.data, outer, n, inner, out.data);
     cur = out;
   }
   return cur === x ? new Tensor(x.data.slice(), x.shape) : cur;
+}
+
+/** Sums the (sorted) dims, keepdim layout. */
+export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
+  return reduceAxes(x, dims, sumAxis);
 }
 
 /** The sorted dims to reduce; a 0-d tensor accepts dim 0 or -1 but has no axis to reduce, as in PyTorch. */
@@ -122,9 +132,7 @@ export interface VarOptions {
 
 function varArgs(x: Tensor, dim: Dims | undefined, options: VarOptions | undefined): [Tensor, Dims, boolean, boolean] {
   const opts = options ?? {};
-  for (const key of Object.keys(opts)) {
-    if (key !== 'unbiased' && key !== 'keepdim') throw new Error(`var: unknown option "${key}" (expected unbiased, keepdim)`);
-  }
+  checkOptionKeys('var', opts, ['unbiased', 'keepdim']);
   const { unbiased = true, keepdim = false } = opts;
   if (typeof unbiased !== 'boolean' || typeof keepdim !== 'boolean') {
     throw new TypeError(`var: options unbiased and keepdim must be booleans, got ${typeof unbiased} and ${typeof keepdim}`);
@@ -334,19 +342,10 @@ export const logsumexp = defineOp({
     requireFloating('logsumexp', x);
     const dims = reductionDims('logsumexp', dim, x.ndim);
     // logsumexp over several dims is logsumexp over each in turn: log Σa Σb e^x = log Σa e^(log Σb e^x)
-    let cur = x;
-    for (let k = dims.length - 1; k >= 0; k--) {
-      const d = dims[k];
-      const [outer, n, inner] = axisView(cur.shape, d);
-      const shape = [...cur.shape];
-      shape[d] = 1;
-      const next = empty(shape, cur.dtype);
-      logSumExpAxis(cur.data, outer, n, inner, next.data);
-      cur = next;
-    }
-    const out = new Tensor(cur === x ? x.data.slice() : cur.data, reducedShape(x.shape, dims, keepdim));
+    const kept = reduceAxes(x, dims, logSumExpAxis);
+    const out = new Tensor(kept.data, reducedShape(x.shape, dims, keepdim));
     ctx.save(x, out);
-    ctx.state = { keptShape: [...cur.shape] };
+    ctx.state = { keptShape: [...kept.shape] };
     return out;
   },
   backward(ctx, g) {

@@ -9,6 +9,7 @@ import { getBackend } from '../kernels/backend.js';
 import { reluGradWasm, reluWasm } from '../kernels/wasm/convpool.js';
 import { binarySignatures, broadcastBinary, type TensorOrNumber } from './arithmetic.js';
 import { sumToShape } from './reduction.js';
+import { checkOptionKeys } from '../options.js';
 
 /**
  * Elementwise math and activations. Each op has its own forward and backward loop (no per-element callbacks):
@@ -19,13 +20,6 @@ import { sumToShape } from './reduction.js';
 /** The result dtype of an op with no integer result: int32 becomes float32. */
 function floatDType(x: Tensor): DType {
   return x.dtype === 'int32' ? 'float32' : x.dtype;
-}
-
-/** Throws naming the op when an options object carries a key it does not know (a typo would otherwise be ignored). */
-function checkOptionKeys(op: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${op}: unknown option "${key}" (expected ${known.map((k) => `"${k}"`).join(', ')})`);
-  }
 }
 
 function checkNumberOption(op: string, key: string, value: unknown): void {
