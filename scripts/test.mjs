@@ -1,4 +1,4 @@
-// Runs every package's uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), prints uvu's
+// Runs every package's and the examples' uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), prints uvu's
 // totals summed as "N passed, N failed", and fails on a failing test or on line coverage of packages/*/src below 90%.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,0 +1,115 @@
+// The LeNet example's own pieces: flags, models, checkpoints (resume), and the report files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manualSeed, randn, randint, crossEntropy } from '@torchlet/core';
+import { SGD, CosineAnnealingLR } from '@torchlet/optim';
+import { parseConfig, UsageError } from '../lenet/args.js';
+import { buildModel } from '../lenet/models.js';
+import { saveCheckpoint, loadCheckpoint } from '../lenet/checkpoint.js';
+import { writeReport, type Metrics } from '../lenet/report.js';
+
+test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors', () => {
+  const c = parseConfig([], new Date('2026-01-02T03:04:05Z'))!;
+  assert.equal(
+    [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
+    ['lenet5', 'mnist-sample', 10, 64, 0.01, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
+  );
+  assert.is(parseConfig(['--dataset', 'fashion-mnist'])!.augment, 0);
+  assert.is(parseConfig(['--dataset', 'fashion-mnist', '--augment', '3'])!.augment, 3);
+  assert.is(parseConfig(['--help']), null);
+  assert.throws(() => parseConfig(['--bogus']), (e: unknown) => e instanceof UsageError && /Unknown option '--bogus'/.test((e as Error).message));
+  assert.throws(() => parseConfig(['--epochs', '0']), /--epochs expects a positive integer, got '0'/);
+  assert.throws(() => parseConfig(['--batch-size', '1.5']), /--batch-size expects a positive integer/);
+  assert.throws(() => parseConfig(['--lr', 'fast']), /--lr expects a non-negative number, got 'fast'/);
+  assert.throws(() => parseConfig(['--lr=0']), /--lr must be positive/);
+  assert.throws(() => parseConfig(['--model', 'vgg']), /--model expects one of lenet5, seedcnn, got 'vgg'/);
+  assert.throws(() => parseConfig(['--seed', 'x']), /--seed expects an integer/);
+  assert.throws(() => parseConfig(['positional']), (e: unknown) => e instanceof UsageError && /does not take positional arguments/.test((e as Error).message));
+});
+
+test('models: LeNet-5 has 61,706 parameters; both models map 28x28 and 32x32x3 images to 10 logits', () => {
+  manualSeed(0);
+  const count = (m: ReturnType<typeof buildModel>) => [...m.parameters()].reduce((s, p) => s + p.numel(), 0);
+  assert.is(count(buildModel('lenet5', 1, 28)), 61706);
+  for (const name of ['lenet5', 'seedcnn'] as const) {
+    assert.equal(buildModel(name, 1, 28).forward(randn([2, 1, 28, 28])).shape, [2, 10]);
+    assert.equal(buildModel(name, 3, 32).forward(randn([2, 3, 32, 32])).shape, [2, 10]);
+  }
+});
+
+function setup() {
+  manualSeed(5);
+  const model = buildModel('lenet5', 1, 28);
+  const optimizer = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const scheduler = new CosineAnnealingLR(optimizer, { tMax: 4 });
+  return { model, optimizer, scheduler };
+}
+
+function step(run: ReturnType<typeof setup>, seed: number): void {
+  manualSeed(seed);
+  const loss = crossEntropy(run.model.forward(randn([8, 1, 28, 28])), randint(0, 10, [8]));
+  run.optimizer.zeroGrad();
+  loss.backward();
+  run.optimizer.step();
+}
+
+test('a checkpoint restores model, optimizer momentum and schedule: resuming matches an unbroken run bit for bit', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lenet-ckpt-'));
+  try {
+    const metrics: Metrics = { config: parseConfig([])!, epochs: [], final: null, translation: [], interrupted: false };
+    const unbroken = setup();
+    step(unbroken, 1);
+    unbroken.scheduler.step();
+    step(unbroken, 2);
+
+    const first = setup();
+    step(first, 1);
+    first.scheduler.step();
+    saveCheckpoint(join(dir, 'checkpoint.safetensors'), first.model, first.optimizer, first.scheduler, 1, metrics);
+    assert.equal(readdirSync(dir), ['checkpoint.safetensors']);
+
+    const resumed = setup();
+    const r = loadCheckpoint(join(dir, 'checkpoint.safetensors'), resumed.model, resumed.optimizer, resumed.scheduler);
+    assert.is(r.epoch, 1);
+    assert.is(resumed.optimizer.paramGroups[0].lr, unbroken.optimizer.paramGroups[0].lr);
+    step(resumed, 2);
+    const a = unbroken.model.stateDict();
+    const b = resumed.model.stateDict();
+    for (const key of Object.keys(a)) assert.equal(Array.from(b[key].data), Array.from(a[key].data), key);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the report writes every file it promises, with the images inlined in report.html', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lenet-report-'));
+  try {
+    const config = parseConfig([])!;
+    const epochs = [1, 2].map((epoch) => ({ epoch, trainLoss: 1 / epoch, trainAcc: 0.5 * epoch, testLoss: 1.2 / epoch, testAcc: 0.45 * epoch, seconds: 1, samplesPerSec: 100 }));
+    const metrics: Metrics = { config, epochs, final: { testAcc: 0.9, testLoss: 0.6 }, translation: [{ shift: 0, testAcc: 0.9 }, { shift: 2, testAcc: 0.7 }], interrupted: false };
+    const confusion = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 9 : i === (j + 1) % 10 ? 1 : 0)));
+    writeReport(dir, {
+      metrics, summary: 'Total params: 61,706',
+      filters: { data: randn([6, 1, 5, 5]).data, shape: [6, 1, 5, 5] },
+      confusion, classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+      misclassified: [{ pixels: randn([1, 28, 28]).data, label: 3, predicted: 5 }],
+      imageShape: [1, 28, 28],
+    });
+    assert.equal(readdirSync(dir).sort(), ['accuracy_curve.svg', 'confusion_matrix.svg', 'filters_conv1.png', 'loss_curve.svg', 'misclassified.png', 'report.html']);
+    const png = readFileSync(join(dir, 'filters_conv1.png'));
+    assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.ok(html.includes('data:image/png;base64,'));
+    assert.not.ok(/(src|href)="(https?:|\/\/)/.test(html), 'no network references');
+    for (const text of ['Final test accuracy <b>90.00%</b>', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
+      assert.ok(html.includes(text), text);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
