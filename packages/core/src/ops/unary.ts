@@ -28,97 +28,66 @@ function checkNumberOption(op: string, key: string, value: unknown): void {
 
 type SavedContext = OpContext<undefined>;
 
-export const exp = defineOp({
-  name: 'exp',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, floatDType(x));
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = Math.exp(s[i]);
-    ctx.save(out);
-    return out;
-  },
-  backward(ctx, g) {
-    const [y] = ctx.saved;
-    const gx = empty(y.shape, y.dtype);
-    const gd = g.data;
-    const yd = y.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) o[i] = gd[i] * yd[i];
-    return [gx];
-  },
-});
+/**
+ * A one-input elementwise op from its two loops. The loops live in the callers' closures and run once per
+ * tensor, so each stays monomorphic; `saves` says whether backward reads the input x or the output y.
+ */
+function elementwiseOp(
+  name: string,
+  saves: 'input' | 'output',
+  resultDType: (x: Tensor) => DType,
+  forwardLoop: (x: TypedArray, out: TypedArray) => void,
+  backwardLoop: (saved: TypedArray, g: TypedArray, gx: TypedArray) => void,
+): (x: Tensor) => Tensor {
+  return defineOp({
+    name,
+    signatures: ['Tensor'],
+    forward(ctx: SavedContext, x: Tensor) {
+      const out = empty(x.shape, resultDType(x));
+      forwardLoop(x.data, out.data);
+      ctx.save(saves === 'input' ? x : out);
+      return out;
+    },
+    backward(ctx, g) {
+      const [t] = ctx.saved;
+      const gx = empty(t.shape, t.dtype);
+      backwardLoop(t.data, g.data, gx.data);
+      return [gx];
+    },
+  });
+}
 
-export const log = defineOp({
-  name: 'log',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, floatDType(x));
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = Math.log(s[i]);
-    ctx.save(x);
-    return out;
-  },
-  backward(ctx, g) {
-    const [x] = ctx.saved;
-    const gx = empty(x.shape, x.dtype);
-    const gd = g.data;
-    const xd = x.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) o[i] = gd[i] / xd[i];
-    return [gx];
-  },
-});
+const sameDType = (x: Tensor): DType => x.dtype;
 
-export const sqrt = defineOp({
-  name: 'sqrt',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, floatDType(x));
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = Math.sqrt(s[i]);
-    ctx.save(out);
-    return out;
-  },
-  backward(ctx, g) {
-    const [y] = ctx.saved;
-    const gx = empty(y.shape, y.dtype);
-    const gd = g.data;
-    const yd = y.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) o[i] = gd[i] / (2 * yd[i]);
-    return [gx];
-  },
-});
+export const exp = elementwiseOp(
+  'exp', 'output', floatDType,
+  (x, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.exp(x[i]); },
+  (y, g, gx) => { for (let i = 0; i < gx.length; i++) gx[i] = g[i] * y[i]; },
+);
 
-/** |x|; the gradient is sign(x), 0 at 0 as in PyTorch. */
-export const abs = defineOp({
-  name: 'abs',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, x.dtype);
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = Math.abs(s[i]);
-    ctx.save(x);
-    return out;
-  },
-  backward(ctx, g) {
-    const [x] = ctx.saved;
-    const gx = empty(x.shape, x.dtype);
-    const gd = g.data;
-    const xd = x.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) {
-      const v = xd[i];
-      o[i] = v > 0 ? gd[i] : v < 0 ? -gd[i] : 0;
+export const log = elementwiseOp(
+  'log', 'input', floatDType,
+  (x, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.log(x[i]); },
+  (x, g, gx) => { for (let i = 0; i < gx.length; i++) gx[i] = g[i] / x[i]; },
+);
+
+export const sqrt = elementwiseOp(
+  'sqrt', 'output', floatDType,
+  (x, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(x[i]); },
+  (y, g, gx) => { for (let i = 0; i < gx.length; i++) gx[i] = g[i] / (2 * y[i]); },
+);
+
+/** |x|; the gradient is sign(x), 0 at 0 as in PyTorch. int32 stays int32. */
+export const abs = elementwiseOp(
+  'abs', 'input', sameDType,
+  (x, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.abs(x[i]); },
+  (x, g, gx) => {
+    for (let i = 0; i < gx.length; i++) {
+      const v = x[i];
+      gx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0;
     }
-    return [gx];
   },
-});
+);
 
 /** Each operand read at the broadcast output shape (a copy only when it is smaller). */
 function expandedData(t: Tensor, shape: readonly number[]): TypedArray {
@@ -348,64 +317,38 @@ export const leakyRelu = defineOp({
   },
 }) as unknown as (x: Tensor, negativeSlope?: number) => Tensor;
 
-export const sigmoid = defineOp({
-  name: 'sigmoid',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, floatDType(x));
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) {
-      const v = s[i];
+export const sigmoid = elementwiseOp(
+  'sigmoid', 'output', floatDType,
+  (x, y) => {
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i];
       // exp of a non-positive number only, so large |x| neither overflows nor loses the small tail
       if (v >= 0) {
-        o[i] = 1 / (1 + Math.exp(-v));
+        y[i] = 1 / (1 + Math.exp(-v));
       } else {
         const e = Math.exp(v);
-        o[i] = e / (1 + e);
+        y[i] = e / (1 + e);
       }
     }
-    ctx.save(out);
-    return out;
   },
-  backward(ctx, g) {
-    const [y] = ctx.saved;
-    const gx = empty(y.shape, y.dtype);
-    const gd = g.data;
-    const yd = y.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) {
-      const v = yd[i];
-      o[i] = gd[i] * v * (1 - v);
+  (y, g, gx) => {
+    for (let i = 0; i < gx.length; i++) {
+      const v = y[i];
+      gx[i] = g[i] * v * (1 - v);
     }
-    return [gx];
   },
-});
+);
 
-export const tanh = defineOp({
-  name: 'tanh',
-  signatures: ['Tensor'],
-  forward(ctx: SavedContext, x: Tensor) {
-    const out = empty(x.shape, floatDType(x));
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = Math.tanh(s[i]);
-    ctx.save(out);
-    return out;
-  },
-  backward(ctx, g) {
-    const [y] = ctx.saved;
-    const gx = empty(y.shape, y.dtype);
-    const gd = g.data;
-    const yd = y.data;
-    const o = gx.data;
-    for (let i = 0; i < o.length; i++) {
-      const v = yd[i];
-      o[i] = gd[i] * (1 - v * v);
+export const tanh = elementwiseOp(
+  'tanh', 'output', floatDType,
+  (x, y) => { for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]); },
+  (y, g, gx) => {
+    for (let i = 0; i < gx.length; i++) {
+      const v = y[i];
+      gx[i] = g[i] * (1 - v * v);
     }
-    return [gx];
   },
-});
+);
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
