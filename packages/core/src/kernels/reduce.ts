@@ -95,12 +95,8 @@ export function logSumExpAxis(x: TypedArray, outer: number, n: number, inner: nu
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) {
-        const v = x[base + k * inner];
-        if (v > m) m = v;
-      }
-      if (m === Infinity || m === -Infinity) m = 0;
+      const max = rowMax(x, base, n, inner);
+      const m = max === Infinity || max === -Infinity ? 0 : max;
       let s = 0;
       for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
       out[o * inner + i] = m + Math.log(s);
@@ -117,11 +113,7 @@ export function softmaxAxis(x: TypedArray, outer: number, n: number, inner: numb
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) {
-        const v = x[base + k * inner];
-        if (v > m) m = v;
-      }
+      const m = rowMax(x, base, n, inner);
       let s = 0;
       for (let k = 0; k < n; k++) {
         const e = Math.exp(x[base + k * inner] - m);
@@ -139,11 +131,7 @@ export function logSoftmaxAxis(x: TypedArray, outer: number, n: number, inner: n
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      let m = -Infinity;
-      for (let k = 0; k < n; k++) {
-        const v = x[base + k * inner];
-        if (v > m) m = v;
-      }
+      const m = rowMax(x, base, n, inner);
       let s = 0;
       for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
       const shift = m + Math.log(s);
@@ -180,4 +168,14 @@ export function logSoftmaxBackwardAxis(y: TypedArray, g: TypedArray, outer: numb
       }
     }
   }
+}
+
+/** The largest of n values starting at base, inner apart (NaNs are skipped here; callers' exp/log propagate them). */
+function rowMax(x: TypedArray, base: number, n: number, inner: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const v = x[base + k * inner];
+    if (v > m) m = v;
+  }
+  return m;
 }
