@@ -25,6 +25,34 @@ function checkOptions(op: string, options: TensorOptions | undefined): DType {
   return dtype;
 }
 
+/**
+ * The most elements a tensor may hold: kernels index elements with int32 (wasm byte addresses and the thread pool's
+ * job fields are int32), and past it V8 and the browsers refuse the typed array anyway, with a RangeError that does
+ * not say which call asked for it.
+ */
+export const MAX_NUMEL = 2 ** 31 - 1;
+
+/** Checks `shape` for `op` (the function the user called) and that its element count fits MAX_NUMEL; returns a copy. */
+function checkSize(op: string, shape: readonly number[]): number[] {
+  const checked = checkShape(op, shape);
+  const numel = numelOf(checked);
+  if (numel > MAX_NUMEL) {
+    throw new RangeError(`${op}: shape ${formatShape(checked)} has ${numel} elements, more than the limit of ${MAX_NUMEL}`);
+  }
+  return checked;
+}
+
+/** A zero-filled typed array for `shape`; an engine that cannot allocate that much memory gets named, not a bare RangeError. */
+function allocateFor(op: string, dtype: DType, shape: readonly number[]): TypedArray {
+  const numel = numelOf(shape);
+  try {
+    return allocate(dtype, numel);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new RangeError(`${op}: cannot allocate shape ${formatShape(shape)} (${numel} ${dtype} elements; the limit is ${MAX_NUMEL}): ${err.message}`);
+  }
+}
+
 function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
   if (options?.requiresGrad) t.requiresGrad = true;
   return t;
@@ -32,7 +60,12 @@ function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
 
 /** An empty (zero-filled) tensor, for ops to write their output into. */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return new Tensor(allocate(dtype, numelOf(shape)), shape);
+  return emptyFor('empty', shape, dtype);
+}
+
+function emptyFor(op: string, shape: readonly number[], dtype: DType): Tensor {
+  const checked = checkSize(op, shape);
+  return new Tensor(allocateFor(op, dtype, checked), checked);
 }
 
 /**
@@ -62,7 +95,7 @@ export function tensor(data: NestedArray | readonly number[] | TypedArray, optio
   }
   let shape = inferred;
   if (options.shape !== undefined) {
-    shape = checkShape('tensor', options.shape);
+    shape = checkSize('tensor', options.shape);
     if (numelOf(shape) !== flat.length) {
       throw new Error(`tensor: shape ${formatShape(shape)} needs ${numelOf(shape)} elements but data has ${flat.length}`);
     }
@@ -93,37 +126,44 @@ function walkNested(data: NestedArray, depth: number, shape: number[], out: numb
 }
 
 export function full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
-  const dtype = checkOptions('full', options);
-  checkShape('full', shape);
-  if (typeof value !== 'number') throw new TypeError(`full: expected a number fill value, got ${typeof value}`);
-  const t = empty(shape, dtype);
+  return filled('full', shape, value, options);
+}
+
+/** full() under the name of the function the user called, so its errors name that one. */
+function filled(op: string, shape: readonly number[], value: number, options?: TensorOptions): Tensor {
+  const dtype = checkOptions(op, options);
+  if (typeof value !== 'number') throw new TypeError(`${op}: expected a number fill value, got ${typeof value}`);
+  const t = emptyFor(op, shape, dtype);
   t.data.fill(value);
   return finish(t, options);
 }
 
 export function zeros(shape: readonly number[], options?: TensorOptions): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options?: TensorOptions): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
-function likeOptions(like: Tensor, options?: TensorOptions): TensorOptions {
-  if (!(like instanceof Tensor)) throw new TypeError(`expected a Tensor, got ${typeof like}`);
+function likeOptions(op: string, like: Tensor, options?: TensorOptions): TensorOptions {
+  if (!(like instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof like}`);
   return { dtype: like.dtype, ...options };
 }
 
 export function zerosLike(like: Tensor, options?: TensorOptions): Tensor {
-  return zeros(like.shape, likeOptions(like, options));
+  const o = likeOptions('zerosLike', like, options);
+  return filled('zerosLike', like.shape, 0, o);
 }
 
 export function onesLike(like: Tensor, options?: TensorOptions): Tensor {
-  return ones(like.shape, likeOptions(like, options));
+  const o = likeOptions('onesLike', like, options);
+  return filled('onesLike', like.shape, 1, o);
 }
 
 export function fullLike(like: Tensor, value: number, options?: TensorOptions): Tensor {
-  return full(like.shape, value, likeOptions(like, options));
+  const o = likeOptions('fullLike', like, options);
+  return filled('fullLike', like.shape, value, o);
 }
 
 /** Values from start (inclusive) to end (exclusive) by step, like torch.arange; arange(n) counts 0..n-1. */
@@ -135,14 +175,14 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
   if (![start, end, step].every(Number.isFinite)) throw new Error(`arange: expected finite numbers, got (${start}, ${end}, ${step})`);
   if (step === 0) throw new Error('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const t = empty([n], checkOptions('arange', options));
+  const t = emptyFor('arange', [n], checkOptions('arange', options));
   for (let i = 0; i < n; i++) t.data[i] = start + i * step;
   return finish(t, options);
 }
 
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = empty([steps], checkOptions('linspace', options));
+  const t = emptyFor('linspace', [steps], checkOptions('linspace', options));
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = start + i * h;
   return finish(t, options);
@@ -150,7 +190,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
 
 export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new Error(`eye: expected non-negative integer sizes, got (${n}, ${m})`);
-  const t = empty([n, m], checkOptions('eye', options));
+  const t = emptyFor('eye', [n, m], checkOptions('eye', options));
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return finish(t, options);
 }
@@ -158,9 +198,8 @@ export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
 function randomFill(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (g: Generator) => number): Tensor {
   const dtype = checkOptions(op, options);
   if (dtype === 'int32') throw new Error(`${op}: expected a floating dtype, got int32 (use randint)`);
-  checkShape(op, shape);
   const g = options?.generator ?? defaultGenerator;
-  const t = empty(shape, dtype);
+  const t = emptyFor(op, shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = draw(g);
   return finish(t, options);
 }
@@ -180,19 +219,20 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got (${low}, ${high})`);
   }
-  checkShape('randint', shape);
   const dtype = options.dtype ?? 'int32';
   checkOptions('randint', { dtype });
   const g = options.generator ?? defaultGenerator;
-  const t = empty(shape, dtype);
+  const t = emptyFor('randint', shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
   return finish(t, options);
 }
 
 export function randLike(like: Tensor, options?: RandomOptions): Tensor {
-  return rand(like.shape, likeOptions(like, options));
+  const o = likeOptions('randLike', like, options);
+  return randomFill('randLike', like.shape, o, (g) => g.random());
 }
 
 export function randnLike(like: Tensor, options?: RandomOptions): Tensor {
-  return randn(like.shape, likeOptions(like, options));
+  const o = likeOptions('randnLike', like, options);
+  return randomFill('randnLike', like.shape, o, (g) => g.normal());
 }
