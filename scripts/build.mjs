@@ -11,8 +11,8 @@ const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 
 for (const name of packages) {
   const dir = join('packages', name);
-  // Core's worker thread (pool.ts) loads dist/gemm-worker.js, a bundle of its own.
-  const worker = name === 'core' ? [{ in: join(dir, 'src', 'kernels', 'wasm', 'gemm-worker.ts'), out: 'gemm-worker' }] : [];
+  // Core's worker thread in Node (platform/node.ts) loads dist/node-worker.js, a bundle of its own.
+  const worker = name === 'core' ? [{ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' }] : [];
   await build({
     entryPoints: [{ in: join(dir, 'src', 'index.ts'), out: 'index' }, ...worker],
     outdir: join(dir, 'dist'),

@@ -1,13 +1,15 @@
-import type { Worker } from 'node:worker_threads';
+import { MAX_THREADS, gemmRuntime, workspaceAddress, type GemmRuntime } from './loader.js';
 import {
-  CONTROL_SLOT_BYTES, MAX_THREADS, controlSlotAddress, gemmRuntime, workspaceAddress, type GemmExports, type GemmRuntime,
-} from './loader.js';
-import { runConvChunk } from './conv-job.js';
+  A, ACCUMULATE, B, BY_ROWS, C, CHUNK, CHUNKS, COLS, CONV_JOB, DEPTH, EXITED, F32, F64, FAILED_CHUNK, GEMM_JOB, IDLE,
+  JOB, KIND, LDA, LDB, LDC, NEXT, POSTED, QUIT, READY, ROWS, RUNNING, SEQ, STATE, TRANS_A, TRANS_B, WORKER_CHUNKS,
+  controlSlot, runChunk, runChunks, type WorkerData,
+} from './pool-jobs.js';
+import { platform, type PoolThread } from '../../platform/index.js';
 
 /*
  * A persistent pool of worker threads for the wasm matrix product and conv2d. Every thread runs its own instance of
  * the gemm module on the same shared WebAssembly.Memory (see loader.ts for its layout), so handing out work is writing
- * a few int32 there, never a message:
+ * a few int32 there, never a message (the protocol and the worker's loop are in pool-jobs.ts):
  *
  *   - the main thread writes the job into the job slot (slot 0), cut into chunks: for a product, bands of whole tiles
  *     of C; for a conv2d job (conv-job.ts), runs of samples;
@@ -18,52 +20,17 @@ import { runConvChunk } from './conv-job.js';
  *     out of chunks, withdraws the posts not yet claimed (POSTED -> IDLE) and waits only for the claimed ones.
  *     A worker whose core is busy elsewhere therefore never delays a product: the main thread does its share.
  *
- * Thread count: TORCHLET_NUM_THREADS or setNumThreads(), counting the main thread (1 = no worker). The default is 2
- * where the engine reports at least 2 logical cores (navigator.hardwareConcurrency) or does not say (Node 20), else
- * 1; two is what the split threshold in gemm.ts was measured with. Workers start lazily, on the first product large
- * enough to split, and never keep the process alive (unref). Until a worker has started, and for good if it cannot
- * start (no worker_threads, a bundle without gemm-worker.js), products run on the main thread alone.
+ * "The main thread" is the thread that calls torchlet: it waits for a worker's last chunk in Atomics.wait, so in a
+ * browser it must be a Worker (a page's own main thread may not block; there torchlet runs on one thread).
+ * The workers come from the platform (platform/node.ts: worker_threads; platform/browser.ts: Web Workers).
+ *
+ * Thread count: TORCHLET_NUM_THREADS (Node) or setNumThreads(), counting the main thread (1 = no worker). The default
+ * is 2 where the engine reports at least 2 logical cores (navigator.hardwareConcurrency) or does not say (Node 20),
+ * else 1; two is what the split threshold in gemm.ts was measured with. Where the platform cannot run workers (a page
+ * that is not cross-origin isolated, a page's main thread) the count is 1 and a console warning says why. Workers
+ * start lazily, on the first product large enough to split, and never keep a Node process alive. Until a worker has
+ * started, and for good if it cannot start, products run on the main thread alone.
  */
-
-// Int32 fields of the job slot (slot 0).
-const KIND = 0; // F32 or F64
-const TRANS_A = 1;
-const TRANS_B = 2;
-const ROWS = 3; // M
-const COLS = 4; // N
-const DEPTH = 5; // K
-const A = 6;
-const LDA = 7;
-const B = 8;
-const LDB = 9;
-const C = 10;
-const LDC = 11;
-const ACCUMULATE = 12;
-const BY_ROWS = 13; // 1: chunks are bands of rows of C, 0: bands of columns
-const CHUNK = 14; // rows or columns per chunk
-const CHUNKS = 15;
-const NEXT = 16; // the next chunk to take
-const WORKER_CHUNKS = 17; // chunks computed by workers since the start, for tests and benchmarks
-const JOB = 18; // GEMM_JOB or CONV_JOB; a conv job's own fields (conv-job.ts) are the ones not named here
-
-const GEMM_JOB = 0;
-const CONV_JOB = 1;
-
-// Int32 fields of a worker's slot (slots 1 ..).
-const SEQ = 0; // bumped to wake the worker
-const STATE = 1; // IDLE, POSTED, RUNNING, FINISHED, QUIT or EXITED
-const READY = 2; // 1 once the worker waits for posts
-const FAILED_CHUNK = 3; // the chunk the worker could not compute (it threw), or -1
-
-const IDLE = 0;
-const POSTED = 1;
-const RUNNING = 2;
-const FINISHED = 3;
-const QUIT = 4;
-const EXITED = 5;
-
-const F32 = 0;
-const F64 = 1;
 
 /** Chunks per thread: enough for a thread that starts late, or runs slower, to leave its share to the others. */
 const CHUNKS_PER_THREAD = 4;
@@ -91,17 +58,12 @@ export interface GemmProduct {
   accumulate: boolean;
 }
 
-/** What a worker is given once, at its start (the module and the memory are shared, not copied). */
-export interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  thread: number;
-}
+export type { WorkerData } from './pool-jobs.js';
 
 type WorkerState = 'starting' | 'ready' | 'stopping' | 'failed';
 
 interface PoolWorker {
-  worker: Worker | null; // null until node:worker_threads has loaded
+  thread: PoolThread | null; // null if the platform threw when asked for it
   state: WorkerState;
   /** Resolved when the worker is ready (true) or has failed to start or been stopped (false). */
   started: Promise<boolean>;
@@ -109,27 +71,36 @@ interface PoolWorker {
   exited: Promise<void>;
 }
 
-function controlSlot(memory: WebAssembly.Memory, exports: GemmExports, thread: number): Int32Array {
-  // Growing a shared memory never detaches its buffer, so a view of the low addresses stays valid for good.
-  return new Int32Array(memory.buffer, controlSlotAddress(exports, thread), CONTROL_SLOT_BYTES / 4);
-}
+const isThreadCount = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS;
 
 function defaultThreads(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores = platform.cores();
   return cores === undefined || cores >= 2 ? 2 : 1;
 }
 
-const isThreadCount = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= MAX_THREADS;
-
 function fromEnvironment(): number {
-  const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TORCHLET_NUM_THREADS;
+  const requested = platform.env('TORCHLET_NUM_THREADS');
   if (requested === undefined || requested === '') return defaultThreads();
   const n = Number(requested);
   if (!isThreadCount(n)) throw new Error(`TORCHLET_NUM_THREADS must be an integer from 1 to ${MAX_THREADS}, got '${requested}'`);
   return n;
 }
 
-let threads = fromEnvironment();
+const warned = new Set<string>();
+
+/** n, or 1 with a console warning (once per reason) where the platform cannot run worker threads. */
+function possibleThreads(n: number): number {
+  if (n === 1) return 1;
+  const reason = platform.threadsUnavailable();
+  if (reason === null) return n;
+  if (!warned.has(reason)) {
+    warned.add(reason);
+    console.warn(`torchlet: running on 1 thread, not ${n}: ${reason}`);
+  }
+  return 1;
+}
+
+let threads = possibleThreads(fromEnvironment());
 /** workers[t] runs thread t (t ≥ 1; thread 0 is the main thread); holes are threads not started. */
 const workers: (PoolWorker | undefined)[] = [];
 /** Views of the control slots: slots[0] the job, slots[t] worker t's. */
@@ -143,10 +114,11 @@ export function getNumThreads(): number {
 /**
  * Sets how many threads, counting the main thread, large products are split across (1 = the main thread alone);
  * like torch.set_num_threads. Workers past the new count are stopped; new ones start on the next large product.
+ * Where worker threads cannot run (see above) the count stays 1 and a console warning says why.
  */
 export function setNumThreads(n: number): void {
   if (!isThreadCount(n)) throw new Error(`setNumThreads: expected an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(n)}`);
-  threads = n;
+  threads = possibleThreads(n);
   for (let t = 1; t < workers.length; t++) {
     const w = workers[t];
     if (w === undefined) continue;
@@ -158,63 +130,26 @@ export function setNumThreads(n: number): void {
   }
 }
 
-/** The URL a worker runs: the bundle's gemm-worker.js beside dist/index.js, or gemm-worker.ts when run from source. */
-function workerEntry(): { fromSource: boolean; url: URL } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return { fromSource, url: new URL(fromSource ? './gemm-worker.ts' : './gemm-worker.js', import.meta.url) };
-}
-
-type WorkerThreads = typeof import('node:worker_threads');
-
-/**
- * node:worker_threads, synchronously where Node can (process.getBuiltinModule, Node ≥ 20.16), so a worker starts even
- * if the caller never yields to the event loop; else by a dynamic import. Imported on demand, not at the top, so the
- * module loads where there is no worker_threads.
- */
-function loadWorkerThreads(): WorkerThreads | Promise<WorkerThreads> {
-  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  return builtin !== undefined ? (builtin('node:worker_threads') as WorkerThreads) : import('node:worker_threads');
-}
-
-/** Starts the worker of thread t; resolves true once it waits for jobs, false if it cannot start. */
+/** Starts the worker of thread t on the platform; resolves true once it waits for jobs, false if it cannot start. */
 function spawn(t: number, record: PoolWorker, onExit: () => void): Promise<boolean> {
-  const threadsModule = loadWorkerThreads();
-  if (threadsModule instanceof Promise) return threadsModule.then(({ Worker }) => create(Worker, t, record, onExit));
-  return create(threadsModule.Worker, t, record, onExit);
-}
-
-/**
- * Creates the worker of thread t. From source, the worker registers the tsx loader itself before importing its .ts
- * entry: Node 20 does not apply the parent's `--import tsx` hooks to a worker's entry module.
- */
-function create(WorkerClass: typeof Worker, t: number, record: PoolWorker, onExit: () => void): Promise<boolean> {
   const runtime = gemmRuntime();
-  if (runtime === null || record.state !== 'starting') return Promise.resolve(false); // stopped while loading
+  if (runtime === null) return Promise.resolve(false);
   const slot = slots[t] ?? (slots[t] = controlSlot(runtime.memory, runtime.exports, t));
   for (const field of [SEQ, STATE, READY]) Atomics.store(slot, field, 0);
-  const workerData: WorkerData = { module: runtime.module, memory: runtime.memory, thread: t };
-  const { fromSource, url } = workerEntry();
-  let worker: Worker;
-  if (fromSource) {
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const bootstrap = `import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-    worker = new WorkerClass(bootstrap, { eval: true, workerData });
-  } else {
-    worker = new WorkerClass(url, { workerData });
-  }
-  worker.unref();
-  record.worker = worker;
-  worker.once('exit', () => {
-    if (record.state !== 'stopping') record.state = 'failed';
-    onExit();
-  });
+  const data: WorkerData = { module: runtime.module, memory: runtime.memory, thread: t };
   return new Promise<boolean>((resolve) => {
-    worker.once('message', () => resolve(isReady(t)));
-    worker.once('error', () => {
-      record.state = 'failed';
-      resolve(false);
+    record.thread = platform.startThread(data, {
+      ready: () => resolve(isReady(t)),
+      failed: () => {
+        record.state = 'failed';
+        resolve(false);
+      },
+      exited: () => {
+        if (record.state !== 'stopping') record.state = 'failed';
+        resolve(false);
+        onExit();
+      },
     });
-    worker.once('exit', () => resolve(false));
   });
 }
 
@@ -224,7 +159,7 @@ function startWorkers(): void {
     if (workers[t] !== undefined) continue;
     let onExit = (): void => {};
     const exited = new Promise<void>((resolve) => (onExit = resolve));
-    const record: PoolWorker = { worker: null, state: 'starting', started: Promise.resolve(false), exited };
+    const record: PoolWorker = { thread: null, state: 'starting', started: Promise.resolve(false), exited };
     const freeSlot = (): void => {
       // A worker that failed keeps its slot (and is not restarted) until setNumThreads asks again.
       if (workers[t] === record && record.state === 'stopping') workers[t] = undefined;
@@ -238,7 +173,7 @@ function startWorkers(): void {
     }
     record.started = started.catch(() => false).then((ok) => {
       if (!ok && record.state === 'starting') record.state = 'failed';
-      if (record.worker === null) onExit(); // no thread was made, so none will exit
+      if (record.thread === null) onExit(); // no thread was made, so none will exit
       return ok;
     });
     workers[t] = record;
@@ -257,8 +192,8 @@ function stop(t: number): void {
   if (wasReady) {
     quit(t);
     workers[t] = undefined;
-  } else if (record.worker !== null) {
-    void record.worker.terminate();
+  } else if (record.thread !== null) {
+    record.thread.terminate();
   } else {
     workers[t] = undefined;
   }
@@ -295,42 +230,6 @@ export async function threadsReady(): Promise<number> {
   await Promise.all(workers.slice(1, threads).map((w) => w?.started));
   return availableThreads();
 }
-
-/** Computes chunk i of the job in `job` with thread `thread`'s workspace. */
-function runChunk(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
-  if (job[JOB] === CONV_JOB) runConvChunk(memory, exports, job, i, thread);
-  else runGemmChunk(exports, job, i, thread);
-}
-
-/** Computes chunk i (a band of C) of the product in `job`. */
-function runGemmChunk(exports: GemmExports, job: Int32Array, i: number, thread: number): void {
-  const bytes = job[KIND] === F64 ? 8 : 4;
-  const start = i * job[CHUNK];
-  const transA = job[TRANS_A];
-  const transB = job[TRANS_B];
-  let M = job[ROWS];
-  let N = job[COLS];
-  let a = job[A];
-  let b = job[B];
-  let c = job[C];
-  if (job[BY_ROWS] === 1) {
-    M = Math.min(job[CHUNK], M - start);
-    a += start * (transA === 1 ? 1 : job[LDA]) * bytes;
-    c += start * job[LDC] * bytes;
-  } else {
-    N = Math.min(job[CHUNK], N - start);
-    b += start * (transB === 1 ? job[LDB] : 1) * bytes;
-    c += start * bytes;
-  }
-  const entry = bytes === 8 ? exports.gemmF64 : exports.gemmF32;
-  entry(transA, transB, M, N, job[DEPTH], a, job[LDA], b, job[LDB], c, job[LDC], job[ACCUMULATE], workspaceAddress(exports, thread));
-}
-
-/** Takes chunks of the job until none is left. */
-function runChunks(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, thread: number): void {
-  for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) runChunk(memory, exports, job, i, thread);
-}
-
 /**
  * Computes the product, in the shared memory, with up to `parts` threads (at most availableThreads(): 1 + the
  * workers ready now), cut into chunks of whole tiles: bands of rows when C has at least as many rows as columns,
@@ -435,38 +334,4 @@ function quit(t: number): void {
   Atomics.add(slot, SEQ, 1);
   Atomics.notify(slot, SEQ);
   for (let s = Atomics.load(slot, STATE); s !== EXITED; s = Atomics.load(slot, STATE)) Atomics.wait(slot, STATE, s);
-}
-
-/**
- * The worker side (gemm-worker.ts): marks the thread ready, calls onReady, then takes chunks of every product it is
- * posted until told to quit.
- */
-export function serveJobs(data: WorkerData, exports: GemmExports, onReady: () => void): void {
-  const job = controlSlot(data.memory, exports, 0);
-  const slot = controlSlot(data.memory, exports, data.thread);
-  Atomics.store(slot, READY, 1);
-  onReady();
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(slot, SEQ, seen);
-    seen = Atomics.load(slot, SEQ);
-    if (Atomics.load(slot, STATE) === QUIT) break;
-    // The main thread may have done all the chunks and withdrawn the post already.
-    if (Atomics.compareExchange(slot, STATE, POSTED, RUNNING) !== POSTED) continue;
-    slot[FAILED_CHUNK] = -1;
-    for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) {
-      try {
-        runChunk(data.memory, exports, job, i, data.thread);
-        Atomics.add(job, WORKER_CHUNKS, 1);
-      } catch {
-        slot[FAILED_CHUNK] = i; // the main thread computes it again
-        break;
-      }
-    }
-    Atomics.store(slot, STATE, FINISHED);
-    Atomics.notify(slot, STATE);
-  }
-  Atomics.store(slot, READY, 0);
-  Atomics.store(slot, STATE, EXITED);
-  Atomics.notify(slot, STATE);
 }
