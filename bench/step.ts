@@ -47,7 +47,7 @@ let x: Tensor = randn([BATCH, 1, 28, 28]);
 const y = randint(0, 10, [BATCH]);
 if (dataName === 'mnist') {
   // by path: @torchlet/data is not (yet) a dependency of the bench package
-  const { mnistSample } = await import('../packages/data/src/index.js');
+  const { mnistSample } = await import('../packages/data/src/node.js');
   const train = mnistSample({ split: 'train' });
   const images = zeros([BATCH, 1, 28, 28]);
   for (let i = 0; i < BATCH; i++) {

@@ -1,25 +1,33 @@
-// Builds each package: esbuild bundles src/index.ts to dist/index.js (dependencies stay external),
-// tsc emits the .d.ts files. Packages build in dependency order so later ones see core's declarations.
+// Builds each package: esbuild bundles src/index.ts to dist/index.js (dependencies stay external), and for nn and
+// data also src/node.ts (the "node" export, with the functions that take paths) to dist/node.js; tsc emits the
+// .d.ts files. Packages build in dependency order so later ones see core's declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { buildBrowserWorker } from './build-browser-worker.mjs';
 
 const packages = ['core', 'nn', 'optim', 'data'];
+const withNodeEntry = new Set(['nn', 'data']);
 
 execFileSync(process.execPath, [join('scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
+await buildBrowserWorker();
 const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 
 for (const name of packages) {
   const dir = join('packages', name);
+  const entries = [{ in: join(dir, 'src', 'index.ts'), out: 'index' }];
   // Core's worker thread in Node (platform/node.ts) loads dist/node-worker.js, a bundle of its own.
-  const worker = name === 'core' ? [{ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' }] : [];
+  if (name === 'core') entries.push({ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' });
+  if (withNodeEntry.has(name)) entries.push({ in: join(dir, 'src', 'node.ts'), out: 'node' });
   await build({
-    entryPoints: [{ in: join(dir, 'src', 'index.ts'), out: 'index' }, ...worker],
+    entryPoints: entries,
     outdir: join(dir, 'dist'),
     bundle: true,
+    splitting: true, // node.js re-exports index.js: shared code goes to one chunk, so classes stay one class
+    chunkNames: 'chunks/[name]-[hash]',
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
+    platform: 'neutral',
+    target: 'es2022',
     packages: 'external',
     sourcemap: true,
     logLevel: 'warning',

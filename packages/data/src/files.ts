@@ -1,12 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Split = 'train' | 'test';
-
-export function checkSplit(op: string, split: unknown): Split {
-  if (split !== 'train' && split !== 'test') throw new Error(`${op}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
-  return split;
-}
+// Finding data files in folders, for the path readers of the Node entry (node.ts).
 
 /** Checks that `dir` is a folder; `hint` says where to get the data. */
 export function checkFolder(op: string, dir: unknown, hint: string): string {
@@ -25,4 +20,13 @@ export function findFile(op: string, dir: string, names: readonly string[], hint
   }
   const alternatives = suffixes.includes('.gz') ? ` (or ${names[0]}.gz)` : '';
   throw new Error(`${op}: ${dir} has no ${names[0]}${alternatives}; ${hint}`);
+}
+
+/** The bytes of the file at `path`; an unreadable file is an error naming `op` and the path. */
+export function readBytes(op: string, path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`${op}: cannot read ${path}: ${(err as Error).message}`);
+  }
 }

@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'fflate';
 
 /**
  * The IDX format of MNIST, Fashion-MNIST and KMNIST: two zero bytes, a dtype code, the number of dimensions,
@@ -32,42 +31,41 @@ const TYPES: readonly IdxType[] = [
 
 const hex = (b: number) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
 
-function isGzip(bytes: Uint8Array): boolean {
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Reads an IDX file, raw or gzip-compressed (recognised by its first bytes, whatever the file is called). */
-export function readIdx(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new Error(`readIdx: cannot read ${path}: ${(err as Error).message}`);
-  }
-  return decodeIdx(bytes, path);
+/**
+ * Parses IDX bytes, raw or gzip-compressed (recognised by their first bytes, gunzipped by fflate, in Node and in the
+ * browser alike); `source` names them in errors. Checks the header against the length exactly. readIdx (the Node
+ * entry) reads a file by path with it.
+ */
+export function parseIdx(bytes: Uint8Array, source = 'the IDX buffer'): IdxArray {
+  return parseIdxAs('parseIdx', bytes, source);
 }
 
-/** Decodes IDX bytes (raw or gzip); `source` names them in errors. Checks the header against the length exactly. */
-export function decodeIdx(bytes: Uint8Array, source = 'the IDX buffer'): IdxArray {
+/** parseIdx under the name of the function the user called (readIdx, decodeIdx), for its errors. */
+export function parseIdxAs(op: string, bytes: Uint8Array, source: string): IdxArray {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${op}: expected the bytes as a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
   if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);
     } catch (err) {
-      throw new Error(`readIdx: ${source} starts like gzip (1f 8b) but cannot be decompressed: ${(err as Error).message}`);
+      throw new Error(`${op}: ${source} starts like gzip (1f 8b) but cannot be decompressed: ${(err as Error).message}`);
     }
   }
-  if (bytes.length < 4) throw new Error(`readIdx: ${source} is truncated: ${bytes.length} bytes is too short for an IDX header`);
+  if (bytes.length < 4) throw new Error(`${op}: ${source} is truncated: ${bytes.length} bytes is too short for an IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(`readIdx: ${source} is not an IDX file: expected the magic number to start with 0x00 0x00, got ${hex(bytes[0])} ${hex(bytes[1])}`);
+    throw new Error(`${op}: ${source} is not an IDX file: expected the magic number to start with 0x00 0x00, got ${hex(bytes[0])} ${hex(bytes[1])}`);
   }
   const type = TYPES.find((t) => t.code === bytes[2]);
   if (!type) {
-    throw new Error(`readIdx: ${source} has unknown IDX dtype code ${hex(bytes[2])} (expected 0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float or 0x0E double)`);
+    throw new Error(`${op}: ${source} has unknown IDX dtype code ${hex(bytes[2])} (expected 0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float or 0x0E double)`);
   }
   const ndim = bytes[3];
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    throw new Error(`readIdx: ${source} is truncated: its header declares ${ndim} dimensions (${headerBytes} bytes) but the file has ${bytes.length} bytes`);
+    throw new Error(`${op}: ${source} is truncated: its header declares ${ndim} dimensions (${headerBytes} bytes) but the file has ${bytes.length} bytes`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
@@ -79,8 +77,8 @@ export function decodeIdx(bytes: Uint8Array, source = 'the IDX buffer'): IdxArra
   const dataBytes = numel * type.bytes;
   const present = bytes.length - headerBytes;
   const described = `shape [${shape.join(', ')}] of ${type.dtype} (${dataBytes} data bytes)`;
-  if (present < dataBytes) throw new Error(`readIdx: ${source} is truncated: its header says ${described} but only ${present} bytes follow`);
-  if (present > dataBytes) throw new Error(`readIdx: ${source} has ${present - dataBytes} bytes too many: its header says ${described} but ${present} bytes follow`);
+  if (present < dataBytes) throw new Error(`${op}: ${source} is truncated: its header says ${described} but only ${present} bytes follow`);
+  if (present > dataBytes) throw new Error(`${op}: ${source} has ${present - dataBytes} bytes too many: its header says ${described} but ${present} bytes follow`);
 
   const data = new type.ArrayType(numel);
   if (type.bytes === 1) {
@@ -99,7 +97,12 @@ function readBigEndian(view: DataView, offset: number, dtype: IdxDType, out: Idx
   else for (let i = 0; i < n; i++) out[i] = view.getFloat64(offset + 8 * i, false);
 }
 
-/** Encodes an array as IDX bytes (the inverse of decodeIdx, uncompressed). */
+/** parseIdx under its earlier name. */
+export function decodeIdx(bytes: Uint8Array, source = 'the IDX buffer'): IdxArray {
+  return parseIdxAs('decodeIdx', bytes, source);
+}
+
+/** Encodes an array as IDX bytes (the inverse of parseIdx, uncompressed). */
 export function encodeIdx(array: IdxArray): Uint8Array {
   const { dtype, shape, data } = array;
   const type = TYPES.find((t) => t.dtype === dtype);
@@ -125,10 +128,4 @@ export function encodeIdx(array: IdxArray): Uint8Array {
   else if (dtype === 'float32') for (let i = 0; i < numel; i++) view.setFloat32(o + 4 * i, data[i], false);
   else for (let i = 0; i < numel; i++) view.setFloat64(o + 8 * i, data[i], false);
   return bytes;
-}
-
-/** Writes an IDX file, gzip-compressed when `gzip` is set. */
-export function writeIdx(path: string, array: IdxArray, options: { gzip?: boolean } = {}): void {
-  const bytes = encodeIdx(array);
-  writeFileSync(path, options.gzip ? gzipSync(bytes) : bytes);
 }

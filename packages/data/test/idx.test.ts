@@ -86,7 +86,7 @@ test('every kind of corruption is rejected with a message naming the file', () =
   }
   const missing = join(dir, 'missing.idx');
   assert.throws(() => readIdx(missing), new RegExp(`readIdx: cannot read ${escape(missing)}: ENOENT`));
-  assert.throws(() => decodeIdx(Uint8Array.from([9, 9, 9, 9])), /readIdx: the IDX buffer is not an IDX file/);
+  assert.throws(() => decodeIdx(Uint8Array.from([9, 9, 9, 9])), /decodeIdx: the IDX buffer is not an IDX file/);
 });
 
 test('writeIdx rejects arrays it cannot encode', () => {

@@ -13,6 +13,5 @@ export { Dropout } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export { Sequential, ModuleList } from './layers/container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions, type CrossEntropyLossOptions } from './layers/loss.js';
-export {
-  serialize, deserialize, deserializeWithMetadata, save, load, loadWithMetadata, type Metadata, type DeserializeOptions,
-} from './serialization.js';
+// save/load by file path are in node.ts, the package's entry in Node.
+export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
