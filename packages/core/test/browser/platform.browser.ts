@@ -1,0 +1,61 @@
+// On a cross-origin isolated page's main thread: the wasm kernels run, but the pool stays at one thread (a page's main
+// thread may not wait in Atomics.wait) and says so; bytes-level I/O works without Node.
+import * as assert from 'uvu/assert';
+import { run, test } from '../../../../scripts/browser/harness.js';
+
+const warnings: string[] = [];
+const warn = console.warn;
+console.warn = (...args: unknown[]) => {
+  warnings.push(args.map(String).join(' '));
+  warn(...args);
+};
+// Imported after the hook: the pool decides its thread count, and warns, when it loads.
+const core = await import('@torchlet/core');
+const nn = await import('@torchlet/nn');
+const data = await import('@torchlet/data');
+
+test('the page is cross-origin isolated, and the main thread runs on one thread with a warning that says why', () => {
+  assert.is(crossOriginIsolated, true);
+  assert.is(core.getNumThreads(), 1);
+  assert.is(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /running on 1 thread, not 2: this is a page's main thread, where Atomics.wait is not allowed; run torchlet inside a Worker/);
+  core.setNumThreads(2);
+  assert.is(core.getNumThreads(), 1, 'setNumThreads cannot give the main thread workers');
+  assert.is(warnings.length, 1, 'the same reason is not repeated');
+});
+
+test('the wasm kernels run in the page and agree with the TypeScript reference', () => {
+  assert.is(core.getBackend(), 'wasm');
+  core.manualSeed(3);
+  const a = core.randn([70, 90]);
+  const b = core.randn([90, 50]);
+  const x = core.randn([4, 3, 12, 12]);
+  const w = core.randn([5, 3, 3, 3]);
+  const fast = [core.matmul(a, b), core.relu(core.conv2d(x, w, null, { padding: 1 }))];
+  core.setBackend('js');
+  try {
+    const reference = [core.matmul(a, b), core.relu(core.conv2d(x, w, null, { padding: 1 }))];
+    for (let i = 0; i < fast.length; i++) core.assertClose(fast[i], reference[i], { atol: 1e-4, rtol: 1e-4 });
+  } finally {
+    core.setBackend('wasm');
+  }
+});
+
+test('creation functions refuse impossible sizes in the browser too', () => {
+  assert.throws(() => core.zeros([1e6, 1e6]), /^zeros: shape \[1000000, 1000000\] has 1000000000000 elements, more than the limit of 2147483647/);
+});
+
+test('safetensors bytes and gzip-compressed IDX bytes round-trip without Node', async () => {
+  const model = new nn.Linear(3, 2);
+  const back = nn.deserialize(nn.serialize(model.stateDict()));
+  assert.equal(Object.keys(back), ['weight', 'bias']);
+  assert.equal(Array.from(back.weight.data), Array.from(model.weight.data));
+  assert.not.ok('save' in nn, 'the browser entry has no path functions');
+  const raw = data.encodeIdx({ dtype: 'int32', shape: [2, 2], data: Int32Array.from([1, -2, 3, 400000]) });
+  const gzipped = new Uint8Array(await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+  const parsed = data.parseIdx(gzipped);
+  assert.equal(parsed.shape, [2, 2]);
+  assert.equal(Array.from(parsed.data), [1, -2, 3, 400000]);
+});
+
+await run();
