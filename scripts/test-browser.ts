@@ -1,4 +1,4 @@
-// The browser tests: every packages/*/test/browser/*.browser.ts is bundled by esbuild (with the *.worker.ts scripts
+// The browser tests: every packages/*/test/browser/*.browser.ts (and examples/test/browser/) is bundled by esbuild (with the *.worker.ts scripts
 // beside it) and run in its own page of ONE headless Chromium, served on localhost: with the cross-origin isolation
 // headers, or without them for *.plain.browser.ts. A page error, a failed test or a page that never finishes fails
 // the run. Prints uvu's "Total:" and "Passed:" lines, which scripts/test.mjs adds to the Node tests' totals.
@@ -20,8 +20,10 @@ const PAGE_TIMEOUT_MS = 240_000;
 function entries(): { tests: string[]; points: { in: string; out: string }[] } {
   const tests: string[] = [];
   const points: { in: string; out: string }[] = [];
-  for (const pkg of readdirSync(join(root, 'packages'))) {
-    const dir = join(root, 'packages', pkg, 'test', 'browser');
+  const places = [...readdirSync(join(root, 'packages')).map((pkg) => ['packages', pkg]), ['examples']];
+  for (const place of places) {
+    const pkg = place[place.length - 1];
+    const dir = join(root, ...place, 'test', 'browser');
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -42,8 +44,9 @@ function entries(): { tests: string[]; points: { in: string; out: string }[] } {
 
 const { tests, points } = entries();
 if (tests.length === 0) {
-  console.error(`test-browser: no browser test matches ${filter}`);
-  process.exit(1);
+  // A filter meant for the Node tests may match no browser test; without a filter, finding none is an error.
+  console.log(`test-browser: no browser test matches ${filter}\n  Total:     0\n  Passed:    0`);
+  process.exit(process.argv[2] === undefined || process.argv[2] === '' ? 1 : 0);
 }
 await buildBrowserWorker();
 const bundle = await build({
@@ -66,10 +69,11 @@ for (const test of tests) {
 }
 
 const { server, origin } = await serve(files, async (url) => {
-  // /node/<package>/<name>: the default export of packages/<package>/test/browser/<name>.node.ts, called in Node.
+  // /node/<package>/<name>: the default export of <package>/test/browser/<name>.node.ts, called in Node.
   const reference = /^\/node\/([\w-]+)\/([\w.-]+)$/.exec(url.pathname);
   if (reference !== null) {
-    const module = join(root, 'packages', reference[1], 'test', 'browser', `${reference[2]}.node.ts`);
+    const folder = reference[1] === 'examples' ? join(root, 'examples') : join(root, 'packages', reference[1]);
+    const module = join(folder, 'test', 'browser', `${reference[2]}.node.ts`);
     const compute = (await import(pathToFileURL(module).href)).default as (query: Record<string, string>) => Promise<unknown>;
     return { type: 'application/json', body: JSON.stringify(await compute(Object.fromEntries(url.searchParams))) };
   }
@@ -91,7 +95,10 @@ try {
     const pageErrors: string[] = [];
     const log: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(String((err as Error).stack ?? err)));
-    page.on('console', (message) => log.push(`  [console.${message.type()}] ${message.text()}`));
+    page.on('console', (message) => {
+      if (message.text().startsWith('report: ')) console.log(`  ${message.text()}`); // what a test wants in the output
+      log.push(`  [console.${message.type()}] ${message.text()}`);
+    });
     let results: BrowserResults;
     try {
       await page.goto(`${origin}/${isolated ? 'iso' : 'plain'}/${test}.html`);

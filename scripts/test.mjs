@@ -1,5 +1,7 @@
-// Runs every package's and the examples' uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), prints uvu's
-// totals summed as "N passed, N failed", and fails on a failing test or on line coverage of packages/*/src below 90%.
+// Runs every package's and the examples' uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), then the
+// browser tests in headless Chromium (scripts/test-browser.ts, not under c8), prints uvu's totals of both summed as
+// "N passed, N failed", and fails on a failing test or on line coverage of packages/*/src below 90%. The files that
+// run only in a browser (platform/browser*.ts) are left out of the Node coverage gate; the browser tests exercise them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -9,14 +11,26 @@ const filter = process.argv[2] ?? '';
 
 const args = [
   c8, '--check-coverage', '--lines', '90', '--include', 'packages/*/src/**', '--exclude', '**/*.d.ts',
+  '--exclude', 'packages/core/src/platform/browser*.ts',
   '--reporter', 'text-summary', '--reporter', 'lcov', '--report-dir', 'coverage',
   process.execPath, join('scripts', 'test-backends.mjs'), filter,
 ];
-const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+const browserArgs = ['--conditions=source', '--import', 'tsx', join('scripts', 'test-browser.ts'), filter];
+
 let out = '';
-child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
-child.on('close', (code) => {
+/** Runs a child, echoing and keeping its output; resolves with its exit code. */
+function run(argv) {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+  child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+  return new Promise((resolve) => child.on('close', resolve));
+}
+
+const nodeCode = await run(args);
+console.log('\n=== browser: headless Chromium ===');
+const browserCode = await run(browserArgs);
+{
+  const code = nodeCode !== 0 ? nodeCode : browserCode;
   const sum = (label) => [...out.matchAll(new RegExp(`${label}:\\s+(\\d+)`, 'g'))].reduce((s, m) => s + Number(m[1]), 0);
   const total = sum('Total');
   const passed = sum('Passed');
@@ -25,4 +39,4 @@ child.on('close', (code) => {
   if (total === 0) console.error('no tests ran');
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(code !== 0 || failed > 0 || total === 0 ? 1 : 0);
-});
+}

@@ -1,5 +1,5 @@
 // On a cross-origin isolated page's main thread: the wasm kernels run, but the pool stays at one thread (a page's main
-// thread may not wait in Atomics.wait) and says so; bytes-level I/O works without Node.
+// thread may not wait in Atomics.wait) and says so.
 import * as assert from 'uvu/assert';
 import { run, test } from '../../../../scripts/browser/harness.js';
 
@@ -11,8 +11,6 @@ console.warn = (...args: unknown[]) => {
 };
 // Imported after the hook: the pool decides its thread count, and warns, when it loads.
 const core = await import('@torchlet/core');
-const nn = await import('@torchlet/nn');
-const data = await import('@torchlet/data');
 
 test('the page is cross-origin isolated, and the main thread runs on one thread with a warning that says why', () => {
   assert.is(crossOriginIsolated, true);
@@ -43,19 +41,6 @@ test('the wasm kernels run in the page and agree with the TypeScript reference',
 
 test('creation functions refuse impossible sizes in the browser too', () => {
   assert.throws(() => core.zeros([1e6, 1e6]), /^zeros: shape \[1000000, 1000000\] has 1000000000000 elements, more than the limit of 2147483647/);
-});
-
-test('safetensors bytes and gzip-compressed IDX bytes round-trip without Node', async () => {
-  const model = new nn.Linear(3, 2);
-  const back = nn.deserialize(nn.serialize(model.stateDict()));
-  assert.equal(Object.keys(back), ['weight', 'bias']);
-  assert.equal(Array.from(back.weight.data), Array.from(model.weight.data));
-  assert.not.ok('save' in nn, 'the browser entry has no path functions');
-  const raw = data.encodeIdx({ dtype: 'int32', shape: [2, 2], data: Int32Array.from([1, -2, 3, 400000]) });
-  const gzipped = new Uint8Array(await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
-  const parsed = data.parseIdx(gzipped);
-  assert.equal(parsed.shape, [2, 2]);
-  assert.equal(Array.from(parsed.data), [1, -2, 3, 400000]);
 });
 
 await run();
