@@ -23,7 +23,7 @@ const bundle = await build({
   entryPoints: [join(here, 'browser-worker.ts')],
   bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['source'], logLevel: 'warning',
 });
-const page = `<!doctype html><meta charset="utf-8"><script type="module">
+const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
   const worker = new Worker('./worker.js', { type: 'module' });
   globalThis.measure = (settings) => new Promise((resolve, reject) => {
     worker.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));

@@ -23,7 +23,9 @@ for (const name of packages) {
     entryPoints: entries,
     outdir: join(dir, 'dist'),
     bundle: true,
-    splitting: true, // node.js re-exports index.js: shared code goes to one chunk, so classes stay one class
+    // nn's and data's node.js re-export index.js: shared code goes to one chunk, so a class stays one class. Core is
+    // not split: platform/node.ts finds node-worker.js beside the bundle it is in.
+    splitting: withNodeEntry.has(name),
     chunkNames: 'chunks/[name]-[hash]',
     format: 'esm',
     platform: 'neutral',
@@ -35,3 +37,14 @@ for (const name of packages) {
   execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
   console.log(`built @torchlet/${name}`);
 }
+
+// The packages as a browser app sees them once built: plain esbuild, no loader configuration, no "source" condition.
+const app = await build({
+  stdin: { contents: ['core', 'nn', 'optim', 'data'].map((p) => `export * as ${p} from '@torchlet/${p}';`).join('\n'), resolveDir: 'examples' },
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+  logLevel: 'error',
+});
+console.log(`a browser app importing core, nn, optim and data bundles from dist/ with plain esbuild: ${Math.round(app.outputFiles[0].contents.length / 1024)} kB`);

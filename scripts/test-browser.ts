@@ -65,7 +65,7 @@ const bundle = await build({
 const files = new Map<string, string | Uint8Array>();
 for (const file of bundle.outputFiles) files.set(file.path.replace(/^\/bundle\//, ''), file.text);
 for (const test of tests) {
-  files.set(`${test}.html`, `<!doctype html><meta charset="utf-8"><title>${test}</title><script type="module" src="./${basename(test)}.js"></script>`);
+  files.set(`${test}.html`, `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${test}</title><script type="module" src="./${basename(test)}.js"></script>`);
 }
 
 const { server, origin } = await serve(files, async (url) => {
