@@ -12,14 +12,21 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
-const found = (): string | undefined => [process.env.TORCHLET_CHROMIUM, ...CANDIDATES].find((p) => p !== undefined && p !== '' && existsSync(p));
+export interface ChromiumSearch {
+  /** Paths tried in order; default $TORCHLET_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser. */
+  candidates?: (string | undefined)[];
+  /** May chromium be installed with apt-get when missing; default: this process is root and /usr/bin/apt-get exists. */
+  canInstall?: boolean;
+}
 
-export function chromiumPath(): string {
+/** The Chromium binary, installed with apt-get first if it is missing and that is allowed; else an error saying what to install. */
+export function chromiumPath(search: ChromiumSearch = {}): string {
+  const candidates = search.candidates ?? [process.env.TORCHLET_CHROMIUM, ...CANDIDATES];
+  const found = (): string | undefined => candidates.find((p) => p !== undefined && p !== '' && existsSync(p));
   const have = found();
   if (have !== undefined) return have;
   const isRoot = process.getuid?.() === 0;
-  const hasApt = existsSync('/usr/bin/apt-get');
-  if (isRoot && hasApt) {
+  if (search.canInstall ?? (isRoot && existsSync('/usr/bin/apt-get'))) {
     console.log('chromium is missing: installing it with apt-get install -y chromium');
     execFileSync('apt-get', ['update'], { stdio: 'inherit' });
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -27,8 +34,8 @@ export function chromiumPath(): string {
     if (installed !== undefined) return installed;
   }
   throw new Error(
-    'The browser tests need Chromium and found none at ' + CANDIDATES.join(' or ') + ' (or $TORCHLET_CHROMIUM). ' +
-      (isRoot ? 'apt-get is not available here: ' : 'Not root, so it was not installed: ') +
+    'The browser tests need Chromium and found none at ' + candidates.filter(Boolean).join(' or ') + '. ' +
+      (isRoot ? 'It could not be installed with apt-get here: ' : 'Not root, so it was not installed: ') +
       'install it with `sudo apt-get install chromium` (Debian/Ubuntu), or point TORCHLET_CHROMIUM at a Chromium or Chrome binary.',
   );
 }
