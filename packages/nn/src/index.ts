@@ -16,3 +16,5 @@ export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions
 export {
   serialize, deserialize, deserializeWithMetadata, save, load, loadWithMetadata, type Metadata, type DeserializeOptions,
 } from './serialization.js';
+export { toOnnx, OnnxExportError, OnnxUnsupportedOpError, type OnnxExportOptions, type DynamicAxes } from './onnx/index.js';
+export { exportOnnx } from './onnx/file.js';
