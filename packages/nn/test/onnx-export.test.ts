@@ -189,6 +189,24 @@ test('options: names, dynamicAxes, opsetVersion, and clear errors for bad ones',
   assert.throws(() => toOnnx({} as never, x), /toOnnx: expected a Module/);
 });
 
+test('every supported opset runs in ONNX Runtime, reductions included (ReduceMean takes its axes as an input from 18 on)', async () => {
+  class Reductions extends Module {
+    fc = new Linear(6, 6);
+    forward(x: Tensor): Tensor {
+      const h = this.fc.forward(x).softmax(-1);
+      return h.mean(1, true).add(h.sum([1], true)).add(h);
+    }
+  }
+  manualSeed(17);
+  const model = new Reductions();
+  const x = randn([3, 6]);
+  for (const opsetVersion of [13, 15, 17, 18, 20, 21]) {
+    const bytes = toOnnx(model, x, { opsetVersion });
+    const { output } = await runOnnx(bytes, { input: x });
+    assert.ok(maxAbsDiff(output.data, torchletOutput(model, x).data) < 1e-6, `opset ${opsetVersion}`);
+  }
+});
+
 class TwoInTwoOut extends Module {
   fc = new Linear(3, 3);
   forward(a: Tensor, b: Tensor): Tensor[] {

@@ -179,6 +179,20 @@ test('the remaining mappings (grouped/strided/dilated/same conv, pooling, gelu, 
   await checkAgainstRuntime('assorted ops', net, [4, 8, 8]);
 });
 
+test('ceil-mode pooling (windows hanging over the edge) and a 0-d output', async () => {
+  manualSeed(7);
+  const pools = new Sequential(
+    new Conv2d(2, 3, 3), new MaxPool2d(3, { stride: 2, ceilMode: true }), new AvgPool2d(3, { stride: 2, ceilMode: true, countIncludePad: false }),
+  );
+  await checkAgainstRuntime('ceil-mode pooling', pools, [2, 10, 10]);
+  class Total extends Module {
+    forward(x: Tensor): Tensor {
+      return x.mul(x).sum();
+    }
+  }
+  await checkAgainstRuntime('0-d output', new Total(), [3]);
+});
+
 test.after(() => console.log(`\nONNX Runtime vs torchlet:\n  ${measured.join('\n  ')}`));
 
 test.run();

@@ -100,7 +100,8 @@ export function toOnnx(model: Module, exampleInput: Tensor | readonly Tensor[], 
   const outputNames = checkNames('outputNames', options.outputNames, trace.outputs.length, 'output');
   const names = [...inputNames, ...outputNames];
   if (new Set(names).size !== names.length) throw new OnnxExportError(`toOnnx: input and output names must be distinct, got ${JSON.stringify(names)}`);
-  const dynamicAxes = options.dynamicAxes ?? Object.fromEntries(names.map((n) => [n, { 0: 'batch' }]));
+  const tensors = [...inputs, ...trace.outputs];
+  const dynamicAxes = options.dynamicAxes ?? Object.fromEntries(names.flatMap((n, i) => (tensors[i].ndim > 0 ? [[n, { 0: 'batch' }]] : [])));
   for (const key of Object.keys(dynamicAxes)) {
     if (!names.includes(key)) throw new OnnxExportError(`toOnnx: dynamicAxes names '${key}', which is not an input or output (${names.join(', ')})`);
   }

@@ -50,18 +50,13 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Gives a graph input or a traced op's output its value name. */
+  /** Gives a graph input or a traced op's output its value name (an op that is the identity may reuse its input's). */
   define(t: Tensor, name: string, version = t.version): void {
     this.names.set(t, name);
     this.versions.set(t, version);
     const views = this.storage.get(t.data) ?? [];
     views.push({ name, shape: t.shape });
     this.storage.set(t.data, views);
-  }
-
-  /** The out tensor is the same value as `name` (an op that is the identity in eval mode, e.g. dropout). */
-  alias(out: Tensor, name: string, version: number): void {
-    this.define(out, name, version);
   }
 
   has(t: Tensor): boolean {

@@ -246,7 +246,7 @@ export const mappings: Record<string, Mapping> = {
 
 function dropoutMapping(e: OpEmitter, x: Tensor, p: number, training: boolean): void {
   if (training && p > 0) e.fail('runs in training mode (training: true); pass the module\'s `this.training` so it is the identity in eval mode');
-  e.g.alias(e.out, e.g.value(x), e.call.outVersion);
+  e.g.define(e.out, e.g.value(x), e.call.outVersion);
 }
 
 /** A reduction; its axes are an input from `axesInputFrom` on and an attribute before. */
