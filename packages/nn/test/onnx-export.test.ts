@@ -11,7 +11,7 @@ import {
   type OpTracer,
 } from '@torchlet/core';
 import {
-  BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, OnnxExportError, OnnxUnsupportedOpError, ReLU, Sequential,
+  AvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, OnnxExportError, OnnxUnsupportedOpError, ReLU, Sequential,
   exportOnnx, toOnnx,
 } from '../src/index.js';
 import { decodeModel } from '../src/onnx/onnx-proto.js';
@@ -142,6 +142,9 @@ test('ops with arguments ONNX cannot express fail with the reason: dropout in tr
     }
   }
   assert.throws(() => toOnnx(new WithIndices(), randn([1, 1, 4, 4])), (e: unknown) => e instanceof OnnxUnsupportedOpError && e.op === 'maxPool2d');
+  const hanging = new Sequential(new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }));
+  assert.throws(() => toOnnx(hanging, randn([1, 1, 8, 8])), /op 'avgPool2d' \(called in module '0', AvgPool2d\) with ceilMode and countIncludePad/);
+  assert.ok(toOnnx(hanging, randn([1, 1, 7, 7])), 'fine where no window hangs over the padding');
   const noStats = new Sequential(new BatchNorm2d(2, { trackRunningStats: false }));
   assert.throws(() => toOnnx(noStats, randn([2, 2, 3, 3])), /op 'batchNorm' \(called in module '0', BatchNorm2d\) normalises with batch statistics/);
 });

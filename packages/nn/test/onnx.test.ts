@@ -185,6 +185,8 @@ test('ceil-mode pooling (windows hanging over the edge) and a 0-d output', async
     new Conv2d(2, 3, 3), new MaxPool2d(3, { stride: 2, ceilMode: true }), new AvgPool2d(3, { stride: 2, ceilMode: true, countIncludePad: false }),
   );
   await checkAgainstRuntime('ceil-mode pooling', pools, [2, 10, 10]);
+  // PyTorch's rule drops a last window that would start in the right padding (ONNX's ceil_mode keeps it)
+  await checkAgainstRuntime('ceil-mode pooling, dropped window', new Sequential(new MaxPool2d(3, { stride: 3, padding: 1, ceilMode: true })), [1, 5, 5]);
   class Total extends Module {
     forward(x: Tensor): Tensor {
       return x.mul(x).sum();

@@ -81,11 +81,24 @@ interface PoolOptions {
   divisorOverride?: number | null;
 }
 
-function poolAttributes(o: PoolOptions): Record<string, AttributeValue> {
-  const [kH, kW] = pair(o.kernelSize, 1);
-  const [sH, sW] = pair(o.stride ?? o.kernelSize, 1);
-  const [pH, pW] = pair(o.padding, 0);
-  return { kernel_shape: [kH, kW], strides: [sH, sW], pads: [pH, pW, pH, pW], ceil_mode: o.ceilMode ? 1 : 0 };
+/**
+ * Pool attributes without ceil_mode: PyTorch's ceil rule (the last window must start inside the input or its left
+ * padding) is written as extra padding at the end, which every runtime reads the same way.
+ */
+function poolAttributes(e: OpEmitter, x: Tensor, o: PoolOptions, dilation: [number, number]): Record<string, AttributeValue> {
+  const k = pair(o.kernelSize, 1);
+  const s = pair(o.stride ?? o.kernelSize, 1);
+  const p = pair(o.padding, 0);
+  const end = [0, 1].map((i) => {
+    const size = x.shape[2 + i];
+    const span = dilation[i] * (k[i] - 1) + 1;
+    let out = Math.floor((size + 2 * p[i] - span + (o.ceilMode ? s[i] - 1 : 0)) / s[i]) + 1;
+    if (o.ceilMode && (out - 1) * s[i] >= size + p[i]) out--;
+    const padEnd = Math.max(p[i], (out - 1) * s[i] + span - size - p[i]);
+    if (padEnd >= span) e.fail(`with ceilMode needs end padding ${padEnd} for kernel ${k[i]}, which ONNX runtimes refuse`);
+    return padEnd;
+  });
+  return { kernel_shape: k, strides: s, pads: [p[0], p[1], end[0], end[1]] };
 }
 
 interface BatchNormConfig {
@@ -171,12 +184,20 @@ export const mappings: Record<string, Mapping> = {
 
   maxPool2d: (e, x: Tensor, o: PoolOptions) => {
     if (o.returnIndices) e.fail('with returnIndices: true has no export (ONNX MaxPool indices count differently); export the values only');
-    e.result(e.node('MaxPool', [e.input(x)], { ...poolAttributes(o), dilations: pair(o.dilation, 1) }));
+    const dilations = pair(o.dilation, 1);
+    e.result(e.node('MaxPool', [e.input(x)], { ...poolAttributes(e, x, o, dilations), dilations }));
   },
 
   avgPool2d: (e, x: Tensor, o: PoolOptions) => {
     if (o.divisorOverride !== undefined && o.divisorOverride !== null) e.fail(`with divisorOverride ${o.divisorOverride} has no ONNX AveragePool equivalent`);
-    e.result(e.node('AveragePool', [e.input(x)], { ...poolAttributes(o), count_include_pad: o.countIncludePad ?? true ? 1 : 0 }));
+    const attributes = poolAttributes(e, x, o, [1, 1]);
+    const countIncludePad = o.countIncludePad ?? true;
+    const pads = attributes.pads as number[];
+    // PyTorch counts the padding in the divisor but not what a ceil-mode window hangs out beyond it
+    if (countIncludePad && (pads[2] !== pads[0] || pads[3] !== pads[1])) {
+      e.fail('with ceilMode and countIncludePad has windows hanging over the padding, whose divisor ONNX AveragePool counts differently (use countIncludePad: false or ceilMode: false)');
+    }
+    e.result(e.node('AveragePool', [e.input(x)], { ...attributes, count_include_pad: countIncludePad ? 1 : 0 }));
   },
 
   adaptiveAvgPool2d: (e, x: Tensor, outputSize: number | number[]) => {
