@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   Tensor, adaptiveAvgPool2d, avgPool2d, cat, clamp, conv2d, manualSeed, maximum, maxPool2d, minimum, noGrad, randn, relu,
-  slice, softplus, stack, gelu, select,
+  slice, softplus, stack, gelu, select, where, gt, le, lt, ge, eq, ne, argmax, argmin,
 } from '@torchlet/core';
 import {
   AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, GELU, LeakyReLU, Linear, LogSoftmax,
@@ -193,6 +193,34 @@ test('ceil-mode pooling (windows hanging over the edge) and a 0-d output', async
     }
   }
   await checkAgainstRuntime('0-d output', new Total(), [3]);
+});
+
+class IntegerOps extends Module {
+  fc = new Linear(6, 6);
+  forward(x: Tensor): Tensor[] {
+    const h = this.fc.forward(x);
+    const gated = where(gt(h, 0), h, h.mul(0.1)).add(where(le(h, -0.5), 1, 0));
+    const votes = eq(argmax(h, 1, true), argmin(x, 1, true)).add(ne(h, h)).add(lt(x, 0.5)).add(ge(h, x));
+    return [gated, votes, argmax(h)];
+  }
+}
+
+test('int32 ops: comparisons, where, argmax/argmin (outputs of int32 dtype too)', async () => {
+  manualSeed(8);
+  const model = new IntegerOps();
+  const bytes = toOnnx(model, randn([2, 6]), { outputNames: ['gated', 'votes', 'flatArgmax'], dynamicAxes: { input: [0], gated: [0], votes: [0] } });
+  let worst = 0;
+  for (const batch of [1, 7]) {
+    const x = randn([batch, 6]);
+    const [gated, votes, flat] = noGrad(() => model.eval().forward(x));
+    const out = await runOnnx(bytes, { input: x });
+    worst = Math.max(worst, maxAbsDiff(out.gated.data, gated.data));
+    assert.ok(worst < TOLERANCE, `gated at batch ${batch}: ${worst}`);
+    assert.instance(out.votes.data, Int32Array);
+    assert.equal([...out.votes.data], [...votes.data], `votes at batch ${batch}`);
+    assert.equal([...out.flatArgmax.data], [...flat.data]);
+  }
+  measured.push(`int32 ops: comparisons and argmax identical, where max abs diff ${worst.toExponential(2)}`);
 });
 
 test.after(() => console.log(`\nONNX Runtime vs torchlet:\n  ${measured.join('\n  ')}`));

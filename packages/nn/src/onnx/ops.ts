@@ -1,5 +1,6 @@
-import { Tensor, type DType } from '@torchlet/core';
+import { Tensor, promoteTypes, type DType } from '@torchlet/core';
 import type { GraphBuilder, AttributeValue } from './graph.js';
+import { DataType } from './onnx-proto.js';
 import { onnxType } from './graph.js';
 import type { TracedCall } from './trace.js';
 import { OnnxUnsupportedOpError } from './errors.js';
@@ -49,6 +50,27 @@ function unary(opType: string): Mapping {
 
 function binary(opType: string): Mapping {
   return (e: OpEmitter, a: Tensor, b: Tensor) => e.result(e.node(opType, [e.input(a), e.input(b)]));
+}
+
+/** A comparison: ONNX's bool result as torchlet's int32 0/1, operands in their common dtype. */
+function comparison(opType: string, negate = false): Mapping {
+  return (e: OpEmitter, a: Tensor, b: Tensor) => {
+    const common = promoteTypes(a.dtype, b.dtype);
+    const test = e.node(opType, [e.input(a, common), e.input(b, common)]);
+    e.result(e.node('Cast', [negate ? e.node('Not', [test]) : test], { to: DataType.INT32 }));
+  };
+}
+
+/** argmax/argmin: ONNX's int64 indices as int32; without a dim, an index into the flattened tensor. */
+function argExtremum(opType: string): Mapping {
+  return (e: OpEmitter, x: Tensor, dim: number | null, keepdim: boolean) => {
+    const xv = e.input(x, x.dtype);
+    const source = dim === null ? e.node('Reshape', [xv, e.g.int64Constant([-1])]) : xv;
+    const axis = dim === null ? 0 : normalize(dim, x.ndim);
+    let indices = e.node(opType, [source], { axis, keepdims: keepdim ? 1 : 0 });
+    if (dim === null && keepdim) indices = e.node('Reshape', [indices, e.g.int64Constant(x.shape.map(() => 1))]);
+    e.result(e.node('Cast', [indices], { to: DataType.INT32 }));
+  };
 }
 
 interface ConvOptions {
@@ -125,6 +147,18 @@ export const mappings: Record<string, Mapping> = {
   relu: unary('Relu'),
   sigmoid: unary('Sigmoid'),
   tanh: unary('Tanh'),
+
+  eq: comparison('Equal'),
+  ne: comparison('Equal', true),
+  gt: comparison('Greater'),
+  ge: comparison('GreaterOrEqual'),
+  lt: comparison('Less'),
+  le: comparison('LessOrEqual'),
+  argmax: argExtremum('ArgMax'),
+  argmin: argExtremum('ArgMin'),
+
+  where: (e, cond: Tensor, a: Tensor, b: Tensor) =>
+    e.result(e.node('Where', [e.node('Cast', [e.g.value(cond)], { to: DataType.BOOL }), e.input(a), e.input(b)])),
 
   pow: (e, x: Tensor, exponent: Tensor) => e.result(e.node('Pow', [e.input(x), e.g.value(exponent)])),
 
