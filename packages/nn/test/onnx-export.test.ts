@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  Tensor, add, argmax, dropout, logsumexp, manualSeed, matmul, maxPool2d, mul, noGrad, randn, relu, setOpTracer, sum, tensor,
+  Tensor, add, argmax, defineOp, dropout, logsumexp, manualSeed, matmul, maxPool2d, mul, noGrad, randn, relu, setOpTracer, sum, tensor,
   type OpTracer,
 } from '@torchlet/core';
 import {
@@ -45,10 +45,32 @@ test('the op tracer sees top-level calls with normalized arguments, under noGrad
   assert.is(seen[2].out.dtype, 'int32');
 });
 
-test('the op tracer does not see ops run inside another op (logsumexp, backward) and is removed afterwards', () => {
+/** A user op whose forward is built from other ops: those calls are its implementation, not the model's. */
+const shiftedRelu = defineOp({
+  name: 'shiftedRelu',
+  signatures: ['Tensor'],
+  forward(_ctx, x: Tensor) {
+    return relu(add(x, 1));
+  },
+  backward(_ctx, g) {
+    return [g];
+  },
+});
+
+test('the op tracer does not see ops run inside another op, and is removed afterwards', () => {
   const x = randn([3, 4], { requiresGrad: true });
-  const seen = record(() => logsumexp(x, 1));
-  assert.equal(seen.map((s) => s.op), ['logsumexp']);
+  const seen = record(() => mul(shiftedRelu(x), 2));
+  assert.equal(seen.map((s) => s.op), ['shiftedRelu', 'mul']);
+  const failing = defineOp({
+    name: 'failing',
+    signatures: ['Tensor'],
+    forward(_ctx, t: Tensor): Tensor {
+      relu(t);
+      throw new Error('failing: on purpose');
+    },
+  });
+  assert.throws(() => record(() => failing(x)), /on purpose/);
+  assert.equal(record(() => relu(x)).map((s) => s.op), ['relu'], 'a failed call leaves the nesting count at zero');
   const prior: OpTracer = () => assert.unreachable('the restored tracer must not run');
   setOpTracer(prior);
   assert.is(setOpTracer(null), prior);
