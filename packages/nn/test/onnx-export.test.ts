@@ -232,6 +232,36 @@ test('every supported opset runs in ONNX Runtime, reductions included (ReduceMea
   }
 });
 
+test('forwards that cannot be exported fail with what went wrong', () => {
+  class Returns extends Module {
+    constructor(readonly value: unknown) {
+      super();
+    }
+    forward(): unknown {
+      return this.value;
+    }
+  }
+  const x = randn([2, 3]);
+  assert.throws(() => toOnnx(new Returns(3), x), /forward must return a Tensor or an array of Tensors, got number/);
+  assert.throws(() => toOnnx(new Returns([x, 'y']), x), /got string at position 1/);
+  assert.throws(() => toOnnx(new Returns([]), x), /returned an empty array/);
+  assert.throws(() => toOnnx(new Returns(tensor([1, 2])), x), /output 0 was not computed by any traced op/);
+  const linear = new Linear(3, 3);
+  assert.throws(() => toOnnx(linear, linear.weight), /example input 0 is passed twice or is a parameter or buffer of the model/);
+  assert.throws(() => toOnnx(linear, x, { inputNames: [''] }), /inputNames must be an array of non-empty strings, got \[""\]/);
+});
+
+test('exportOnnx reports a file it cannot write and leaves no temporary file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'torchlet-onnx-'));
+  try {
+    assert.throws(() => exportOnnx(new Linear(2, 2), randn([1, 2]), join(dir, 'missing', 'model.onnx')), /exportOnnx: could not write .*missing.*model\.onnx/);
+    assert.throws(() => exportOnnx(new Linear(2, 2), randn([1, 2]), ''), /exportOnnx: expected a file path/);
+    assert.equal(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 class TwoInTwoOut extends Module {
   fc = new Linear(3, 3);
   forward(a: Tensor, b: Tensor): Tensor[] {

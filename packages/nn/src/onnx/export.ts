@@ -108,7 +108,7 @@ export function toOnnx(model: Module, exampleInput: Tensor | readonly Tensor[], 
 
   const g = new GraphBuilder(stateKeys);
   inputs.forEach((t, i) => {
-    if (g.has(t)) throw new OnnxExportError(`toOnnx: example input ${i} is passed twice or is a parameter of the model`);
+    if (g.has(t) || stateKeys.has(t)) throw new OnnxExportError(`toOnnx: example input ${i} is passed twice or is a parameter or buffer of the model`);
     g.unique(inputNames[i]);
     g.define(t, inputNames[i]);
   });
@@ -119,12 +119,17 @@ export function toOnnx(model: Module, exampleInput: Tensor | readonly Tensor[], 
       throw new OnnxUnsupportedOpError(call.op, call.modulePath, call.moduleType, `has no ONNX mapping (supported: ${Object.keys(mappings).sort().join(', ')})`);
     }
     mapping(new OpEmitter(g, call, opset), ...(call.args as never[]));
+    if (!g.has(call.out)) throw new Error(`toOnnx: internal error: the mapping of '${call.op}' gave its output no value`);
   }
 
   const renamed = new Map<string, string>();
   const outputInfos = trace.outputs.map((t, i) => {
     const wanted = outputNames[i];
+    const known = g.has(t);
     const traced = g.value(t);
+    if (!known && g.isConstant(traced)) {
+      throw new OnnxExportError(`toOnnx: output ${i} was not computed by any traced op (it would be exported as a constant); compute it with torchlet ops`);
+    }
     const name = renamed.get(traced) ?? traced;
     // Name the node that makes the output after it; an input, initializer or repeated output gets an Identity.
     if (g.isNodeOutput(name) && !outputNames.includes(name)) {

@@ -2,7 +2,7 @@ import { Tensor, type DType, type TypedArray } from '@torchlet/core';
 import { AttributeType, DataType, type AttributeProto, type NodeProto, type TensorProto } from './onnx-proto.js';
 import { OnnxExportError } from './errors.js';
 
-export type AttributeValue = number | number[] | string | { float: number } | { floats: number[] };
+export type AttributeValue = number | number[] | { float: number };
 
 export const onnxType: Record<DType, number> = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int32: DataType.INT32 };
 
@@ -12,14 +12,12 @@ function bytesOf(a: TypedArray | BigInt64Array): Uint8Array {
 }
 
 function attribute(name: string, value: AttributeValue): AttributeProto {
-  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new Error(`attribute ${name}: ${value} is not an integer (wrap floats as { float })`);
     return { name, type: AttributeType.INT, i: value };
   }
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
-  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
-  return { name, type: AttributeType.FLOATS, floats: value.floats };
+  return { name, type: AttributeType.FLOAT, f: value.float };
 }
 
 /**
@@ -61,6 +59,11 @@ export class GraphBuilder {
 
   has(t: Tensor): boolean {
     return this.names.has(t);
+  }
+
+  /** Whether a value name is a constant this builder made up (not an input, a traced value or a state-dict entry). */
+  isConstant(name: string): boolean {
+    return name.startsWith('onnx::Constant') && this.initializers.some((t) => t.name === name);
   }
 
   /** The value name of a tensor argument, adding an initializer for a parameter, buffer or constant seen first here. */

@@ -143,7 +143,7 @@ const descriptor = {
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
 export interface TensorProto {
   name: string;
@@ -157,9 +157,6 @@ export interface AttributeProto {
   type: number;
   f?: number;
   i?: number;
-  s?: Uint8Array;
-  t?: TensorProto;
-  floats?: number[];
   ints?: number[];
 }
 
