@@ -214,17 +214,18 @@ test('options: names, dynamicAxes, opsetVersion, and clear errors for bad ones',
   assert.throws(() => toOnnx({} as never, x), /toOnnx: expected a Module/);
 });
 
-test('every supported opset runs in ONNX Runtime, reductions included (ReduceMean takes its axes as an input from 18 on)', async () => {
+test('every supported opset runs in ONNX Runtime: conv, batch norm, pooling and reductions (ReduceMean takes its axes as an input from 18 on)', async () => {
   class Reductions extends Module {
-    fc = new Linear(6, 6);
+    features = new Sequential(new Conv2d(2, 3, 3, { padding: 1 }), new BatchNorm2d(3), new ReLU(), new MaxPool2d(2), new AvgPool2d(2));
+    fc = new Linear(3, 6);
     forward(x: Tensor): Tensor {
-      const h = this.fc.forward(x).softmax(-1);
+      const h = this.fc.forward(this.features.forward(x).mean([2, 3])).softmax(-1);
       return h.mean(1, true).add(h.sum([1], true)).add(h);
     }
   }
   manualSeed(17);
   const model = new Reductions();
-  const x = randn([3, 6]);
+  const x = randn([3, 2, 8, 8]);
   for (const opsetVersion of [13, 15, 17, 18, 20, 21]) {
     const bytes = toOnnx(model, x, { opsetVersion });
     const { output } = await runOnnx(bytes, { input: x });
