@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  Tensor, add, argmax, defineOp, dropout, logsumexp, manualSeed, matmul, maxPool2d, mul, noGrad, randn, relu, setOpTracer, sum, tensor,
+  Tensor, add, argmax, defineOp, dropout, logsumexp, manualSeed, matmul, maxPool2d, mul, noGrad, randn, relu, setOpTracer, slice, sum, tensor,
   type OpTracer,
 } from '@torchlet/core';
 import {
@@ -263,6 +263,31 @@ test('exportOnnx reports a file it cannot write and leaves no temporary file', (
   }
 });
 
+test('a forward that depends on the batch size in ways a dynamic batch cannot express is refused; static shapes still export', async () => {
+  class Forward extends Module {
+    constructor(readonly f: (x: Tensor) => Tensor) {
+      super();
+    }
+    forward(x: Tensor): Tensor {
+      return this.f(x);
+    }
+  }
+  const x = randn([2, 3, 4]);
+  const merged = new Forward((t) => relu(t.reshape(t.shape[0] * 3, 4)).reshape(t.shape[0], -1));
+  assert.throws(() => toOnnx(merged, x), /op 'reshape' \(called in the model, Forward\) depends on the batch size .*traced at batch 2 with \["reshape","traced",\[6,4\]\] and at batch 3 with \["reshape","traced",\[9,4\]\]/);
+  const fixed = toOnnx(merged, x, { dynamicAxes: {} });
+  const { output } = await runOnnx(fixed, { input: x });
+  assert.ok(maxAbsDiff(output.data, torchletOutput(merged, x).data) < 1e-6);
+  // written with -1, the same model is batch-dynamic
+  assert.ok(toOnnx(new Forward((t) => relu(t.reshape(-1, 4)).reshape(-1, 12)), x));
+  const sized = new Forward((t) => t.add(tensor(new Float32Array(t.shape[0] * 12), { shape: [t.shape[0], 3, 4] })));
+  assert.throws(() => toOnnx(sized, x), /op 'add' .* depends on the batch size .*"constant":\[2,3,4\]/);
+  const sliced = new Forward((t) => slice(t, 0, 0, t.shape[0]).mul(2));
+  assert.throws(() => toOnnx(sliced, x), /op 'slice' .* depends on the batch size/);
+  const branching = new Forward((t) => (t.shape[0] > 2 ? relu(t) : t.mul(2)));
+  assert.throws(() => toOnnx(branching, x), /the forward takes another path at batch 3 than at batch 2 \(at op 'mul'/);
+});
+
 class TwoInTwoOut extends Module {
   fc = new Linear(3, 3);
   forward(a: Tensor, b: Tensor): Tensor[] {
@@ -284,7 +309,9 @@ test('several inputs and outputs, an input returned as an output and an output r
   assert.equal([...out.same.data], [...a7.data]);
   assert.ok(maxAbsDiff(out.h1.data, h.data) < 1e-5);
   assert.equal([...out.h2.data], [...out.h1.data]);
-  const defaults = decodeModel(toOnnx(model, [a, b])).graph;
+  // by default dim 0 of every input is the batch, which b's is not here
+  assert.throws(() => toOnnx(model, [a, b]), /the forward fails at batch 3 \(matmul: shapes \[3, 3\] and \[4, 4\] cannot be multiplied.*name the dynamic dims with dynamicAxes/);
+  const defaults = decodeModel(toOnnx(model, [a, b], { dynamicAxes: { input_0: [0] } })).graph;
   assert.equal(defaults.input.map((v) => v.name), ['input_0', 'input_1']);
   assert.equal(defaults.output.map((v) => v.name), ['output_0', 'output_1', 'output_2', 'output_3']);
   assert.throws(() => toOnnx(new Sequential(new Linear(3, 3)), [a, a]), /example input 1 is passed twice/);

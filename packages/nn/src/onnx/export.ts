@@ -3,6 +3,7 @@ import { Module } from '../module.js';
 import { GraphBuilder, onnxType } from './graph.js';
 import { OpEmitter, mappings } from './ops.js';
 import { traceForward } from './trace.js';
+import { checkBatchDynamic } from './batch-check.js';
 import { OnnxExportError, OnnxUnsupportedOpError } from './errors.js';
 import { encodeModel, type ValueInfoProto } from './onnx-proto.js';
 
@@ -122,6 +123,9 @@ export function toOnnx(model: Module, exampleInput: Tensor | readonly Tensor[], 
     if (!g.has(call.out)) throw new Error(`toOnnx: internal error: the mapping of '${call.op}' gave its output no value`);
   }
 
+  const inputDims = inputs.map((t, i) => dynamicDims(dynamicAxes, inputNames[i], t.ndim));
+  checkBatchDynamic(model, inputs, inputDims.map((d) => d.has(0)), trace, stateKeys);
+
   const renamed = new Map<string, string>();
   const outputInfos = trace.outputs.map((t, i) => {
     const wanted = outputNames[i];
@@ -148,7 +152,7 @@ export function toOnnx(model: Module, exampleInput: Tensor | readonly Tensor[], 
       name: model.constructor.name,
       node: g.nodes,
       initializer: g.initializers,
-      input: inputs.map((t, i) => valueInfo(inputNames[i], t, dynamicDims(dynamicAxes, inputNames[i], t.ndim))),
+      input: inputs.map((t, i) => valueInfo(inputNames[i], t, inputDims[i])),
       output: outputInfos,
     },
   });

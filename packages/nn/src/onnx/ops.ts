@@ -264,18 +264,8 @@ export const mappings: Record<string, Mapping> = {
   dropout: dropoutMapping,
   dropout2d: dropoutMapping,
 
-  // A dim equal to the input's at the same position becomes 0 (ONNX: copy it), so a traced batch size is not baked in.
-  reshape: (e, x: Tensor, shape: number[]) => {
-    const target = shape.map((d, i) => (i < x.ndim && d === x.shape[i] ? 0 : d));
-    e.result(e.node('Reshape', [e.g.value(x), e.g.int64Constant(target)]));
-  },
-
-  // Sizes the input already has become 1 (ONNX Expand broadcasts both ways), for the same reason.
-  expand: (e, x: Tensor, shape: number[]) => {
-    const lead = shape.length - x.ndim;
-    const target = shape.map((d, i) => (i >= lead && (d === -1 || d === x.shape[i - lead]) ? 1 : d));
-    e.result(e.node('Expand', [e.g.value(x), e.g.int64Constant(target)]));
-  },
+  reshape: (e, x: Tensor, shape: number[]) => e.result(e.node('Reshape', [e.g.value(x), e.g.int64Constant(reshapeTarget(x, shape))])),
+  expand: (e, x: Tensor, shape: number[]) => e.result(e.node('Expand', [e.g.value(x), e.g.int64Constant(expandTarget(x, shape))])),
 
   permute: (e, x: Tensor, dims: number[]) => e.result(e.node('Transpose', [e.g.value(x)], { perm: dims.map((d) => normalize(d, x.ndim)) })),
 
@@ -298,6 +288,17 @@ export const mappings: Record<string, Mapping> = {
   sum: (e, x: Tensor, dim: number | number[] | null, keepdim: boolean) => e.result(reduce(e, 'ReduceSum', 13, x, dim, keepdim)),
   mean: (e, x: Tensor, dim: number | number[] | null, keepdim: boolean) => e.result(reduce(e, 'ReduceMean', 18, x, dim, keepdim)),
 };
+
+/** Reshape's target as exported: a dim equal to the input's at the same position becomes 0 (ONNX: copy it), so a traced batch size is not baked in. */
+export function reshapeTarget(x: Tensor, shape: readonly number[]): number[] {
+  return shape.map((d, i) => (i < x.ndim && d === x.shape[i] ? 0 : d));
+}
+
+/** Expand's target as exported: sizes the input already has become 1 (ONNX Expand broadcasts both ways), for the same reason. */
+export function expandTarget(x: Tensor, shape: readonly number[]): number[] {
+  const lead = shape.length - x.ndim;
+  return shape.map((d, i) => (i >= lead && (d === -1 || d === x.shape[i - lead]) ? 1 : d));
+}
 
 function dropoutMapping(e: OpEmitter, x: Tensor, p: number, training: boolean): void {
   if (training && p > 0) e.fail('runs in training mode (training: true); pass the module\'s `this.training` so it is the identity in eval mode');
