@@ -3,10 +3,10 @@
 // the first layer's filters, curves, a confusion matrix, misclassified digits and report.html.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { manualSeed, type Tensor } from '@torchlet/core';
+import { manualSeed, randn, type Tensor } from '@torchlet/core';
 import { SGD, Adam, CosineAnnealingLR, type Optimizer } from '@torchlet/optim';
 import { DataLoader, normalize, randomShift, shift } from '@torchlet/data';
-import { loadWithMetadata } from '@torchlet/nn';
+import { exportOnnx, loadWithMetadata } from '@torchlet/nn';
 import { parseConfig, UsageError, USAGE, type Config } from './lenet/args.js';
 import { buildModel } from './lenet/models.js';
 import { loadData } from './lenet/datasets.js';
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
     misclassified: last.mistakes.slice(0, 24).map((m) => ({ pixels: data.test.get(m.index).x.data, label: m.label, predicted: m.predicted })),
     imageShape: data.imageShape,
   });
+  // The trained network for ONNX Runtime and other serving stacks (input: normalized images, batch dynamic).
+  exportOnnx(model, randn([1, ...data.imageShape]), join(config.out, 'model.onnx'));
   console.log(`final test accuracy ${(100 * last.acc).toFixed(2)}%; report: ${resolve(config.out, 'report.html')}`);
 }
 

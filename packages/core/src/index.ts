@@ -7,7 +7,7 @@ export {
 } from './creation.js';
 export { Generator, defaultGenerator, manualSeed } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardOptions } from './tape.js';
-export { defineOp, typed, type OpDefinition } from './op.js';
+export { defineOp, typed, setOpTracer, type OpDefinition, type OpTracer } from './op.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';
 

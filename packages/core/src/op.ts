@@ -32,6 +32,24 @@ function describe(x: unknown): string {
   return typeof x === 'number' ? `number ${x}` : typeof x;
 }
 
+/**
+ * For exporters (the ONNX exporter in @torchlet/nn): called once per top-level op call with the op's name, the
+ * normalized arguments its forward received and its output, whether or not grad mode is on and whatever the dtype.
+ * Calls made inside another op's forward are not reported (they are that op's implementation).
+ */
+export type OpTracer = (name: string, args: readonly unknown[], out: Tensor) => void;
+
+let tracer: OpTracer | null = null;
+/** How many traced forwards are running: only depth-0 calls reach the tracer. */
+let tracedDepth = 0;
+
+/** Installs (or, with null, removes) the op tracer; returns the one it replaces so callers can restore it. */
+export function setOpTracer(next: OpTracer | null): OpTracer | null {
+  const previous = tracer;
+  tracer = next;
+  return previous;
+}
+
 export interface OpDefinition<Args extends unknown[], S> {
   /** The op's name, used in error messages and in `gradFn` (`${name}Backward`). */
   name: string;
@@ -72,12 +90,23 @@ export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinitio
     const record = anyNeeds && backward !== undefined && isGradEnabled();
     if (!record) needs.fill(false);
     const ctx = new OpContext<S>(name, needs);
-    const out = callWithoutGrad(forward, ctx, args);
+    let out: Tensor;
+    if (tracer === null) {
+      out = callWithoutGrad(forward, ctx, args);
+    } else {
+      tracedDepth++;
+      try {
+        out = callWithoutGrad(forward, ctx, args);
+      } finally {
+        tracedDepth--;
+      }
+    }
     if (!(out instanceof Tensor)) throw new Error(`${name}: forward must return a Tensor`);
     for (let i = 0; i < n; i++) {
       if (args[i] === out) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
     }
     if (isAnomalyEnabled()) checkFinite(name, 'forward', out);
+    if (tracer !== null && tracedDepth === 0) tracer(name, args, out);
     if (record && out.dtype !== 'int32') {
       const inputs = new Array<Tensor | null>(n);
       for (let i = 0; i < n; i++) {

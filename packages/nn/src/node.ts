@@ -1,3 +1,4 @@
 // The package in Node: everything in index.ts, plus the functions that take file paths.
 export * from './index.js';
 export { save, load, loadWithMetadata } from './serialization-files.js';
+export { exportOnnx } from './onnx/file.js';

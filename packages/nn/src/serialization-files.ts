@@ -1,7 +1,6 @@
 import type { Tensor } from '@torchlet/core';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-write.js';
 import { describe } from './parameter.js';
 import { deserializeWithMetadata, serialize, type Metadata } from './serialization.js';
 
@@ -14,35 +13,7 @@ import { deserializeWithMetadata, serialize, type Metadata } from './serializati
 export function save(stateDict: Record<string, Tensor>, path: string, options: { metadata?: Metadata } = {}): void {
   if (typeof path !== 'string' || path === '') throw new TypeError(`save: expected a file path, got ${describe(path)}`);
   const bytes = serialize(stateDict, options);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(temp, 'wx');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(temp, path);
-  } catch (e) {
-    if (fd !== null) closeSync(fd);
-    rmSync(temp, { force: true });
-    throw new Error(`save: could not write ${path}: ${(e as Error).message}`);
-  }
-  syncFolder(dirname(path));
-}
-
-/** Makes the rename itself durable; not possible on every platform, where it is skipped. */
-function syncFolder(folder: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot open or fsync a directory; the rename is still atomic there.
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+  writeFileAtomic('save', path, bytes);
 }
 
 /** Reads a safetensors file written by `save` (or by Python's safetensors), validating it before use. */
