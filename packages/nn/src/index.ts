@@ -1,4 +1,7 @@
-export { Module, formatValue, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export {
+  Module, formatValue, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type Device,
+  type ForwardHook, type ForwardPreHook, type RemovableHandle,
+} from './module.js';
 export { Parameter, parameter } from './parameter.js';
 export type { SummaryOptions } from './summary.js';
 export * as init from './init.js';

@@ -21,6 +21,7 @@ export function parameter(data: Tensor, requiresGrad = true): Parameter {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Tensor) return `Tensor ${value.dtype} [${value.shape.join(', ')}]`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object';
+  // Modules are function objects (callable), so 'function' is named by its class too.
+  if (typeof value === 'object' || typeof value === 'function') return (value as object).constructor?.name ?? 'Object';
   return typeof value;
 }
