@@ -23,6 +23,7 @@ export * from './ops/compare.js';
 export * from './ops/inplace.js';
 export * from './ops/softmax.js';
 export * from './ops/loss.js';
+export * from './ops/losses-more.js';
 export * from './ops/dropout.js';
 export * from './ops/indexing.js';
 export * from './ops/conv.js';
