@@ -15,7 +15,10 @@ export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './lay
 export { Dropout } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export { Sequential, ModuleList } from './layers/container.js';
-export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions, type CrossEntropyLossOptions } from './layers/loss.js';
+export {
+  CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss,
+  type Reduction, type KLDivReduction, type NLLLossOptions, type CrossEntropyLossOptions, type BCELossOptions, type BCEWithLogitsLossOptions,
+} from './layers/loss.js';
 export {
   serialize, deserialize, deserializeWithMetadata, save, load, loadWithMetadata, type Metadata, type DeserializeOptions,
 } from './serialization.js';
