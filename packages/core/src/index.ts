@@ -10,7 +10,7 @@ export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradL
 export { defineOp, typed, type OpDefinition } from './op.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';
-export { checkOptionKeys, closestName, unknownOptionMessage } from './options.js';
+export { checkOptionKeys, closestName, unknownOptionMessage, positionalOptions } from './options.js';
 
 export * from './ops/arithmetic.js';
 export * from './ops/reduction.js';

@@ -49,3 +49,48 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/**
+ * A constructor's (or function's) trailing arguments in either of PyTorch's forms, as one options object: positional values in the
+ * order PyTorch takes them (`Conv2d(1, 32, 3, 2)` is stride 2), optionally followed by an options object (the
+ * only form for `keywordOnly` keys such as dtype and generator). Too many positional values, an unknown key
+ * ("did you mean ...?") or a value given both ways is an error, so nothing a PyTorch user writes is dropped.
+ */
+export function positionalOptions<O extends object>(op: string, rest: readonly unknown[], positional: readonly string[], keywordOnly: readonly string[] = []): O {
+  const last = rest[rest.length - 1];
+  const hasOptions = rest.length > 0 && isOptionsObject(last);
+  const values = hasOptions ? rest.slice(0, -1) : rest;
+  if (values.length > positional.length) {
+    const extra = values.slice(positional.length).map(describeArg).join(', ');
+    throw new TypeError(
+      `${op}: got ${values.length} positional arguments after the required ones, but it takes at most ${positional.length}` +
+      `${positional.length ? ` (${positional.join(', ')})` : ''} before an options object; extra: ${extra}`,
+    );
+  }
+  const options: Record<string, unknown> = {};
+  values.forEach((value, i) => {
+    if (value !== undefined) options[positional[i]] = value;
+  });
+  if (hasOptions) {
+    checkOptionKeys(op, last, [...positional, ...keywordOnly]);
+    for (const [key, value] of Object.entries(last)) {
+      if (value === undefined) continue;
+      if (key in options) throw new TypeError(`${op}: ${key} is given both as a positional argument and in the options`);
+      options[key] = value;
+    }
+  }
+  return options as O;
+}
+
+/** A plain object (not an array, a Tensor or a Generator) ends an argument list as its options. */
+function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function describeArg(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' || typeof value === 'function' ? ((value as object).constructor?.name ?? 'Object') : typeof value;
+}

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkOptionKeys, closestName, unknownOptionMessage } from '@torchlet/core';
+import { checkOptionKeys, closestName, unknownOptionMessage, positionalOptions, tensor } from '@torchlet/core';
 
 test('closestName folds case and underscores first, so PyTorch spellings find their camelCase key', () => {
   assert.is(closestName('batch_size', ['shuffle', 'batchSize', 'dropLast']), 'batchSize');
@@ -23,6 +23,21 @@ test('checkOptionKeys names the op, the key, the known keys and the suggestion',
   assert.throws(() => checkOptionKeys('DataLoader', { num_workers: 2 }, ['batchSize']), /unknown option "num_workers" \(expected "batchSize"\)$/);
   assert.is(unknownOptionMessage('SGD', 'mometum', ['lr', 'momentum'], 'in parameter group 1'),
     'SGD: unknown option "mometum" in parameter group 1 (expected "lr", "momentum"): did you mean "momentum"?');
+});
+
+test('positionalOptions merges PyTorch positional values with a trailing options object', () => {
+  const names = ['stride', 'padding'];
+  assert.equal(positionalOptions('Op', [2], names), { stride: 2 });
+  assert.equal(positionalOptions('Op', [2, undefined, { dtype: 'float64' }], names, ['dtype']), { stride: 2, dtype: 'float64' });
+  assert.equal(positionalOptions('Op', [[1, 2], { padding: 1 }], names), { stride: [1, 2], padding: 1 }, 'an array is a value');
+  const w = tensor([1]);
+  assert.is(positionalOptions<{ stride: unknown }>('Op', [w], names).stride, w, 'a Tensor is a value, not options');
+  assert.equal(positionalOptions('Op', [Object.create(null) as object], names), {});
+  assert.throws(() => positionalOptions('Op', [1, 2, 3, null], names), /Op: got 4 positional arguments after the required ones, but it takes at most 2 \(stride, padding\) before an options object; extra: 3, null/);
+  assert.throws(() => positionalOptions('Op', [1, {}], []), /Op: got 1 positional arguments after the required ones, but it takes at most 0 before/);
+  assert.throws(() => positionalOptions('Op', [1, { stride: 1 }], names), /Op: stride is given both as a positional argument and in the options/);
+  assert.throws(() => positionalOptions('Op', [{ strides: 1 }], names), /Op: unknown option "strides" \(expected "stride", "padding"\): did you mean "stride"\?/);
+  assert.throws(() => positionalOptions('Op', [1, 2, new Map()], names), /extra: Map/);
 });
 
 test.run();
