@@ -1,4 +1,4 @@
-import { checkOptionKeys, type DType, type Generator } from '@torchlet/core';
+import type { DType, Generator } from '@torchlet/core';
 import { describe } from '../parameter.js';
 
 /** Options every layer with parameters takes: the parameters' dtype and the generator that initialises them. */
@@ -31,51 +31,14 @@ export function toPair(op: string, what: string, value: Pair, min: number): [num
   return [pair[0], pair[1]];
 }
 
-/**
- * A constructor's trailing arguments in either of PyTorch's forms, as one options object: positional values in the
- * order PyTorch takes them (`Conv2d(1, 32, 3, 2)` is stride 2), optionally followed by an options object (the
- * only form for `keywordOnly` keys such as dtype and generator). Too many positional values, an unknown key
- * ("did you mean ...?") or a value given both ways is an error, so nothing a PyTorch user writes is dropped.
- */
-export function layerArgs<O extends object>(op: string, rest: readonly unknown[], positional: readonly string[], keywordOnly: readonly string[] = []): O {
-  const last = rest[rest.length - 1];
-  const hasOptions = rest.length > 0 && isOptionsObject(last);
-  const values = hasOptions ? rest.slice(0, -1) : rest;
-  if (values.length > positional.length) {
-    const extra = values.slice(positional.length).map(describeArg).join(', ');
-    throw new TypeError(
-      `${op}: got ${values.length} positional arguments after the required ones, but it takes at most ${positional.length}` +
-      `${positional.length ? ` (${positional.join(', ')})` : ''} before an options object; extra: ${extra}`,
-    );
-  }
-  const options: Record<string, unknown> = {};
-  values.forEach((value, i) => {
-    if (value !== undefined) options[positional[i]] = value;
-  });
-  if (hasOptions) {
-    checkOptionKeys(op, last, [...positional, ...keywordOnly]);
-    for (const [key, value] of Object.entries(last)) {
-      if (value === undefined) continue;
-      if (key in options) throw new TypeError(`${op}: ${key} is given both as a positional argument and in the options`);
-      options[key] = value;
-    }
-  }
-  return options as O;
-}
-
-/** A plain object (not an array, a Tensor or a Generator) ends an argument list as its options. */
-function isOptionsObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function describeArg(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? JSON.stringify(value) : describe(value);
-}
+/** PyTorch's positional forms beside the options object (Conv2d(1, 32, 3, 2)); shared with optim and data through core. */
+export { positionalOptions as layerArgs } from '@torchlet/core';
 
 export function checkBoolean(op: string, what: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${op}: ${what} must be a boolean, got ${describeArg(value)}`);
+  if (typeof value !== 'boolean') {
+    const shown = typeof value === 'number' || typeof value === 'string' ? JSON.stringify(value) : describe(value);
+    throw new TypeError(`${op}: ${what} must be a boolean, got ${shown}`);
+  }
   return value;
 }
 
