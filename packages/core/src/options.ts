@@ -18,7 +18,8 @@ export function unknownOptionMessage(op: string, key: string, known: readonly st
 
 /**
  * The candidate a mistyped name most likely meant, or undefined when none is close: the same name up to case and
- * underscores (PyTorch's `batch_size` for `batchSize`), else the nearest by edit distance within a third of its length.
+ * underscores (PyTorch's `batch_size` for `batchSize`), else the nearest within an edit distance of 2 (or a third of
+ * its length, if more) and shorter than the name itself.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const fold = (s: string): string => s.replace(/_/g, '').toLowerCase();
@@ -26,10 +27,10 @@ export function closestName(name: string, candidates: readonly string[]): string
   const same = candidates.find((c) => fold(c) === folded);
   if (same !== undefined) return same;
   let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(folded.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(folded.length / 3)) + 1;
   for (const c of candidates) {
     const d = editDistance(folded, fold(c));
-    if (d < bestDistance) {
+    if (d < bestDistance && d < folded.length) {
       best = c;
       bestDistance = d;
     }
@@ -60,6 +61,8 @@ export function positionalOptions<O extends object>(op: string, rest: readonly u
   const last = rest[rest.length - 1];
   const hasOptions = rest.length > 0 && isOptionsObject(last);
   const values = hasOptions ? rest.slice(0, -1) : rest;
+  const misplaced = values.findIndex(isOptionsObject);
+  if (misplaced >= 0) throw new TypeError(`${op}: an options object must be the last argument, got one followed by ${values.length - misplaced - (hasOptions ? 0 : 1)} more`);
   if (values.length > positional.length) {
     const extra = values.slice(positional.length).map(describeArg).join(', ');
     throw new TypeError(

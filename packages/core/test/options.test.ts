@@ -12,6 +12,8 @@ test('closestName takes the nearest by edit distance, and nothing when every can
   assert.is(closestName('labelSmothing', ['reduction', 'labelSmoothing']), 'labelSmoothing');
   assert.is(closestName('num_workers', ['batchSize', 'shuffle']), undefined);
   assert.is(closestName('x', []), undefined);
+  assert.is(closestName('row', ['lr', 'rho', 'eps']), 'rho');
+  assert.is(closestName('p', ['lr', 'eps']), undefined, 'no suggestion that shares nothing with a short name');
 });
 
 test('checkOptionKeys names the op, the key, the known keys and the suggestion', () => {
@@ -38,6 +40,7 @@ test('positionalOptions merges PyTorch positional values with a trailing options
   assert.throws(() => positionalOptions('Op', [1, { stride: 1 }], names), /Op: stride is given both as a positional argument and in the options/);
   assert.throws(() => positionalOptions('Op', [{ strides: 1 }], names), /Op: unknown option "strides" \(expected "stride", "padding"\): did you mean "stride"\?/);
   assert.throws(() => positionalOptions('Op', [1, 2, new Map()], names), /extra: Map/);
+  assert.throws(() => positionalOptions('Op', [{ stride: 1 }, 3], names), /Op: an options object must be the last argument, got one followed by 1 more/);
 });
 
 test.run();
