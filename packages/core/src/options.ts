@@ -57,7 +57,11 @@ function editDistance(a: string, b: string): number {
  * only form for `keywordOnly` keys such as dtype and generator). Too many positional values, an unknown key
  * ("did you mean ...?") or a value given both ways is an error, so nothing a PyTorch user writes is dropped.
  */
-export function positionalOptions<O extends object>(op: string, rest: readonly unknown[], positional: readonly string[], keywordOnly: readonly string[] = []): O {
+export function positionalOptions<O extends object>(op: string, args: readonly unknown[], positional: readonly string[], keywordOnly: readonly string[] = []): O {
+  // trailing undefineds are arguments not given, as for JavaScript's own defaults
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  const rest = args.slice(0, end);
   const last = rest[rest.length - 1];
   const hasOptions = rest.length > 0 && isOptionsObject(last);
   const values = hasOptions ? rest.slice(0, -1) : rest;

@@ -35,6 +35,7 @@ test('positionalOptions merges PyTorch positional values with a trailing options
   const w = tensor([1]);
   assert.is(positionalOptions<{ stride: unknown }>('Op', [w], names).stride, w, 'a Tensor is a value, not options');
   assert.equal(positionalOptions('Op', [Object.create(null) as object], names), {});
+  assert.equal(positionalOptions('Op', [1, undefined, undefined, undefined], names), { stride: 1 }, 'trailing undefineds are not given');
   assert.throws(() => positionalOptions('Op', [1, 2, 3, null], names), /Op: got 4 positional arguments after the required ones, but it takes at most 2 \(stride, padding\) before an options object; extra: 3, null/);
   assert.throws(() => positionalOptions('Op', [1, {}], []), /Op: got 1 positional arguments after the required ones, but it takes at most 0 before/);
   assert.throws(() => positionalOptions('Op', [1, { stride: 1 }], names), /Op: stride is given both as a positional argument and in the options/);
