@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tensor } from '@torchlet/core';
+import { Tensor, positionalOptions } from '@torchlet/core';
 import { ImageDataset } from './dataset.js';
 import { type Split, checkFolder, checkSplit, findFile } from './files.js';
 import { bytesToUnitInto } from './pixels.js';
@@ -24,8 +24,9 @@ const RECORD = 1 + PIXELS;
  * of 32x32). The training split is data_batch_1..5 (50,000 images), the test split test_batch (10,000).
  * Images are float32 [N, 3, 32, 32] in [0, 1], labels int32 [N].
  */
-export function cifar10(options: Cifar10Options): ImageDataset {
-  let dir = checkFolder('cifar10', options?.dir, HINT);
+export function cifar10(...args: [Cifar10Options]): ImageDataset {
+  const options = positionalOptions<Cifar10Options>('cifar10', args, [], ['dir', 'split']);
+  let dir = checkFolder('cifar10', options.dir, HINT);
   if (existsSync(join(dir, 'cifar-10-batches-bin'))) dir = join(dir, 'cifar-10-batches-bin');
   const names = checkSplit('cifar10', options.split ?? 'train') === 'train'
     ? ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin']

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { Generator, Tensor } from '@torchlet/core';
+import { Generator, Tensor, positionalOptions } from '@torchlet/core';
 import { ImageDataset } from './dataset.js';
 import { type Split, checkSplit } from './files.js';
 import { mnistClasses } from './mnist.js';
@@ -30,7 +30,8 @@ const FILE_NAME = 'mnist-sample-v1.bin';
  * is put in a fixed shuffled order. Images float32 [N, 1, 28, 28] in [0, 1], labels int32 [N].
  * The first call converts the package's JSON (about 21 MB) into a 7.9 MB binary cache; later calls read that.
  */
-export function mnistSample(options: MnistSampleOptions = {}): ImageDataset {
+export function mnistSample(...args: [MnistSampleOptions?]): ImageDataset {
+  const options = positionalOptions<MnistSampleOptions>('mnistSample', args, [], ['split', 'cacheDir']);
   const split = checkSplit('mnistSample', options.split ?? 'train');
   const { labels, pixels } = loadDigits(mnistSampleCachePath(options.cacheDir));
   const indices = splitIndices(labels)[split];
