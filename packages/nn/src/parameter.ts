@@ -6,8 +6,10 @@ import { Tensor } from '@torchlet/core';
  * Module finds its parameters by looking for Parameter-valued fields, so a plain Tensor field is not trained.
  */
 export class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
+  constructor(data: Tensor, requiresGrad = true, ...extra: never[]) {
     if (!(data instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Parameter: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+    if (extra.length) throw new TypeError(`Parameter: takes (data, requiresGrad), got ${2 + extra.length} arguments`);
     super(data.data, data.shape, data);
     if (requiresGrad) this.requiresGrad = true;
   }

@@ -69,8 +69,12 @@ export class Sequential<T extends Module[] = Module[]> extends IndexedModules<T[
 
 /** A list of modules whose parameters are registered (a plain array field would not be seen); it has no forward. */
 export class ModuleList<M extends Module = Module> extends IndexedModules<M> {
-  constructor(modules: Iterable<M> = []) {
+  constructor(modules: Iterable<M> = [], ...extra: never[]) {
     super();
+    if (extra.length) throw new TypeError(`ModuleList: takes one iterable of modules, got ${1 + extra.length} arguments`);
+    if (modules === null || typeof (modules as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList: expected an iterable of modules, got ${describe(modules)}`);
+    }
     for (const m of modules) this.append(m);
   }
 
