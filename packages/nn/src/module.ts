@@ -73,6 +73,7 @@ export abstract class Module extends CallableObject {
 
   /** @internal what `module(...args)` runs: pre-hooks, forward, hooks, in registration order, as PyTorch's __call__. */
   _callWithHooks(args: unknown[]): unknown {
+    if (this.forwardPreHooks.size === 0 && this.forwardHooks.size === 0) return this.forward(...args);
     let input = args;
     for (const hook of [...this.forwardPreHooks.values()]) {
       const result = hook(this, input);
