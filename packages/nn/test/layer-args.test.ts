@@ -53,6 +53,8 @@ test('too many positional arguments, unknown keys and a value given twice are er
   assert.throws(() => new BatchNorm2d(4, { track_running_stats: false } as never), /did you mean "trackRunningStats"\?/);
   assert.throws(() => new Linear(3, 1, true, { bias: false } as never), /Linear: bias is given both as a positional argument and in the options/);
   assert.throws(() => new Linear(3, 1, 'no' as never), /Linear: bias must be a boolean, got "no"/);
+  assert.throws(() => new Linear(3, 1, null as never), /Linear: bias must be a boolean, got null/);
+  assert.throws(() => new BatchNorm2d(3, 1e-5, 0.1, null as never), /BatchNorm2d: affine must be a boolean, got null/);
   assert.throws(() => new Sigmoid(1 as never), /Sigmoid: got 1 positional arguments after the required ones, but it takes at most 0 before/);
   assert.throws(() => new Tanh({ inplace: true } as never), /Tanh: unknown option "inplace"/);
   assert.throws(() => new AdaptiveAvgPool2d(1, 2 as never), /AdaptiveAvgPool2d: got 1 positional/);

@@ -40,8 +40,8 @@ abstract class BatchNormBase extends Module {
     if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`${name}: eps must be positive, got ${this.eps}`);
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     if (this.momentum !== null && !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${name}: momentum must be in [0, 1] or null, got ${this.momentum}`);
-    this.affine = checkBoolean(name, 'affine', options.affine ?? true);
-    this.trackRunningStats = checkBoolean(name, 'trackRunningStats', options.trackRunningStats ?? true);
+    this.affine = checkBoolean(name, 'affine', options.affine, true);
+    this.trackRunningStats = checkBoolean(name, 'trackRunningStats', options.trackRunningStats, true);
     const dtype = checkFloatDType(name, options.dtype);
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;

@@ -44,7 +44,7 @@ export class Conv2d extends Module {
     if (outChannels % this.groups !== 0) throw new Error(`Conv2d: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
     const dtype = checkFloatDType('Conv2d', options.dtype);
     this.weight = new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], dtype));
-    this.bias = checkBoolean('Conv2d', 'bias', options.bias ?? true) ? new Parameter(empty([outChannels], dtype)) : null;
+    this.bias = checkBoolean('Conv2d', 'bias', options.bias, true) ? new Parameter(empty([outChannels], dtype)) : null;
     defaultLayerInit_(this.weight, this.bias, options.generator);
   }
 

@@ -25,7 +25,7 @@ export class Linear extends Module {
     this.outFeatures = checkPositiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = checkFloatDType('Linear', options.dtype);
     this.weight = new Parameter(empty([outFeatures, inFeatures], dtype));
-    this.bias = checkBoolean('Linear', 'bias', options.bias ?? true) ? new Parameter(empty([outFeatures], dtype)) : null;
+    this.bias = checkBoolean('Linear', 'bias', options.bias, true) ? new Parameter(empty([outFeatures], dtype)) : null;
     defaultLayerInit_(this.weight, this.bias, options.generator);
   }
 

@@ -34,7 +34,9 @@ export function toPair(op: string, what: string, value: Pair, min: number): [num
 /** PyTorch's positional forms beside the options object (Conv2d(1, 32, 3, 2)); shared with optim and data through core. */
 export { positionalOptions as layerArgs } from '@torchlet/core';
 
-export function checkBoolean(op: string, what: string, value: unknown): boolean {
+/** `value` as a boolean, `byDefault` when it was not given; null is refused (PyTorch's None would be false, a guess here). */
+export function checkBoolean(op: string, what: string, value: unknown, byDefault?: boolean): boolean {
+  if (value === undefined && byDefault !== undefined) return byDefault;
   if (typeof value !== 'boolean') {
     const shown = typeof value === 'number' || typeof value === 'string' ? JSON.stringify(value) : describe(value);
     throw new TypeError(`${op}: ${what} must be a boolean, got ${shown}`);

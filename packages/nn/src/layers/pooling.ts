@@ -37,7 +37,7 @@ export class MaxPool2d extends Module {
     toPair('MaxPool2d', 'padding', this.padding, 0);
     this.dilation = options.dilation ?? 1;
     toPair('MaxPool2d', 'dilation', this.dilation, 1);
-    this.ceilMode = checkBoolean('MaxPool2d', 'ceilMode', options.ceilMode ?? false);
+    this.ceilMode = checkBoolean('MaxPool2d', 'ceilMode', options.ceilMode, false);
   }
 
   forward(x: Tensor): Tensor {
@@ -81,8 +81,8 @@ export class AvgPool2d extends Module {
     toPair('AvgPool2d', 'stride', this.stride, 1);
     this.padding = options.padding ?? 0;
     toPair('AvgPool2d', 'padding', this.padding, 0);
-    this.ceilMode = checkBoolean('AvgPool2d', 'ceilMode', options.ceilMode ?? false);
-    this.countIncludePad = checkBoolean('AvgPool2d', 'countIncludePad', options.countIncludePad ?? true);
+    this.ceilMode = checkBoolean('AvgPool2d', 'ceilMode', options.ceilMode, false);
+    this.countIncludePad = checkBoolean('AvgPool2d', 'countIncludePad', options.countIncludePad, true);
     this.divisorOverride = options.divisorOverride ?? null;
   }
 
