@@ -40,7 +40,6 @@ export class Linear extends Module {
 
 /** Returns its input unchanged (a placeholder layer). Like PyTorch's, it accepts any constructor arguments and ignores them. */
 export class Identity extends Module {
-  // eslint-disable-next-line @typescript-eslint/no-useless-constructor -- documents PyTorch's `Identity(*args, **kwargs)`
   constructor(..._args: unknown[]) {
     super();
   }
