@@ -24,6 +24,7 @@ test("optimizers take PyTorch's positional hyperparameters beside the options ob
 });
 
 test('optimizers reject extra positional arguments, unknown keys (did you mean) and bad values, naming themselves', () => {
+  assert.throws(() => new SGD((() => 1) as never, { lr: 0.1 }), /SGD: params must be an iterable of Tensors or of parameter groups, got Function/);
   assert.throws(() => new SGD([param()], 0.1, 0.9, 0, 0, false, true as never), /SGD: got 6 positional arguments after the required ones, but it takes at most 5/);
   assert.throws(() => new (loose(SGD))([param()], { lr: 0.1 }, 3), /SGD: an options object must be the last argument/);
   assert.throws(() => new Adam([param()], { weight_decay: 0.1 } as never), /Adam: unknown option "weight_decay" .*did you mean "weightDecay"\?/);
