@@ -103,6 +103,7 @@ test('Sequential and ModuleList items keep their types', () => {
   for (const s of list) factors.push(s.factor);
   assert.equal(factors, [1, 5]);
   assert.is(list.at(1).factor, 5);
+  assert.throws(() => new ModuleList(new Scale(1) as never), /ModuleList: expected an iterable of modules, got Scale/);
 });
 
 test('to(dtype), double() and float() convert in place, keep each Parameter object, convert grads and float buffers', () => {
