@@ -10,6 +10,7 @@ export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradL
 export { defineOp, typed, setOpTracer, type OpDefinition, type OpTracer } from './op.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';
+export { checkOptionKeys, closestName, unknownOptionMessage, positionalOptions } from './options.js';
 
 export * from './ops/arithmetic.js';
 export * from './ops/reduction.js';
@@ -22,6 +23,7 @@ export * from './ops/compare.js';
 export * from './ops/inplace.js';
 export * from './ops/softmax.js';
 export * from './ops/loss.js';
+export * from './ops/losses-more.js';
 export * from './ops/dropout.js';
 export * from './ops/indexing.js';
 export * from './ops/conv.js';

@@ -1,3 +1,4 @@
+import { positionalOptions } from '@torchlet/core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ImageDataset } from './dataset.js';
@@ -16,8 +17,9 @@ export interface Cifar10Options {
 const HINT = 'download https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz and extract it (it unpacks to cifar-10-batches-bin/)';
 
 /** CIFAR-10 from its binary batches: data_batch_1..5 (50,000 images) for training, test_batch (10,000) for test. */
-export function cifar10(options: Cifar10Options): ImageDataset {
-  let dir = checkFolder('cifar10', options?.dir, HINT);
+export function cifar10(...args: [Cifar10Options]): ImageDataset {
+  const options = positionalOptions<Cifar10Options>('cifar10', args, [], ['dir', 'split']);
+  let dir = checkFolder('cifar10', options.dir, HINT);
   if (existsSync(join(dir, 'cifar-10-batches-bin'))) dir = join(dir, 'cifar-10-batches-bin');
   const names = checkSplit('cifar10', options.split ?? 'train') === 'train'
     ? ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin']

@@ -1,4 +1,4 @@
-import { Generator, Tensor, formatShape, numelOf } from '@torchlet/core';
+import { Generator, Tensor, formatShape, numelOf, positionalOptions } from '@torchlet/core';
 import { type Dataset, isContiguous } from './dataset.js';
 import { drawSeed, permutation } from './permutation.js';
 import type { Transform } from './transforms.js';
@@ -35,11 +35,26 @@ export class DataLoader implements Iterable<Batch> {
   private readonly seed: number | string;
   private nextEpoch = 0;
 
-  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+  constructor(dataset: Dataset, options?: DataLoaderOptions);
+  /**
+   * PyTorch's positional form `DataLoader(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, collateFn,
+   * pinMemory, dropLast)`: sampler, batchSampler and collateFn must be null, numWorkers 0 and pinMemory false (one
+   * process, no custom collation), anything else is refused rather than ignored.
+   */
+  constructor(
+    dataset: Dataset, batchSize?: number, shuffle?: boolean, sampler?: null, batchSampler?: null, numWorkers?: 0,
+    collateFn?: null, pinMemory?: false, dropLast?: boolean, options?: Pick<DataLoaderOptions, 'seed' | 'transform'>,
+  );
+  constructor(dataset: Dataset, batchSize: number, shuffle?: boolean, options?: Pick<DataLoaderOptions, 'seed' | 'transform'>);
+  constructor(dataset: Dataset, ...args: unknown[]) {
     if (typeof dataset?.get !== 'function' || !Number.isInteger(dataset.length)) {
       throw new TypeError('DataLoader: expected a dataset with length and get(index)');
     }
+    const options = positionalOptions<DataLoaderOptions & Record<string, unknown>>('DataLoader', args, DATALOADER_ARGS, ['seed', 'transform']);
+    refuseUnsupported(options);
     const { batchSize = 1, shuffle = false, dropLast = false, seed, transform } = options;
+    if (typeof shuffle !== 'boolean') throw new TypeError(`DataLoader: shuffle must be a boolean, got ${JSON.stringify(shuffle)}`);
+    if (typeof dropLast !== 'boolean') throw new TypeError(`DataLoader: dropLast must be a boolean, got ${JSON.stringify(dropLast)}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (transform !== undefined && typeof transform !== 'function') throw new TypeError(`DataLoader: transform must be a function, got ${typeof transform}`);
     this.dataset = dataset;
@@ -120,6 +135,25 @@ export class DataLoader implements Iterable<Batch> {
       labels[i] = checkLabel(sample.y, indices[i]);
     }
     return { x: new Tensor(x, [size, ...shape]), y: new Tensor(labels, [size]) };
+  }
+}
+
+/** PyTorch's DataLoader arguments in its positional order. */
+const DATALOADER_ARGS = ['batchSize', 'shuffle', 'sampler', 'batchSampler', 'numWorkers', 'collateFn', 'pinMemory', 'dropLast'];
+
+/** PyTorch's settings this single-process loader cannot honour: accepted only at their defaults. */
+function refuseUnsupported(options: Record<string, unknown>): void {
+  const defaults: [string, unknown, string][] = [
+    ['sampler', null, 'use shuffle and seed, or a Subset for a fixed order'],
+    ['batchSampler', null, 'use batchSize and dropLast'],
+    ['numWorkers', 0, 'batches are made in this process'],
+    ['collateFn', null, 'samples are stacked into { x, y }; use transform for the batch'],
+    ['pinMemory', false, 'there is no device memory to pin'],
+  ];
+  for (const [key, value, hint] of defaults) {
+    if (options[key] !== undefined && options[key] !== value) {
+      throw new Error(`DataLoader: ${key} ${JSON.stringify(options[key]) ?? typeof options[key]} is not supported (only ${JSON.stringify(value)}): ${hint}`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { Tensor, formatShape, numelOf } from '@torchlet/core';
+import { Tensor, formatShape, numelOf, positionalOptions } from '@torchlet/core';
 import { permutation, resolveGenerator, type SeedOptions } from './permutation.js';
 
 /** One example: the input (any shape, no batch dimension) and its integer class label. */
@@ -47,8 +47,9 @@ export class TensorDataset implements ContiguousDataset {
   readonly sampleShape: readonly number[];
   private readonly rowSize: number;
 
-  constructor(x: Tensor, y: Tensor) {
+  constructor(x: Tensor, y: Tensor, ...extra: never[]) {
     if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new TypeError('TensorDataset: expected two tensors (x, y)');
+    if (extra.length) throw new TypeError(`TensorDataset: takes two tensors (inputs x, int32 labels y), got ${2 + extra.length} arguments`);
     if (x.ndim < 1) throw new Error('TensorDataset: x must have a first (sample) dimension, got a scalar');
     if (y.dtype !== 'int32') throw new Error(`TensorDataset: labels y must be int32, got ${y.dtype}`);
     if (y.ndim !== 1 || y.shape[0] !== x.shape[0]) {
@@ -83,8 +84,10 @@ export class TensorDataset implements ContiguousDataset {
 export class ImageDataset extends TensorDataset {
   readonly classes: readonly string[];
 
-  constructor(x: Tensor, y: Tensor, classes: readonly string[]) {
+  constructor(x: Tensor, y: Tensor, classes: readonly string[], ...extra: never[]) {
     super(x, y);
+    if (extra.length) throw new TypeError(`ImageDataset: takes (x, y, classes), got ${3 + extra.length} arguments`);
+    if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string')) throw new TypeError('ImageDataset: classes must be an array of strings');
     this.classes = Object.freeze([...classes]);
   }
 }
@@ -94,8 +97,9 @@ export class Subset implements Dataset {
   readonly dataset: Dataset;
   readonly indices: Int32Array;
 
-  constructor(dataset: Dataset, indices: ArrayLike<number>) {
+  constructor(dataset: Dataset, indices: ArrayLike<number>, ...extra: never[]) {
     if (typeof dataset?.get !== 'function') throw new TypeError('Subset: expected a dataset with get(index)');
+    if (extra.length) throw new TypeError(`Subset: takes (dataset, indices), got ${2 + extra.length} arguments`);
     this.dataset = dataset;
     this.indices = Int32Array.from(indices);
     for (let i = 0; i < indices.length; i++) {
@@ -132,7 +136,8 @@ export class Subset implements Dataset {
  * counts summing to the dataset's length, or fractions summing to 1 (floored, the remainder handed out one by one
  * from the first subset on, as PyTorch does). The same seed gives the same split.
  */
-export function randomSplit(dataset: Dataset, lengths: readonly number[], options: SeedOptions = {}): Subset[] {
+export function randomSplit(dataset: Dataset, lengths: readonly number[], ...rest: [SeedOptions?]): Subset[] {
+  const options = positionalOptions<SeedOptions>('randomSplit', rest, [], ['seed']);
   const n = dataset.length;
   if (!Array.isArray(lengths) || lengths.length === 0) throw new TypeError('randomSplit: expected a non-empty array of lengths or fractions');
   if (lengths.some((l) => typeof l !== 'number' || !Number.isFinite(l) || l < 0)) {

@@ -1,3 +1,4 @@
+import { positionalOptions } from '@torchlet/core';
 import { type ImageDataset } from './dataset.js';
 import { type Split, checkSplit } from './split.js';
 import { checkFolder, findFile, readBytes } from './files.js';
@@ -28,12 +29,14 @@ const FASHION_HINT = 'install it with `apt-get install dataset-fashion-mnist` (o
  * MNIST from a folder of the four standard IDX files; the same layout serves Fashion-MNIST and KMNIST.
  * Images are float32 [N, 1, H, W] in [0, 1] (pixel / 255), labels int32 [N].
  */
-export function mnist(options: MnistOptions): ImageDataset {
-  return readIdxImageFolder('mnist', options?.dir, options?.split ?? 'train', MNIST_HINT, mnistClasses);
+export function mnist(...args: [MnistOptions]): ImageDataset {
+  const options = positionalOptions<MnistOptions>('mnist', args, [], ['dir', 'split']);
+  return readIdxImageFolder('mnist', options.dir, options.split ?? 'train', MNIST_HINT, mnistClasses);
 }
 
 /** Fashion-MNIST (60,000 training and 10,000 test images of clothes), by default from Debian's dataset-fashion-mnist. */
-export function fashionMnist(options: FashionMnistOptions = {}): ImageDataset {
+export function fashionMnist(...args: [FashionMnistOptions?]): ImageDataset {
+  const options = positionalOptions<FashionMnistOptions>('fashionMnist', args, [], ['split', 'dir']);
   const { split = 'train', dir = '/usr/share/datasets/fashion-mnist' } = options;
   return readIdxImageFolder('fashionMnist', dir, split, FASHION_HINT, fashionMnistClasses);
 }

@@ -1,3 +1,4 @@
+import { positionalOptions } from '@torchlet/core';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ const FILE_NAME = 'mnist-sample-v1.bin';
  * 2,000 test digits (see parseMnistSample). Images float32 [N, 1, 28, 28] in [0, 1], labels int32 [N].
  * The first call converts the package's JSON (about 21 MB) into a 7.9 MB binary cache; later calls read that.
  */
-export function mnistSample(options: MnistSampleOptions = {}): ImageDataset {
+export function mnistSample(...args: [MnistSampleOptions?]): ImageDataset {
+  const options = positionalOptions<MnistSampleOptions>('mnistSample', args, [], ['split', 'cacheDir']);
   return sampleDataset('mnistSample', mnistSampleBytes(options), options.split);
 }
 

@@ -1,4 +1,4 @@
-import { Generator, Tensor } from '@torchlet/core';
+import { Generator, Tensor, positionalOptions } from '@torchlet/core';
 import { crc32 } from './crc32.js';
 import { ImageDataset } from './dataset.js';
 import { type Split, checkSplit } from './split.js';
@@ -65,7 +65,8 @@ export function encodeSample(digits: Digits): Uint8Array {
  * an evenly spaced share (proportional to the class size) goes to test, and each split is put in a fixed shuffled
  * order. Images float32 [N, 1, 28, 28] in [0, 1], labels int32 [N]. The same split as mnistSample() in Node.
  */
-export function parseMnistSample(bytes: Uint8Array, options: ParseMnistSampleOptions = {}): ImageDataset {
+export function parseMnistSample(bytes: Uint8Array, ...args: [ParseMnistSampleOptions?]): ImageDataset {
+  const options = positionalOptions<ParseMnistSampleOptions>('parseMnistSample', args, [], ['split']);
   return sampleDataset('parseMnistSample', bytes, options.split);
 }
 

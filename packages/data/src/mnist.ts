@@ -1,4 +1,4 @@
-import { Tensor } from '@torchlet/core';
+import { Tensor, positionalOptions } from '@torchlet/core';
 import { ImageDataset } from './dataset.js';
 import { parseIdxAs, type IdxArray } from './idx.js';
 import { bytesToUnit } from './pixels.js';
@@ -21,7 +21,8 @@ export interface ParseMnistOptions {
  * caller: the same layout serves MNIST, Fashion-MNIST and KMNIST. Images are float32 [N, 1, H, W] in [0, 1]
  * (pixel / 255), labels int32 [N]. In Node, mnist({ dir }) and fashionMnist() read the files from a folder.
  */
-export function parseMnist(images: Uint8Array, labels: Uint8Array, options: ParseMnistOptions = {}): ImageDataset {
+export function parseMnist(images: Uint8Array, labels: Uint8Array, ...args: [ParseMnistOptions?]): ImageDataset {
+  const options = positionalOptions<ParseMnistOptions>('parseMnist', args, [], ['classes']);
   const classes = options.classes ?? mnistClasses;
   return mnistDataset('parseMnist', parseIdxAs('parseMnist', images, 'the images'), 'the images', parseIdxAs('parseMnist', labels, 'the labels'), 'the labels', classes);
 }

@@ -1,4 +1,4 @@
-import { type TypedArray, Tensor, empty, formatShape } from '@torchlet/core';
+import { type TypedArray, Tensor, empty, formatShape, positionalOptions } from '@torchlet/core';
 import { resolveGenerator, type SeedOptions } from './permutation.js';
 
 /**
@@ -70,7 +70,10 @@ export function shift(x: Tensor, dx: number, dy: number): Tensor {
 }
 
 /** (x - mean[c]) / std[c] per channel; a single number applies to every channel. Output float32 (float64 stays). */
-export function normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
+export function normalize(mean: number | readonly number[], std: number | readonly number[], ...rest: [inplace?: false] | [{ inplace?: false }]): Transform {
+  // torchvision's Normalize(mean, std, inplace): the result is always a new tensor, so only inplace false is honoured
+  const { inplace } = positionalOptions<{ inplace?: unknown }>('normalize', rest, ['inplace']);
+  if (inplace !== undefined && inplace !== false) throw new Error('normalize: inplace is not supported (the result is always a new tensor); leave it false');
   const means = typeof mean === 'number' ? [mean] : [...mean];
   const stds = typeof std === 'number' ? [std] : [...std];
   if (means.length === 0 || means.some((m) => typeof m !== 'number' || !Number.isFinite(m))) {
@@ -106,9 +109,9 @@ export type Padding = number | readonly [number, number] | readonly [number, num
  * Pads the borders with `value` (default 0), as torchvision's Pad: one number for every side, [leftRight, topBottom],
  * or [left, top, right, bottom].
  */
-export function pad(padding: Padding, options: { value?: number } = {}): Transform {
+export function pad(padding: Padding, ...rest: [{ value?: number }?]): Transform {
   const [left, top, right, bottom] = paddingSides('pad', padding);
-  const { value = 0 } = options;
+  const { value = 0 } = positionalOptions<{ value?: number }>('pad', rest, [], ['value']);
   if (typeof value !== 'number') throw new TypeError(`pad: value must be a number, got ${typeof value}`);
   return (x) => {
     const { n, c, h, w } = layoutOf('pad', x);
@@ -131,7 +134,8 @@ function paddingSides(op: string, padding: Padding): [number, number, number, nu
 }
 
 /** Shifts each image by its own random (dx, dy), each uniform in [-maxShift, maxShift], zero-filled. */
-export function randomShift(maxShift: number, options: SeedOptions = {}): Transform {
+export function randomShift(maxShift: number, ...rest: [SeedOptions?]): Transform {
+  const options = positionalOptions<SeedOptions>('randomShift', rest, [], ['seed']);
   checkInteger('randomShift', 'maxShift', maxShift, 0);
   const generator = resolveGenerator(options.seed);
   return (x) => {
@@ -153,7 +157,11 @@ export interface RandomCropOptions extends SeedOptions {
 }
 
 /** Crops each image at a random position to `size` ([height, width] or a square side), after optional zero padding. */
-export function randomCrop(size: number | readonly [number, number], options: RandomCropOptions = {}): Transform {
+export function randomCrop(size: number | readonly [number, number], options?: RandomCropOptions): Transform;
+/** torchvision's positional form `RandomCrop(size, padding)`. */
+export function randomCrop(size: number | readonly [number, number], padding: number, options?: SeedOptions): Transform;
+export function randomCrop(size: number | readonly [number, number], ...rest: unknown[]): Transform {
+  const options = positionalOptions<RandomCropOptions>('randomCrop', rest, ['padding'], ['seed']);
   const [ch, cw] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
   checkInteger('randomCrop', 'size', ch, 1);
   checkInteger('randomCrop', 'size', cw, 1);
@@ -175,8 +183,8 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
 }
 
 /** Converts to float32, times `scale` (e.g. 1 / 255 for raw pixel values). */
-export function toFloat(options: { scale?: number } = {}): Transform {
-  const { scale = 1 } = options;
+export function toFloat(...rest: [{ scale?: number }?]): Transform {
+  const { scale = 1 } = positionalOptions<{ scale?: number }>('toFloat', rest, [], ['scale']);
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`toFloat: scale must be a finite number, got ${String(scale)}`);
   return (x) => {
     if (!(x instanceof Tensor)) throw new TypeError(`toFloat: expected a Tensor, got ${typeof x}`);

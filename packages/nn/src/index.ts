@@ -1,4 +1,7 @@
-export { Module, formatValue, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export {
+  Module, formatValue, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type Device,
+  type ForwardHook, type ForwardPreHook, type RemovableHandle,
+} from './module.js';
 export { Parameter, parameter } from './parameter.js';
 export type { SummaryOptions } from './summary.js';
 export * as init from './init.js';
@@ -12,7 +15,10 @@ export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './lay
 export { Dropout } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export { Sequential, ModuleList } from './layers/container.js';
-export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions, type CrossEntropyLossOptions } from './layers/loss.js';
+export {
+  CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss,
+  type Reduction, type KLDivReduction, type NLLLossOptions, type CrossEntropyLossOptions, type BCELossOptions, type BCEWithLogitsLossOptions,
+} from './layers/loss.js';
 // save/load by file path are in node.ts, the package's entry in Node.
 export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
 export { toOnnx, OnnxExportError, OnnxUnsupportedOpError, type OnnxExportOptions, type DynamicAxes } from './onnx/index.js';

@@ -1,4 +1,4 @@
-import { Tensor, formatShape } from '@torchlet/core';
+import { Tensor, formatShape, noGrad, type DType } from '@torchlet/core';
 import { Parameter, describe } from './parameter.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
@@ -14,6 +14,43 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/** Where `Module.to` can move a module: today only 'cpu' (a no-op); a WebGPU backend adds its device here. */
+export type Device = 'cpu';
+
+/** `registerForwardPreHook`'s hook: may return new arguments (an array, or one value for a single argument). */
+export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknown[]) => unknown;
+/** `registerForwardHook`'s hook: may return a value that replaces the output. */
+export type ForwardHook<M extends Module = Module> = (module: M, args: unknown[], output: unknown) => unknown;
+
+/** What registering a hook returns: `remove()` unregisters it (calling it twice is harmless), like PyTorch's RemovableHandle. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/**
+ * Makes `new X()` return a function object with X's prototype, so a module is callable (`model(x)`) and still an
+ * `instanceof` its class. An arrow function owns only `name` and `length` (no `prototype`): both are deleted so a
+ * user's `this.name` is an ordinary field and Sequential's `length` getter is found on its prototype. The prototype
+ * chain does not pass through Function.prototype, so a module has no `call`/`bind`, and `apply` is Module's own.
+ * Fields of Module and its subclasses are then defined on this function object, as on any returned object.
+ * (TypeScript gives any callable type Function's members, so under noImplicitOverride a field `name` needs `override`.)
+ */
+class CallableObject {
+  constructor() {
+    const self = (...args: unknown[]): unknown => (self as unknown as Module)._callWithHooks(args);
+    delete (self as { name?: string }).name;
+    delete (self as { length?: number }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    return self;
+  }
+}
+
+/** Calling a module runs its forward (typed as that forward) through its hooks; the second form covers a plain `Module`. */
+export interface Module {
+  (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+  (...args: unknown[]): unknown;
+}
+
 /**
  * Base class of every layer and model, like torch.nn.Module.
  *
@@ -25,12 +62,43 @@ export interface LoadStateDictResult {
  * One caveat of the walk: JavaScript lists integer-like keys ('0', '1', ...) before other keys, so mix them
  * with named fields only through containers (Sequential, ModuleList).
  */
-export abstract class Module {
+export abstract class Module extends CallableObject {
   /** Training mode (dropout active, batch norm on batch statistics); set by train()/eval() on the whole tree. */
   training = true;
   private readonly buffersByName = new Map<string, { tensor: Tensor | null; persistent: boolean }>();
+  private readonly forwardPreHooks = new Map<number, ForwardPreHook>();
+  private readonly forwardHooks = new Map<number, ForwardHook>();
 
   abstract forward(...args: unknown[]): unknown;
+
+  /** @internal what `module(...args)` runs: pre-hooks, forward, hooks, in registration order, as PyTorch's __call__. */
+  _callWithHooks(args: unknown[]): unknown {
+    if (this.forwardPreHooks.size === 0 && this.forwardHooks.size === 0) return this.forward(...args);
+    let input = args;
+    for (const hook of [...this.forwardPreHooks.values()]) {
+      const result = hook(this, input);
+      if (result !== undefined) input = Array.isArray(result) ? result : [result];
+    }
+    let output = this.forward(...input);
+    for (const hook of [...this.forwardHooks.values()]) {
+      const result = hook(this, input, output);
+      if (result !== undefined) output = result;
+    }
+    return output;
+  }
+
+  /**
+   * Runs `hook(module, args)` before each call of this module; a returned array replaces the arguments (a returned
+   * non-array value becomes the only argument), undefined keeps them. Calling `forward` directly skips hooks, as in PyTorch.
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return addHook('registerForwardPreHook', this.forwardPreHooks, hook as ForwardPreHook);
+  }
+
+  /** Runs `hook(module, args, output)` after each call of this module; a returned value other than undefined replaces the output. */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return addHook('registerForwardHook', this.forwardHooks, hook as ForwardHook);
+  }
 
   /** Own parameters and children as [name, value] pairs, in field order; null values (e.g. `bias: false`) included. */
   private ownEntries(): [string, Parameter | Module | null][] {
@@ -141,6 +209,42 @@ export abstract class Module {
     Object.defineProperty(this, name, { value: module, enumerable: true, writable: true, configurable: true });
   }
 
+  /**
+   * Converts every floating parameter, gradient and buffer to `dtype` in place and returns this module, as PyTorch's
+   * Module.to: each Parameter stays the same object (an optimizer created afterwards, or namedParameters, sees the
+   * converted one), int32 buffers such as num_batches_tracked are kept. `to('cpu')` is accepted and changes nothing.
+   */
+  to(dtypeOrDevice: DType | Device): this {
+    if (dtypeOrDevice === 'cpu') return this;
+    if (dtypeOrDevice !== 'float32' && dtypeOrDevice !== 'float64') {
+      throw new TypeError(`${this.constructor.name}.to: expected a floating dtype ('float32' or 'float64') or a device ('cpu'), got ${JSON.stringify(dtypeOrDevice)}`);
+    }
+    const dtype = dtypeOrDevice;
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (p.dtype === dtype) continue;
+        replaceStorage(p, p.to(dtype));
+        if (p.grad) p.grad = p.grad.to(dtype);
+      }
+      for (const m of this.modules()) {
+        for (const b of m.buffersByName.values()) {
+          if (b.tensor && b.tensor.dtype !== 'int32' && b.tensor.dtype !== dtype) b.tensor = b.tensor.to(dtype);
+        }
+      }
+    });
+    return this;
+  }
+
+  /** `to('float64')`. */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /** `to('float32')`. */
+  float(): this {
+    return this.to('float32');
+  }
+
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
@@ -185,8 +289,9 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from `stateDict` into this module's existing tensors (converting dtype if needed).
-   * Missing and unexpected keys are errors unless `strict: false`; a shape mismatch is always an error.
+   * Copies values from `stateDict` into this module's existing tensors (float32 and float64 convert into each other).
+   * Missing and unexpected keys are errors unless `strict: false`; a shape mismatch, or an integer tensor for a
+   * floating one (or the reverse), is always an error.
    * Nothing is copied unless every check passes.
    */
   loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
@@ -203,6 +308,9 @@ export abstract class Module {
         mismatches.push(`'${key}' is not a Tensor (got ${describe(source)})`);
       } else if (formatShape(source.shape) !== formatShape(target.shape)) {
         mismatches.push(`size mismatch for '${key}': checkpoint has shape ${formatShape(source.shape)}, this module has ${formatShape(target.shape)}`);
+      } else if ((source.dtype === 'int32') !== (target.dtype === 'int32')) {
+        // float32 <-> float64 converts, as PyTorch's copy_ does; between integers and floats it would truncate or invent values.
+        mismatches.push(`dtype mismatch for '${key}': checkpoint has ${source.dtype}, this module has ${target.dtype}`);
       }
     }
     const quoted = (keys: string[]): string => keys.map((k) => `'${k}'`).join(', ');
@@ -228,7 +336,7 @@ export abstract class Module {
   }
 
   /** PyTorch's repr layout: `Sequential(\n  (0): Linear(inFeatures=4, outFeatures=8, bias=true)\n)`. */
-  toString(): string {
+  override toString(): string {
     const extra = this.extraRepr();
     const extraLines = extra ? extra.split('\n') : [];
     const childLines = [...this.namedChildren()].map(([name, child]) => `(${name}): ${indentAfterFirstLine(child.toString(), 2)}`);
@@ -251,6 +359,26 @@ export abstract class Module {
   summary(inputShape: readonly number[], options: SummaryOptions = {}): string {
     return summarize(this, inputShape, options);
   }
+}
+
+let nextHookId = 0;
+
+function addHook<H>(op: string, hooks: Map<number, H>, hook: H): RemovableHandle {
+  if (typeof hook !== 'function') throw new TypeError(`${op}: expected a function, got ${describe(hook)}`);
+  const id = nextHookId++;
+  hooks.set(id, hook);
+  return { remove: () => void hooks.delete(id) };
+}
+
+/**
+ * Gives `p` the storage of `converted` (another dtype), as PyTorch's `param.data = ...`: the object stays, so every
+ * holder of it sees the new values. `dtype` is readonly for users; this module-level conversion is its one writer.
+ * The version is bumped so a graph that saved the old values refuses to run backward.
+ */
+function replaceStorage(p: Parameter, converted: Tensor): void {
+  p.data = converted.data;
+  (p as { dtype: DType }).dtype = converted.dtype;
+  p._bumpVersion();
 }
 
 function indentAfterFirstLine(text: string, spaces: number): string {

@@ -6,8 +6,10 @@ import { Tensor } from '@torchlet/core';
  * Module finds its parameters by looking for Parameter-valued fields, so a plain Tensor field is not trained.
  */
 export class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
+  constructor(data: Tensor, requiresGrad = true, ...extra: never[]) {
     if (!(data instanceof Tensor)) throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Parameter: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+    if (extra.length) throw new TypeError(`Parameter: takes (data, requiresGrad), got ${2 + extra.length} arguments`);
     super(data.data, data.shape, data);
     if (requiresGrad) this.requiresGrad = true;
   }
@@ -21,6 +23,7 @@ export function parameter(data: Tensor, requiresGrad = true): Parameter {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Tensor) return `Tensor ${value.dtype} [${value.shape.join(', ')}]`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object';
+  // Modules are function objects (callable), so 'function' is named by its class too.
+  if (typeof value === 'object' || typeof value === 'function') return (value as object).constructor?.name ?? 'Object';
   return typeof value;
 }

@@ -1,6 +1,6 @@
-import type { FloatArray } from '@torchlet/core';
+import { positionalOptions, type FloatArray } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
-import { describe, isPlainObject } from './describe.js';
+import { describe } from './describe.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
 export interface AdamHyperparameters extends Hyperparameters {
@@ -21,8 +21,14 @@ export type AdamOptions = Partial<AdamHyperparameters>;
 export class Adam extends Optimizer<AdamHyperparameters> {
   protected readonly stateFields = { step: 'count', exp_avg: 'buffer', exp_avg_sq: 'buffer', max_exp_avg_sq: 'optional buffer' } as const;
 
-  constructor(params: Params<AdamHyperparameters>, options: AdamOptions = {}) {
-    super(params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions);
+  /** PyTorch's positional form `Adam(params, lr, betas, eps, weightDecay, amsgrad)`. */
+  constructor(
+    params: Params<AdamHyperparameters>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean,
+    options?: Pick<AdamOptions, 'maximize'>,
+  );
+  constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
+    super(params, adamOptions('Adam', args), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
   }
 
   override get name(): string {
@@ -82,10 +88,21 @@ export class Adam extends Optimizer<AdamHyperparameters> {
   }
 }
 
+function adamOptions(name: string, args: readonly unknown[]): AdamOptions {
+  return positionalOptions<AdamOptions>(name, args, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], ['maximize']);
+}
+
 /** AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), like torch.optim.AdamW; weightDecay defaults to 0.01. */
 export class AdamW extends Adam {
-  constructor(params: Params<AdamHyperparameters>, options: AdamOptions = {}) {
-    super(params, isPlainObject(options) ? { ...options, weightDecay: options.weightDecay ?? 0.01 } : options);
+  constructor(params: Params<AdamHyperparameters>, options?: AdamOptions);
+  /** PyTorch's positional form `AdamW(params, lr, betas, eps, weightDecay, amsgrad)`. */
+  constructor(
+    params: Params<AdamHyperparameters>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean,
+    options?: Pick<AdamOptions, 'maximize'>,
+  );
+  constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
+    const options = adamOptions('AdamW', args);
+    super(params, { ...options, weightDecay: options.weightDecay ?? 0.01 });
   }
 
   override get name(): string {

@@ -4,7 +4,8 @@ import { Tensor, formatShape } from '@torchlet/core';
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Tensor) return `Tensor ${value.dtype} ${formatShape(value.shape)}`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object';
+  // a Module is a function object: name its class (new SGD(model) instead of model.parameters() is a common slip)
+  if (typeof value === 'object' || typeof value === 'function') return (value as object).constructor?.name ?? 'Object';
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
   return typeof value;
 }

@@ -8,3 +8,6 @@ export { LRScheduler, type LRSchedulerStateDict, type SchedulerSetting } from '.
 export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR } from './schedulers.js';
 export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';
+export { RMSprop, type RMSpropHyperparameters, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradHyperparameters, type AdagradOptions } from './adagrad.js';
+export { Adadelta, type AdadeltaHyperparameters, type AdadeltaOptions } from './adadelta.js';

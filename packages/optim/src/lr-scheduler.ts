@@ -1,3 +1,4 @@
+import { positionalOptions } from '@torchlet/core';
 import { describe, isPlainObject } from './describe.js';
 import { Optimizer } from './optimizer.js';
 
@@ -87,6 +88,21 @@ export abstract class LRScheduler {
     this.baseLrs = [...dict.baseLrs];
     this.lastLr = [...dict.lastLr];
   }
+}
+
+/**
+ * A scheduler's settings in PyTorch's positional order or as options. PyTorch's trailing lastEpoch and verbose are
+ * accepted at their defaults only (-1, false): resuming goes through loadStateDict here, and nothing is printed.
+ */
+export function schedulerArgs<O extends object>(name: string, args: readonly unknown[], positional: readonly string[]): O {
+  const options = positionalOptions<O & { lastEpoch?: unknown; verbose?: unknown }>(name, args, [...positional, 'lastEpoch', 'verbose']);
+  if (options.lastEpoch !== undefined && options.lastEpoch !== -1) {
+    throw new Error(`${name}: lastEpoch ${String(options.lastEpoch)} is not supported (only -1); to resume, use loadStateDict with a saved stateDict()`);
+  }
+  if (options.verbose !== undefined && options.verbose !== false) throw new Error(`${name}: verbose is not supported (only false); print getLastLr() instead`);
+  delete options.lastEpoch;
+  delete options.verbose;
+  return options;
 }
 
 export function checkOptimizer(name: string, optimizer: unknown): void {

@@ -1,4 +1,4 @@
-import { LRScheduler, checkOptimizer, type SchedulerSetting } from './lr-scheduler.js';
+import { LRScheduler, checkOptimizer, schedulerArgs, type SchedulerSetting } from './lr-scheduler.js';
 import { type Optimizer, type ParamGroup } from './optimizer.js';
 import { checkPositive, checkPositiveInteger } from './schedulers.js';
 
@@ -23,6 +23,12 @@ export interface OneCycleLROptions {
   /** A third phase annealing back from the starting lr to the final one (fast.ai's variant). */
   threePhase?: boolean;
 }
+
+/** PyTorch's positional order of OneCycleLR's settings. */
+const ONE_CYCLE_ARGS = [
+  'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum',
+  'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase',
+];
 
 type Bound = 'initial' | 'max' | 'min';
 
@@ -59,15 +65,19 @@ export class OneCycleLR extends LRScheduler {
   /** Whether momentum lives in `betas[0]` (Adam) rather than `momentum` (SGD). */
   private readonly useBeta1: boolean;
 
-  constructor(optimizer: Optimizer, options: OneCycleLROptions) {
+  constructor(optimizer: Optimizer, options: OneCycleLROptions);
+  /** PyTorch's positional form `OneCycleLR(optimizer, maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy, ...)`. */
+  constructor(optimizer: Optimizer, maxLr: number | readonly number[], totalSteps?: number | null, epochs?: number, stepsPerEpoch?: number, options?: OneCycleLROptions);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
     const name = 'OneCycleLR';
     checkOptimizer(name, optimizer);
+    const options = schedulerArgs<OneCycleLROptions>(name, args, ONE_CYCLE_ARGS);
     const {
       maxLr, totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true,
       baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false,
-    } = options ?? {};
+    } = options;
     let total: number;
-    if (totalSteps !== undefined) {
+    if (totalSteps !== undefined && totalSteps !== null) {
       checkPositiveInteger(name, 'totalSteps', totalSteps);
       total = totalSteps;
     } else if (epochs !== undefined || stepsPerEpoch !== undefined) {

@@ -1,4 +1,4 @@
-import { Tensor, enableGrad, formatShape, noGrad, zerosLike } from '@torchlet/core';
+import { Tensor, enableGrad, formatShape, noGrad, unknownOptionMessage, zerosLike } from '@torchlet/core';
 import { checkOptionsObject } from './check.js';
 import { describe, isIterable, isPlainObject } from './describe.js';
 
@@ -26,13 +26,21 @@ export type ParamGroupInput<H extends Hyperparameters = Hyperparameters> = Parti
 /** What `new SGD(params, ...)` accepts: tensors (e.g. `model.parameters()`) or parameter groups. */
 export type Params<H extends Hyperparameters = Hyperparameters> = Iterable<Tensor> | Iterable<ParamGroupInput<H>>;
 
-/** Per-parameter state, with PyTorch's key names. Buffers have the parameter's shape and dtype. */
+/**
+ * Per-parameter state, with PyTorch's key names (those of the built-in optimizers are listed). Buffers have the
+ * parameter's shape and dtype. An optimizer of one's own keeps its own keys, declared in its `stateFields`.
+ */
 export interface ParamState {
   step?: number;
   momentum_buffer?: Tensor;
   exp_avg?: Tensor;
   exp_avg_sq?: Tensor;
   max_exp_avg_sq?: Tensor;
+  square_avg?: Tensor;
+  grad_avg?: Tensor;
+  sum?: Tensor;
+  acc_delta?: Tensor;
+  [key: string]: number | Tensor | undefined;
 }
 
 /**
@@ -50,7 +58,10 @@ export type StateFieldKind = 'count' | 'buffer' | 'optional buffer';
 /**
  * The base of every optimizer, like torch.optim.Optimizer: parameter groups with their hyperparameters, per-parameter
  * state, `zeroGrad`, `step`, and state dicts. A subclass supplies the update of one group and the checks of its
- * hyperparameters.
+ * hyperparameters. That is also how to write one's own (see the README and rmsprop.ts, written that way): pass
+ * the defaults to `super`, declare `stateFields`, and in `updateGroup` (run under noGrad) read `p.grad`, keep
+ * buffers in `this.paramState(p)` and update with in-place ops (`add_`, `mul_`, `copy_`), which bump versions.
+ * Parameters without a gradient (requiresGrad false, or unused) are skipped.
  */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   /** The groups; hyperparameters such as `paramGroups[0].lr` may be changed between steps. */
@@ -63,7 +74,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
 
   /** The class name used in error messages; subclasses override this getter, so it is right while this constructor runs. */
   get name(): string {
-    return 'Optimizer';
+    return this.constructor.name;
   }
 
   /**
@@ -75,7 +86,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     checkOptionsObject(name, options);
     const merged: Record<string, unknown> = { ...defaults };
     for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
-      if (!(key in defaults)) throw new Error(`${name}: unknown option "${key}" (expected one of ${Object.keys(defaults).join(', ')})`);
+      if (!(key in defaults)) throw new Error(unknownOptionMessage(name, key, Object.keys(defaults)));
       if (value !== undefined) merged[key] = copyValue(value as HyperValue);
     }
     this.defaults = merged as Partial<H>;
@@ -116,7 +127,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     for (const [key, value] of Object.entries(options)) {
       if (key === 'initialLr') group.initialLr = value;
       else if (!known.includes(key)) {
-        throw new Error(`${this.name}: unknown option "${key}" ${where} (expected one of ${known.join(', ')})`);
+        throw new Error(unknownOptionMessage(this.name, key, [...known, 'initialLr'], where));
       }
     }
     if (group.lr === undefined) {
@@ -140,7 +151,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       if (!p.isLeaf) {
         throw new Error(`${this.name}: can't optimize a non-leaf tensor (${which}, shape ${formatShape(p.shape)}, made by ${p.gradFn})`);
       }
-      if (!p.requiresGrad) throw new Error(`${this.name}: ${which} (shape ${formatShape(p.shape)}) does not require grad`);
+      // requiresGrad false is accepted, as in PyTorch (a frozen layer in model.parameters()): it never gets a grad, so it is skipped
       if (seen.has(p)) throw new Error(`${this.name}: ${which} appears twice in the group`);
       for (let g = 0; g < this.paramGroups.length; g++) {
         if (this.paramGroups[g].params.includes(p)) {
@@ -190,6 +201,27 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       throw new Error(`${this.name}: a parameter of shape ${formatShape(p.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
     }
     return grad.data;
+  }
+
+  /** `p.grad`, or null when it has none (skip the parameter then); throws when its shape differs from the parameter's. */
+  protected gradOf(p: Tensor): Tensor | null {
+    return this.gradData(p) === null ? null : p.grad;
+  }
+
+  /** The state kept for parameter `p`, created empty on first use. */
+  protected paramState(p: Tensor): ParamState {
+    let state = this.state.get(p);
+    if (state === undefined) this.state.set(p, (state = {}));
+    return state;
+  }
+
+  /** State buffer `key` of `p` (PyTorch's `state[p][key]`), created as zeros of p's shape and dtype on first use. */
+  protected buffer(p: Tensor, key: string): Tensor {
+    const state = this.paramState(p);
+    const value = state[key];
+    if (value instanceof Tensor) return value;
+    if (value !== undefined) throw new Error(`${this.name}: state "${key}" of a parameter is a count, not a buffer`);
+    return (state[key] = this.newBuffer(p));
   }
 
   /** A zero buffer with the parameter's shape and dtype (allocated once, on a parameter's first step). */

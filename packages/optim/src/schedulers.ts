@@ -1,4 +1,4 @@
-import { LRScheduler, type SchedulerSetting } from './lr-scheduler.js';
+import { LRScheduler, schedulerArgs, type SchedulerSetting } from './lr-scheduler.js';
 import { type Optimizer } from './optimizer.js';
 
 /** Multiplies each group's lr by gamma every stepSize steps, like torch.optim.lr_scheduler.StepLR. */
@@ -6,8 +6,11 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
-    const { stepSize, gamma = 0.1 } = options ?? {};
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number });
+  /** PyTorch's positional form `StepLR(optimizer, stepSize, gamma)`. */
+  constructor(optimizer: Optimizer, stepSize: number, gamma?: number);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const { stepSize, gamma = 0.1 } = schedulerArgs<{ stepSize: number; gamma?: number }>('StepLR', args, ['stepSize', 'gamma']);
     checkPositiveInteger('StepLR', 'stepSize', stepSize);
     checkPositive('StepLR', 'gamma', gamma);
     super('StepLR', optimizer);
@@ -34,8 +37,11 @@ export class MultiStepLR extends LRScheduler {
   /** How many times each milestone was given: a repeated milestone decays that many times, as in PyTorch. */
   private readonly counts = new Map<number, number>();
 
-  constructor(optimizer: Optimizer, options: { milestones: readonly number[]; gamma?: number }) {
-    const { milestones, gamma = 0.1 } = options ?? {};
+  constructor(optimizer: Optimizer, options: { milestones: readonly number[]; gamma?: number });
+  /** PyTorch's positional form `MultiStepLR(optimizer, milestones, gamma)`. */
+  constructor(optimizer: Optimizer, milestones: readonly number[], gamma?: number);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const { milestones, gamma = 0.1 } = schedulerArgs<{ milestones: readonly number[]; gamma?: number }>('MultiStepLR', args, ['milestones', 'gamma']);
     if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m) && m > 0)) {
       throw new Error(`MultiStepLR: milestones must be an array of positive integers, got ${JSON.stringify(milestones)}`);
     }
@@ -61,8 +67,11 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: { gamma: number }) {
-    const { gamma } = options ?? {};
+  constructor(optimizer: Optimizer, options: { gamma: number });
+  /** PyTorch's positional form `ExponentialLR(optimizer, gamma)`. */
+  constructor(optimizer: Optimizer, gamma: number);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const { gamma } = schedulerArgs<{ gamma: number }>('ExponentialLR', args, ['gamma']);
     checkPositive('ExponentialLR', 'gamma', gamma);
     super('ExponentialLR', optimizer);
     this.gamma = gamma;
@@ -86,8 +95,11 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
-    const { tMax, etaMin = 0 } = options ?? {};
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number });
+  /** PyTorch's positional form `CosineAnnealingLR(optimizer, tMax, etaMin)`. */
+  constructor(optimizer: Optimizer, tMax: number, etaMin?: number);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const { tMax, etaMin = 0 } = schedulerArgs<{ tMax: number; etaMin?: number }>('CosineAnnealingLR', args, ['tMax', 'etaMin']);
     checkPositiveInteger('CosineAnnealingLR', 'tMax', tMax);
     if (typeof etaMin !== 'number' || !Number.isFinite(etaMin) || etaMin < 0) {
       throw new Error(`CosineAnnealingLR: etaMin must be a number >= 0, got ${String(etaMin)}`);

@@ -1,4 +1,4 @@
-import type { FloatArray } from '@torchlet/core';
+import { positionalOptions, type FloatArray } from '@torchlet/core';
 import { checkBoolean, checkFiniteNumber, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
@@ -21,7 +21,14 @@ export type SGDOptions = Partial<SGDHyperparameters>;
 export class SGD extends Optimizer<SGDHyperparameters> {
   protected readonly stateFields = { momentum_buffer: 'buffer' } as const;
 
-  constructor(params: Params<SGDHyperparameters>, options: SGDOptions = {}) {
+  constructor(params: Params<SGDHyperparameters>, options?: SGDOptions);
+  /** PyTorch's positional form `SGD(params, lr, momentum, dampening, weightDecay, nesterov)`. */
+  constructor(
+    params: Params<SGDHyperparameters>, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean,
+    options?: Pick<SGDOptions, 'maximize'>,
+  );
+  constructor(params: Params<SGDHyperparameters>, ...args: unknown[]) {
+    const options = positionalOptions('SGD', args, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], ['maximize']);
     super(params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
   }
 

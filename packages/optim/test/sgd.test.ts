@@ -175,9 +175,10 @@ test('SGD rejects bad hyperparameters, naming the optimizer and the value', () =
   assert.throws(() => new SGD(p(), {}), /SGD: parameter group 0 has no learning rate: give lr in the options or in the group/);
   assert.throws(() => new SGD(p(), { lr: 0.1, nesterov: 1 as never }), /SGD: nesterov in the options must be a boolean, got number 1/);
   assert.throws(() => new SGD([{ params: p(), lr: -1 }], { lr: 0.1 }), /SGD: invalid learning rate -1 in parameter group 0/);
-  assert.throws(() => new SGD(p(), { lr: 0.1, weight_decay: 0.1 } as never), /SGD: unknown option "weight_decay" \(expected one of lr, momentum/);
+  assert.throws(() => new SGD(p(), { lr: 0.1, weight_decay: 0.1 } as never), /SGD: unknown option "weight_decay" \(expected "lr", "momentum", .*\): did you mean "weightDecay"\?/);
   assert.throws(() => new SGD([{ params: p(), lr: 0.1, mometum: 0.9 } as never]), /SGD: unknown option "mometum" in parameter group 0/);
-  assert.throws(() => new SGD(p(), 0.1 as never), /SGD: expected an options object, got number 0.1/);
+  assert.is(new SGD(p(), 0.1 as never).paramGroups[0].lr, 0.1, "PyTorch's positional lr");
+  assert.throws(() => new SGD(p(), 'fast' as never), /SGD: invalid learning rate string in the options/);
 });
 
 test('SGD: a gradient whose size differs from its parameter is an error', () => {

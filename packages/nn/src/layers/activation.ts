@@ -1,15 +1,44 @@
 import { Tensor, type GeluApproximate, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, tanh } from '@torchlet/core';
 import { Module } from '../module.js';
+import { checkBoolean, layerArgs } from './options.js';
+
+/** PyTorch's `inplace` flag: only false is honoured (results here are always new tensors), true is refused. */
+function refuseInplace(op: string, inplace: unknown): void {
+  if (inplace !== undefined && checkBoolean(op, 'inplace', inplace)) {
+    throw new TypeError(`${op}: inplace is not supported (the result is always a new tensor, with the same values); leave it false`);
+  }
+}
+
+/** For layers without settings: nothing but PyTorch's inplace flag, if it has one, may be passed. */
+function noSettings(op: string, args: readonly unknown[], inplace: boolean): void {
+  const options = layerArgs<{ inplace?: unknown }>(op, args, inplace ? ['inplace'] : []);
+  refuseInplace(op, options.inplace);
+}
 
 export class ReLU extends Module {
+  constructor(inplace?: false);
+  constructor(options: { inplace?: false });
+  constructor(...args: unknown[]) {
+    super();
+    noSettings('ReLU', args, true);
+  }
+
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+
+  /** PyTorch's `LeakyReLU(negativeSlope, inplace)`; inplace must be false. */
+  constructor(negativeSlope?: number, inplace?: false);
+  constructor(options: { negativeSlope?: number; inplace?: false });
+  constructor(...args: unknown[]) {
     super();
+    const options = layerArgs<{ negativeSlope?: number; inplace?: unknown }>('LeakyReLU', args, ['negativeSlope', 'inplace']);
+    refuseInplace('LeakyReLU', options.inplace);
+    const negativeSlope = (this.negativeSlope = options.negativeSlope ?? 0.01);
     if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
   }
 
@@ -23,12 +52,22 @@ export class LeakyReLU extends Module {
 }
 
 export class Sigmoid extends Module {
+  constructor(...args: never[]) {
+    super();
+    noSettings('Sigmoid', args, false);
+  }
+
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  constructor(...args: never[]) {
+    super();
+    noSettings('Tanh', args, false);
+  }
+
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -38,9 +77,11 @@ export class Tanh extends Module {
 export class GELU extends Module {
   readonly approximate: GeluApproximate;
 
-  constructor(options: { approximate?: GeluApproximate } = {}) {
+  constructor(approximate?: GeluApproximate);
+  constructor(options: { approximate?: GeluApproximate });
+  constructor(...args: unknown[]) {
     super();
-    this.approximate = options.approximate ?? 'none';
+    this.approximate = layerArgs<{ approximate?: GeluApproximate }>('GELU', args, ['approximate']).approximate ?? 'none';
     if (this.approximate !== 'none' && this.approximate !== 'tanh') throw new Error(`GELU: approximate must be 'none' or 'tanh', got ${JSON.stringify(this.approximate)}`);
   }
 
@@ -61,9 +102,11 @@ function checkDim(op: string, dim: unknown): number {
 export class Softmax extends Module {
   readonly dim: number;
 
-  constructor(dim: number) {
+  constructor(dim: number);
+  constructor(options: { dim: number });
+  constructor(...args: unknown[]) {
     super();
-    this.dim = checkDim('Softmax', dim);
+    this.dim = checkDim('Softmax', layerArgs<{ dim?: number }>('Softmax', args, ['dim']).dim);
   }
 
   forward(x: Tensor): Tensor {
@@ -78,9 +121,11 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   readonly dim: number;
 
-  constructor(dim: number) {
+  constructor(dim: number);
+  constructor(options: { dim: number });
+  constructor(...args: unknown[]) {
     super();
-    this.dim = checkDim('LogSoftmax', dim);
+    this.dim = checkDim('LogSoftmax', layerArgs<{ dim?: number }>('LogSoftmax', args, ['dim']).dim);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,7 +1,7 @@
 import { Tensor, batchNorm, ones, zeros } from '@torchlet/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { type LayerOptions, checkFloatDType, checkPositiveInt } from './options.js';
+import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 
 export interface BatchNormOptions extends Omit<LayerOptions, 'generator'> {
   eps?: number;
@@ -28,16 +28,20 @@ abstract class BatchNormBase extends Module {
 
   protected abstract checkInput(x: Tensor): void;
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(numFeatures: number, options?: BatchNormOptions);
+  /** PyTorch's positional form `BatchNorm2d(numFeatures, eps, momentum, affine, trackRunningStats)`. */
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: Pick<LayerOptions, 'dtype'>);
+  constructor(numFeatures: number, ...rest: unknown[]) {
     super();
     const name = this.constructor.name;
+    const options = layerArgs<BatchNormOptions>(name, rest, ['eps', 'momentum', 'affine', 'trackRunningStats'], ['dtype']);
     this.numFeatures = checkPositiveInt(name, 'numFeatures', numFeatures);
     this.eps = options.eps ?? 1e-5;
-    if (!(this.eps > 0)) throw new Error(`${name}: eps must be positive, got ${this.eps}`);
+    if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`${name}: eps must be positive, got ${this.eps}`);
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${name}: momentum must be in [0, 1] or null, got ${this.momentum}`);
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    if (this.momentum !== null && !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${name}: momentum must be in [0, 1] or null, got ${this.momentum}`);
+    this.affine = checkBoolean(name, 'affine', options.affine, true);
+    this.trackRunningStats = checkBoolean(name, 'trackRunningStats', options.trackRunningStats, true);
     const dtype = checkFloatDType(name, options.dtype);
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;

@@ -2,7 +2,7 @@ import { Tensor, conv2d, empty } from '@torchlet/core';
 import { Module, formatValue } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { defaultLayerInit_ } from '../init.js';
-import { type LayerOptions, type Pair, checkFloatDType, checkPositiveInt, toPair } from './options.js';
+import { type LayerOptions, type Pair, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs, toPair } from './options.js';
 
 export interface Conv2dOptions extends LayerOptions {
   stride?: Pair;
@@ -24,8 +24,15 @@ export class Conv2d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dOptions);
+  /** PyTorch's positional form `Conv2d(in, out, kernel, stride, padding, dilation, groups, bias)`. */
+  constructor(
+    inChannels: number, outChannels: number, kernelSize: Pair,
+    stride?: Pair, padding?: Pair, dilation?: Pair, groups?: number, bias?: boolean, options?: LayerOptions,
+  );
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: unknown[]) {
     super();
+    const options = layerArgs<Conv2dOptions>('Conv2d', rest, ['stride', 'padding', 'dilation', 'groups', 'bias'], ['dtype', 'generator']);
     this.inChannels = checkPositiveInt('Conv2d', 'inChannels', inChannels);
     this.outChannels = checkPositiveInt('Conv2d', 'outChannels', outChannels);
     this.kernelSize = toPair('Conv2d', 'kernelSize', kernelSize, 1);
@@ -37,7 +44,7 @@ export class Conv2d extends Module {
     if (outChannels % this.groups !== 0) throw new Error(`Conv2d: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
     const dtype = checkFloatDType('Conv2d', options.dtype);
     this.weight = new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], dtype));
-    this.bias = options.bias ?? true ? new Parameter(empty([outChannels], dtype)) : null;
+    this.bias = checkBoolean('Conv2d', 'bias', options.bias, true) ? new Parameter(empty([outChannels], dtype)) : null;
     defaultLayerInit_(this.weight, this.bias, options.generator);
   }
 

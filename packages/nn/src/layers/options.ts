@@ -1,4 +1,5 @@
 import type { DType, Generator } from '@torchlet/core';
+import { describe } from '../parameter.js';
 
 /** Options every layer with parameters takes: the parameters' dtype and the generator that initialises them. */
 export interface LayerOptions {
@@ -28,4 +29,26 @@ export function toPair(op: string, what: string, value: Pair, min: number): [num
     throw new Error(`${op}: ${what} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(value)}`);
   }
   return [pair[0], pair[1]];
+}
+
+/** PyTorch's positional forms beside the options object (Conv2d(1, 32, 3, 2)); shared with optim and data through core. */
+export { positionalOptions as layerArgs } from '@torchlet/core';
+
+/** `value` as a boolean, `byDefault` when it was not given; null is refused (PyTorch's None would be false, a guess here). */
+export function checkBoolean(op: string, what: string, value: unknown, byDefault?: boolean): boolean {
+  if (value === undefined && byDefault !== undefined) return byDefault;
+  if (typeof value !== 'boolean') {
+    const shown = typeof value === 'number' || typeof value === 'string' ? JSON.stringify(value) : describe(value);
+    throw new TypeError(`${op}: ${what} must be a boolean, got ${shown}`);
+  }
+  return value;
+}
+
+/** PyTorch's deprecated sizeAverage/reduce arguments of the losses: refused with the replacement, rather than dropped. */
+export function refuseDeprecated(op: string, options: Record<string, unknown>, keys: readonly string[]): void {
+  for (const key of keys) {
+    if (options[key] !== undefined && options[key] !== null) {
+      throw new TypeError(`${op}: ${key} is deprecated in PyTorch and not supported; use reduction ('mean', 'sum' or 'none')`);
+    }
+  }
 }
