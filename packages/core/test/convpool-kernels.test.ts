@@ -2,8 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Generator, Tensor, getBackend, relu, setBackend } from '@torchlet/core';
 // The kernels are not part of the public API, so they are imported from their source files.
-import { type ConvGeometry, col2im, im2col } from '../src/kernels/im2col.js';
-import { type PoolGeometry, avgPool2dBackward, avgPool2dForward, maxPool2dForward } from '../src/kernels/pool.js';
+import type { ConvGeometry } from '../src/kernels/im2col.js';
+import { type PoolGeometry, avgPool2dBackward, avgPool2dForward } from '../src/kernels/pool.js';
+// The variants the CPU backend picks (the wasm kernels under the wasm backend, else the loops of kernels/*.ts).
+import { col2imVariant as col2im, im2colVariant as im2col } from '../src/kernels/cpu/conv.js';
+import { maxPool2dForwardVariant as maxPool2dForward } from '../src/kernels/cpu/pool.js';
 import { wasmAvailable } from '../src/kernels/wasm/gemm.js';
 import { reluGradWasm, reluWasm } from '../src/kernels/wasm/convpool.js';
 
