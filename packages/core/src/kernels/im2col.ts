@@ -83,3 +83,15 @@ export function col2im(g: ConvGeometry, cols: FloatArray, colsOff: number, dx: F
     }
   }
 }
+
+/** dB[o] += Σ over samples n and positions l of dY[n, o, l]: conv2d's bias gradient, dY [N, O, L]. */
+export function convBiasGrad(dY: FloatArray, N: number, O: number, L: number, dB: FloatArray): void {
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      let s = 0;
+      const base = (n * O + o) * L;
+      for (let l = 0; l < L; l++) s += dY[base + l];
+      dB[o] += s;
+    }
+  }
+}

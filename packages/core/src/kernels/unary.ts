@@ -251,6 +251,11 @@ export function mulScalarInPlace(x: TypedArray, s: number): void {
   for (let i = 0; i < x.length; i++) x[i] *= s;
 }
 
+/** out = s·x elementwise. */
+export function scaledCopy(x: TypedArray, s: number, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = s * x[i];
+}
+
 export function addScalarInPlace(x: TypedArray, s: number): void {
   for (let i = 0; i < x.length; i++) x[i] += s;
 }

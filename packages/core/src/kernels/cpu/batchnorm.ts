@@ -2,7 +2,7 @@ import type { Tensor } from '../../tensor.js';
 import { empty } from '../../creation.js';
 import type { FloatArray } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
-import { batchNormForward as forwardLoop, batchNormGradSums, batchNormInputGrad, channelStats } from '../batchnorm.js';
+import { batchNormForward as forwardLoop, batchNormGradSums, batchNormInputGrad, channelStats, inverseStd, updateRunning } from '../batchnorm.js';
 
 /** The CPU backend's batch normalisation over x seen as [N, C, S]; per-channel statistics are float64 [C] tensors. */
 
@@ -21,17 +21,13 @@ export function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
 
 /** running = (1 - momentum)·running + momentum·batch·scale, in place (the op bumps its version). */
 export function updateRunningStat(running: Tensor, batch: Tensor, momentum: number, scale: number): void {
-  const r = running.data;
-  const b = batch.data;
-  for (let c = 0; c < r.length; c++) r[c] = (1 - momentum) * r[c] + momentum * b[c] * scale;
+  updateRunning(running.data as FloatArray, batch.data as Float64Array, momentum, scale);
 }
 
 /** 1 / sqrt(variance + eps) per channel, float64. */
 export function invStd(variance: Tensor, eps: number): Tensor {
   const out = empty(variance.shape, 'float64');
-  const v = variance.data;
-  const o = out.data;
-  for (let c = 0; c < o.length; c++) o[c] = 1 / Math.sqrt(v[c] + eps);
+  inverseStd(variance.data as Float64Array, eps, out.data as Float64Array);
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor.js';
 import { empty } from '../../creation.js';
 import { type DType, type FloatArray, allocate } from '../../dtype.js';
-import { type ConvGeometry, col2im, im2col } from '../im2col.js';
+import { type ConvGeometry, col2im, convBiasGrad, im2col } from '../im2col.js';
 import { conv2dBackwardThreaded, conv2dForwardThreaded, type ThreadedConvGeometry } from '../wasm/conv.js';
 import { col2imStride1Wasm, im2colStride1Wasm } from '../wasm/convpool.js';
 import { gemmVariant } from './linalg.js';
@@ -140,15 +140,6 @@ export function conv2dBiasBackward(grad: Tensor): Tensor {
   const [N, O] = grad.shape;
   const L = grad.numel() / (N * O || 1);
   const gb = empty([O], grad.dtype);
-  const G = grad.data;
-  const dB = gb.data;
-  for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
-      let s = 0;
-      const base = (n * O + o) * L;
-      for (let l = 0; l < L; l++) s += G[base + l];
-      dB[o] += s;
-    }
-  }
+  convBiasGrad(grad.data as FloatArray, N, O, L, gb.data as FloatArray);
   return gb;
 }

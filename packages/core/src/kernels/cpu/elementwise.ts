@@ -5,7 +5,7 @@ import { numelOf, sameShape } from '../../shape.js';
 import {
   type BinaryOp, addArrays, addInto, binaryBroadcast, broadcastTo as broadcastLoop, extremumShareLoop, maskedCopy, whereLoop,
 } from '../elementwise.js';
-import { addScalarInPlace, divScalarInPlace, firstNonFinite, firstOutOfRange, mulScalarInPlace, truncLoop } from '../unary.js';
+import { addScalarInPlace, divScalarInPlace, firstNonFinite, firstOutOfRange, mulScalarInPlace, scaledCopy, truncLoop } from '../unary.js';
 
 /**
  * The CPU backend's storage, broadcasting and in-place entries: each unwraps the typed arrays of its tensors,
@@ -95,9 +95,9 @@ export function addInPlace(self: Tensor, other: Tensor, scale: number): void {
     else binaryBroadcast('add', d, self.shape, other.data, other.shape, d, self.shape);
     return;
   }
+  // scaled in float64, then added, so alpha·other is rounded once, into self's dtype
   const scaled = new Float64Array(other.data.length);
-  const s = other.data;
-  for (let i = 0; i < s.length; i++) scaled[i] = scale * s[i];
+  scaledCopy(other.data, scale, scaled);
   binaryBroadcast('add', d, self.shape, scaled, other.shape, d, self.shape);
 }
 
