@@ -58,7 +58,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 /** A new tensor of `shape` filled with value (stored as `dtype` stores it). */
 export function full(shape: readonly number[], value: number, dtype: DType): Tensor {
   const out = empty(shape, dtype);
-  if (value !== 0) out.data.fill(value);
+  if (!Object.is(value, 0)) out.data.fill(value); // -0 too, so a number -0 keeps its sign
   return out;
 }
 
