@@ -79,6 +79,11 @@ function binaryRow(
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] - b[ib + i * sb];
       return;
     case 'mul':
+      if (o instanceof Int32Array) {
+        // exact 32-bit wrapping, as PyTorch's int32: the float64 product loses low bits past 2^53 before wrapping
+        for (let i = 0; i < n; i++) o[io + i] = Math.imul(a[ia + i * sa], b[ib + i * sb]);
+        return;
+      }
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] * b[ib + i * sb];
       return;
     case 'div':

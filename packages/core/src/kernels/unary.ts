@@ -247,7 +247,12 @@ export function divScalarInPlace(x: TypedArray, d: number): void {
   for (let i = 0; i < x.length; i++) x[i] /= d;
 }
 
+/** x[i] *= s in place; an int32 x (s then an integer) wraps exactly as 32-bit integers do. */
 export function mulScalarInPlace(x: TypedArray, s: number): void {
+  if (x instanceof Int32Array) {
+    for (let i = 0; i < x.length; i++) x[i] = Math.imul(x[i], s);
+    return;
+  }
   for (let i = 0; i < x.length; i++) x[i] *= s;
 }
 
