@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mul, mul_, noGrad, tensor } from '@torchlet/core';
+import { div, gradcheck, mul, mul_, noGrad, randn, tensor } from '@torchlet/core';
 
 // Issue 11: valid but extreme input gives PyTorch's answer (expected values from PyTorch 1.13's semantics).
 
@@ -21,6 +21,28 @@ test('int32 mul wraps exactly as 32-bit integers (Math.imul), elementwise, broad
   assert.equal(Array.from(d.data), [-67153019, -1975308642]);
   // float products are untouched
   assert.equal(Array.from(mul(tensor([1.5, -2], { dtype: 'float64' }), 3).data), [4.5, -6]);
+});
+
+test("div's divisor gradient is -g·(a/b)/b, finite where b·b would overflow or underflow", () => {
+  const grads = (a: number, b: number, dtype: 'float32' | 'float64') => {
+    const x = tensor([a], { dtype, requiresGrad: true });
+    const y = tensor([b], { dtype, requiresGrad: true });
+    div(x, y).sum().backward();
+    return [x.grad!.data[0], y.grad!.data[0]];
+  };
+  const [, g32] = grads(1e-25, 1e-25, 'float32');
+  assert.ok(Math.abs(g32 / -1e25 - 1) < 1e-6, `float32 1e-25 / 1e-25: divisor gradient ${g32}, expected -1e25`);
+  const [, g20] = grads(1e20, 1e20, 'float32');
+  const b20 = Math.fround(1e20);
+  assert.ok(g20 !== 0 && Math.abs(g20 / (-1 / b20) - 1) < 1e-6, `float32 1e20 / 1e20: divisor gradient ${g20}, expected ${-1 / b20}`);
+  const [ga, g200] = grads(1e-200, 1e-200, 'float64');
+  assert.is(g200, -1e200);
+  assert.is(ga, 1e200);
+  // still the right gradient everywhere else, broadcasting included
+  const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+  const y = randn([4], { dtype: 'float64' }).abs().add(0.5);
+  y.requiresGrad = true;
+  assert.ok(gradcheck((p, q) => div(p, q), [x, y]));
 });
 
 test.run();

@@ -88,7 +88,8 @@ export const div = defineOp({
     const [a, b] = ctx.saved;
     return [
       ctx.needsInputGrad[0] ? sumToShape(div(g, b), a.shape) : null,
-      ctx.needsInputGrad[1] ? sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+      // -g·(a/b)/b, as PyTorch: -g·a/(b·b) overflows or underflows in b·b (1e-25/1e-25 in float32 gave -inf)
+      ctx.needsInputGrad[1] ? sumToShape(neg(mul(g, div(div(a, b), b))), b.shape) : null,
     ];
   },
 }) as unknown as Binary;
