@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { div, gradcheck, mul, mul_, noGrad, randn, tensor } from '@torchlet/core';
+import { Tensor, div, gradcheck, linear, mul, mul_, noGrad, randn, tensor, zeros } from '@torchlet/core';
 
 // Issue 11: valid but extreme input gives PyTorch's answer (expected values from PyTorch 1.13's semantics).
 
@@ -43,6 +43,22 @@ test("div's divisor gradient is -g·(a/b)/b, finite where b·b would overflow or
   const y = randn([4], { dtype: 'float64' }).abs().add(0.5);
   y.requiresGrad = true;
   assert.ok(gradcheck((p, q) => div(p, q), [x, y]));
+});
+
+test('linear with 0 input features returns the bias broadcast, and the bias gradient counts the rows', () => {
+  const x = zeros([2, 0], { requiresGrad: true });
+  const w = zeros([3, 0], { requiresGrad: true });
+  const b = tensor([1, 2, 3], { requiresGrad: true });
+  const y = linear(x, w, b);
+  assert.equal(y.shape, [2, 3]);
+  assert.equal(y.tolist(), [[1, 2, 3], [1, 2, 3]]);
+  y.sum().backward();
+  assert.equal(Array.from(b.grad!.data), [2, 2, 2]);
+  assert.equal(w.grad!.shape, [3, 0]);
+  assert.equal(x.grad!.shape, [2, 0]);
+  // without a bias: zeros of the output shape
+  assert.equal(linear(zeros([4, 0]), zeros([2, 0])).tolist(), [[0, 0], [0, 0], [0, 0], [0, 0]]);
+  assert.ok(y instanceof Tensor);
 });
 
 test.run();

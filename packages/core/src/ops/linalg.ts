@@ -2,7 +2,7 @@ import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
 import { promoteTypes } from '../dtype.js';
-import { broadcastShapes, formatShape } from '../shape.js';
+import { broadcastShapes, formatShape, numelOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 import { reshape } from './shape.js';
@@ -110,14 +110,15 @@ export const linear = defineOp({
     if (x.dtype === 'int32' || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
       throw new Error(`linear: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${w.dtype}${b ? ', ' + b.dtype : ''}`);
     }
-    const rows = x.numel() / I;
+    // the leading dims' product, not numel / I, which is 0/0 with no input features
+    const rows = numelOf(x.shape.slice(0, -1));
     ctx.save(x, w);
     return kernels.matmul2d(false, true, rows, O, I, x, w, b, [...x.shape.slice(0, -1), O]);
   },
   backward(ctx, g) {
     const [x, w] = ctx.saved;
     const [O, I] = w.shape;
-    const rows = x.numel() / I;
+    const rows = numelOf(x.shape.slice(0, -1));
     const gx = ctx.needsInputGrad[0] ? kernels.matmul2d(false, false, rows, I, O, g, w, null, x.shape) : null;
     const gw = ctx.needsInputGrad[1] ? kernels.matmul2d(true, false, O, I, rows, g, x, null, w.shape) : null;
     const gb = ctx.needsInputGrad[2] ? kernels.sumRows(g, rows, O) : null;
