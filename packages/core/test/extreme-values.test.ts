@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, div, gradcheck, linear, mul, mul_, noGrad, randn, tensor, zeros } from '@torchlet/core';
+import { Tensor, div, gradcheck, linear, mul, mul_, noGrad, randn, relu, tensor, zeros } from '@torchlet/core';
 
 // Issue 11: valid but extreme input gives PyTorch's answer (expected values from PyTorch 1.13's semantics).
 
@@ -59,6 +59,19 @@ test('linear with 0 input features returns the bias broadcast, and the bias grad
   // without a bias: zeros of the output shape
   assert.equal(linear(zeros([4, 0]), zeros([2, 0])).tolist(), [[0, 0], [0, 0], [0, 0], [0, 0]]);
   assert.ok(y instanceof Tensor);
+});
+
+test("relu's gradient passes g at NaN and is 0 at x <= 0, in the plain, bit-pattern and wasm sizes alike", () => {
+  // 5 elements take the plain loop, 300 the float32 bit loop, 5000 the wasm kernel (under the wasm backend)
+  for (const n of [5, 300, 5000]) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const values = Array.from({ length: n }, (_, i) => [NaN, -1, 0, -0, 2, -Infinity, Infinity][i % 7]);
+      const x = tensor(values, { dtype, requiresGrad: true });
+      relu(x).backward(tensor(values.map(() => 3), { dtype }));
+      const expected = values.map((v) => (v <= 0 ? 0 : 3)); // NaN <= 0 is false: NaN passes, as PyTorch's threshold_backward
+      assert.equal(Array.from(x.grad!.data), expected, `${dtype}, ${n} elements`);
+    }
+  }
 });
 
 test.run();

@@ -64,9 +64,12 @@ export function reluLoop(x: TypedArray, out: TypedArray): void {
   }
 }
 
-/** relu's gradient from its output y (y > 0 exactly where x > 0). */
+/**
+ * relu's gradient from its output y: 0 where y <= 0 (x <= 0), g elsewhere, NaN included, as PyTorch's
+ * threshold_backward.
+ */
 export function reluGradLoop(y: TypedArray, g: TypedArray, out: TypedArray): void {
-  for (let i = 0; i < out.length; i++) out[i] = y[i] > 0 ? g[i] : 0;
+  for (let i = 0; i < out.length; i++) out[i] = y[i] <= 0 ? 0 : g[i];
 }
 
 /** relu on float32 bit patterns: zeroes every negative number (-0 and -Infinity included) but not a NaN. */
@@ -79,12 +82,13 @@ export function reluFloat32Bits(x: Int32Array, out: Int32Array): void {
   }
 }
 
-/** relu's gradient on float32 bit patterns: g where y > 0 (a positive number, +Infinity included), else +0. */
+/** relu's gradient on float32 bit patterns: +0 where y <= 0 (±0, a negative number, -Infinity), else g (NaN too). */
 export function reluGradFloat32Bits(y: Int32Array, g: Int32Array, out: Int32Array): void {
   for (let i = 0; i < out.length; i++) {
-    // y > 0 exactly when its bits b satisfy 1 <= b <= 0x7f800000, i.e. 0 <= b - 1 <= 0x7f7fffff
-    const t = (y[i] - 1) | 0;
-    out[i] = g[i] & ~((t | (0x7f7fffff - t)) >> 31);
+    const b = y[i];
+    const nonZero = (b | -b) >> 31; // -1 unless b is +0's bits
+    const notNaN = ((b & 0x7fffffff) - 0x7f800001) >> 31; // -1 unless the magnitude bits are above Infinity's
+    out[i] = g[i] & nonZero & ~((b >> 31) & notNaN);
   }
 }
 
