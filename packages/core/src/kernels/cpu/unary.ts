@@ -44,9 +44,12 @@ export const sigmoidBackward = gradient(loops.sigmoidGradLoop);
 export const tanh = forward(loops.tanhLoop);
 export const tanhBackward = gradient(loops.tanhGradLoop);
 
-/** Below this many elements the plain loop wins: making the integer views costs about as much as a few dozen elements. */
+/**
+ * relu's variants by length, fixed when each was added (commits 49cde9c and 773ffa6, timed with `pnpm bench:step`):
+ * below BIT_LOOP_MIN_LENGTH the plain loop wins (making the integer views costs about as much as a few dozen
+ * elements); from RELU_WASM_MIN_LENGTH WebAssembly SIMD (kernels/wasm/convpool.ts) wins, copies in and out included.
+ */
 const BIT_LOOP_MIN_LENGTH = 256;
-/** From this many elements relu runs in WebAssembly SIMD (kernels/wasm/convpool.ts), copies in and out included. */
 const RELU_WASM_MIN_LENGTH = 4096;
 
 /**

@@ -34,6 +34,7 @@ export function wasmActive(): boolean {
 
 /**
  * Below this many multiply-adds the copy into wasm memory costs more than the product (gemm, and the threaded
- * conv2d, which must then agree with the one-thread loop to the bit). Measured with bench/gemm.ts on 2 cores.
+ * conv2d, which must then agree with the one-thread loop to the bit). Fixed when the wasm gemm became the default
+ * (commit dac5865); `pnpm bench:gemm` times both kernels at the models' product sizes to re-check it.
  */
 export const WASM_MIN_WORK = 512;
