@@ -8,10 +8,11 @@
  *         which never see a Tensor) -> platform (kernels/wasm/pool.ts: threads).
  *
  * Every entry takes Tensors (and plain numbers, shapes, geometries) and returns new Tensors, or writes into a tensor
- * the caller owns (the entries ending in `_` and `InPlace`, whose caller bumps the version). No entry hands out a
- * typed array, so a backend whose storage lives on a device (WebGPU, read asynchronously) can provide the same
- * entries without changing an op. Values an op must inspect on the host (class-index bounds, a non-finite value for
- * detectAnomaly) come back as plain numbers from entries of their own (findOutOfRange, findNonFinite).
+ * the caller owns (the entries ending in `_` or `InPlace`, the optimizer and running-statistics updates; the caller
+ * bumps the version). No entry hands out a typed array, so a backend whose storage lives on a device (WebGPU, read
+ * asynchronously) can provide the same entries without changing an op. Values an op must inspect on the host come
+ * back as plain numbers from a few entries (findOutOfRange for class-index and gather bounds, findNonFinite for
+ * detectAnomaly, the losses' weightSum, totalNorm): those are where such a backend reads back.
  *
  * A backend is one folder (kernels/cpu/) plus its registration: the export lines below. Adding a kernel:
  *   1. write its loops over typed arrays in a kernel file of its own (kernels/foo.ts: no Tensor, no backend state);
