@@ -50,6 +50,12 @@ test('ops import kernels only through kernels/backend.ts', () => {
   assert.equal(offenders(ops, [/from '\.\.\/kernels\/(?!backend\.js')/]), []);
 });
 
+test('ops and the tape make no storage of their own: outputs come from the table (a device backend allocates on its device)', () => {
+  const patterns = [/new Tensor\(/, /\ballocate\(/, /from '\.\.?\/creation\.js'/];
+  assert.ok(patterns[0].test('return new Tensor(data, shape);') && patterns[2].test("import { empty } from '../creation.js';"));
+  assert.equal(offenders(aboveTheTable.filter((f) => !f.includes('optim')), patterns), []);
+});
+
 test('plain kernels never see a Tensor or the backend: imports point down (kernels/*.ts and kernels/wasm/*)', () => {
   const dir = join(CORE, 'src', 'kernels');
   const plain = [...tsFiles(dir).filter((f) => dirname(f) === dir && !f.endsWith('backend.ts')), ...tsFiles(join(dir, 'wasm'))];
