@@ -221,16 +221,22 @@ export function reluF32(x: usize, out: usize, n: i32): void {
 
 /** relu's gradient: out = g where y > 0 (a positive number, +Infinity included), else +0; as src/ops/unary.ts. */
 export function reluGradF32(y: usize, g: usize, out: usize, n: i32): void {
-  const one = i32x4.splat(1);
-  const largest = i32x4.splat(0x7f7fffff);
+  // +0 where y <= 0 (±0, negative, -Infinity), g elsewhere, NaN included (PyTorch's threshold_backward); as
+  // reluGradFloat32Bits in src/kernels/unary.ts
+  const magnitude = i32x4.splat(0x7fffffff);
+  const nanFloor = i32x4.splat(0x7f800001);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const t = i32x4.sub(v128.load(y + (<usize>i << 2)), one);
-    const off = i32x4.shr_s(v128.or(t, i32x4.sub(largest, t)), 31); // -1 unless 1 <= bits of y <= 0x7f800000
-    v128.store(out + (<usize>i << 2), v128.andnot(v128.load(g + (<usize>i << 2)), off));
+    const b = v128.load(y + (<usize>i << 2));
+    const nonZero = i32x4.shr_s(v128.or(b, i32x4.neg(b)), 31);
+    const notNaN = i32x4.shr_s(i32x4.sub(v128.and(b, magnitude), nanFloor), 31);
+    const keep = v128.andnot(nonZero, v128.and(i32x4.shr_s(b, 31), notNaN));
+    v128.store(out + (<usize>i << 2), v128.and(v128.load(g + (<usize>i << 2)), keep));
   }
   for (; i < n; i++) {
-    const t = load<i32>(y + (<usize>i << 2)) - 1;
-    store<i32>(out + (<usize>i << 2), load<i32>(g + (<usize>i << 2)) & ~((t | (0x7f7fffff - t)) >> 31));
+    const b = load<i32>(y + (<usize>i << 2));
+    const nonZero = (b | -b) >> 31;
+    const notNaN = ((b & 0x7fffffff) - 0x7f800001) >> 31;
+    store<i32>(out + (<usize>i << 2), load<i32>(g + (<usize>i << 2)) & nonZero & ~((b >> 31) & notNaN));
   }
 }

@@ -1,6 +1,6 @@
 import { Tensor } from './tensor.js';
 import { formatShape, sameShape } from './shape.js';
-import { allocate } from './dtype.js';
+import * as kernels from './kernels/backend.js';
 
 /**
  * The tape. Every recorded op call becomes a Node with a sequence number; the numbers order nodes as they ran,
@@ -62,11 +62,9 @@ export function detectAnomaly<T>(fn: () => T): T {
 }
 
 export function checkFinite(op: string, phase: 'forward' | 'backward', t: Tensor): void {
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new Error(`detectAnomaly: ${op} ${phase} produced ${d[i]} at flat index ${i} of an output with shape ${formatShape(t.shape)}`);
-    }
+  const bad = kernels.findNonFinite(t);
+  if (bad) {
+    throw new Error(`detectAnomaly: ${op} ${phase} produced ${bad.value} at flat index ${bad.index} of an output with shape ${formatShape(t.shape)}`);
   }
 }
 
@@ -153,9 +151,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
     if (root.numel() !== 1) {
       throw new Error(`backward: a gradient can be implied only for a tensor with one element, got shape ${formatShape(root.shape)}; pass grad`);
     }
-    const one = allocate(root.dtype, 1);
-    one[0] = 1;
-    seed = new Tensor(one, root.shape);
+    seed = kernels.full(root.shape, 1, root.dtype);
   } else {
     if (!(grad instanceof Tensor)) throw new Error(`backward: grad must be a Tensor, got ${typeof grad}`);
     if (!sameShape(grad.shape, root.shape)) {
@@ -245,36 +241,24 @@ function reachableNodes(root: Node): Node[] {
 }
 
 function castTo(g: Tensor, like: Tensor): Tensor {
-  const data = allocate(like.dtype, g.numel());
-  data.set(g.data);
-  return new Tensor(data, g.shape);
+  return kernels.cast(g, like.dtype);
 }
 
 /** a += b, for a pending gradient the tape allocated itself. */
 function addInPlace(a: Tensor, b: Tensor): void {
-  const x = a.data;
-  const y = b.data;
-  for (let i = 0; i < x.length; i++) x[i] += y[i];
+  kernels.addInPlace(a, b, 1);
 }
 
 /** A fresh tensor a + b (a rule's result may be shared with its other outputs, so never write into it). */
 function addInto(a: Tensor, b: Tensor): Tensor {
-  const out = allocate(a.dtype, a.numel());
-  const x = a.data;
-  const y = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = x[i] + y[i];
-  return new Tensor(out, a.shape);
+  return kernels.add(a, b);
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   if (leaf.grad === null) {
-    const data = allocate(leaf.dtype, g.numel());
-    data.set(g.data);
-    leaf.grad = new Tensor(data, leaf.shape);
+    leaf.grad = kernels.view(kernels.cast(g, leaf.dtype), leaf.shape);
   } else {
-    const d = leaf.grad.data;
-    const s = g.data;
-    for (let i = 0; i < d.length; i++) d[i] += s[i];
+    kernels.addInPlace(leaf.grad, g, 1);
     leaf.grad._bumpVersion();
   }
 }

@@ -2,8 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Generator, Tensor, getBackend, relu, setBackend } from '@torchlet/core';
 // The kernels are not part of the public API, so they are imported from their source files.
-import { type ConvGeometry, col2im, im2col } from '../src/kernels/im2col.js';
-import { type PoolGeometry, avgPool2dBackward, avgPool2dForward, maxPool2dForward } from '../src/kernels/pool.js';
+import type { ConvGeometry } from '../src/kernels/im2col.js';
+import { type PoolGeometry, avgPool2dBackward, avgPool2dForward } from '../src/kernels/pool.js';
+// The variants the CPU backend picks (the wasm kernels under the wasm backend, else the loops of kernels/*.ts).
+import { col2imVariant as col2im, im2colVariant as im2col } from '../src/kernels/cpu/conv.js';
+import { maxPool2dForwardVariant as maxPool2dForward } from '../src/kernels/cpu/pool.js';
 import { wasmAvailable } from '../src/kernels/wasm/gemm.js';
 import { reluGradWasm, reluWasm } from '../src/kernels/wasm/convpool.js';
 
@@ -260,14 +263,20 @@ test('relu and its gradient in WebAssembly equal the definition to the bit: ±0,
     assert.ok(reluWasm(new Float32Array(x.buffer), out));
     const outBits = new Int32Array(out.buffer);
     for (let i = 0; i < n; i++) assert.is(outBits[i], reluBits(x[i]), `relu of bits 0x${(x[i] >>> 0).toString(16)} (n ${n})`);
-    // The gradient passes g where relu's output y is > 0, else gives +0.
+    // The gradient gives +0 where relu's output y is <= 0, else passes g (NaN included, as PyTorch).
     const dx = new Float32Array(n);
     assert.ok(reluGradWasm(out, new Float32Array(g.buffer), dx));
     const dxBits = new Int32Array(dx.buffer);
     for (let i = 0; i < n; i++) {
       const y = out[i];
-      assert.is(dxBits[i], y > 0 ? g[i] : 0, `relu gradient at y = ${y} (bits 0x${(outBits[i] >>> 0).toString(16)}, n ${n})`);
+      assert.is(dxBits[i], y <= 0 ? 0 : g[i], `relu gradient at y = ${y} (bits 0x${(outBits[i] >>> 0).toString(16)}, n ${n})`);
     }
+    // and on every pattern as y itself, not only relu's outputs: negative numbers, -0 and NaNs of both signs
+    const dy = new Float32Array(n);
+    assert.ok(reluGradWasm(new Float32Array(x.buffer), new Float32Array(g.buffer), dy));
+    const dyBits = new Int32Array(dy.buffer);
+    const xf = new Float32Array(x.buffer);
+    for (let i = 0; i < n; i++) assert.is(dyBits[i], xf[i] <= 0 ? 0 : g[i], `relu gradient at y bits 0x${(x[i] >>> 0).toString(16)} (n ${n})`);
   }
 });
 

@@ -497,4 +497,11 @@ test('comparisons make masks that combine with arithmetic', () => {
   noGrad(() => assert.equal(list(ge(x, x)), [1, 1, 1, 1, 1]));
 });
 
+test('a number operand is a 0-d tensor of exactly that value: -0 keeps its sign, NaN stays NaN', () => {
+  const x = tensor([1, -2], { dtype: 'float64' });
+  assert.ok(Object.is(mul(x, -0).data[0], -0) && Object.is(mul(x, -0).data[1], 0));
+  assert.ok(Object.is(add(tensor([-0], { dtype: 'float64' }), -0).data[0], -0));
+  assert.ok(Number.isNaN(add(x, NaN).data[1]));
+});
+
 test.run();

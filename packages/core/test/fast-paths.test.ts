@@ -62,13 +62,13 @@ test('relu float32 forward matches the plain loop on random and special values',
   }
 });
 
-test('relu float32 backward matches the plain loop: g where y > 0, else 0 (NaN inputs included)', () => {
+test('relu float32 backward matches the plain loop: 0 where y <= 0, else g (NaN passes it, as in PyTorch)', () => {
   const data = mixedFloat32(600);
   const x = new Tensor(data.slice(), [600]);
   x.requiresGrad = true;
   const g = randn([600], { generator: gen });
   relu(x).backward(g);
-  const expected = Array.from(data, (v, i) => (reluReference(v) > 0 ? g.data[i] : 0));
+  const expected = Array.from(data, (v, i) => (reluReference(v) <= 0 ? 0 : g.data[i]));
   assertSameElements(x.grad!.data, expected, 'relu grad');
   assert.ok(Object.is(data[7], -0) && Object.is(x.grad!.data[7], 0), 'gradient at -0 is +0'); // special value 1 sits at 1 * 7
 });
@@ -81,7 +81,7 @@ test('relu float32 works on storage that is a view at an offset into a larger bu
   const y = relu(x);
   assertSameElements(y.data, Array.from(view, reluReference), 'relu of a view');
   sum(y).backward();
-  assertSameElements(x.grad!.data, Array.from(view, (v) => (reluReference(v) > 0 ? 1 : 0)), 'relu grad of a view');
+  assertSameElements(x.grad!.data, Array.from(view, (v) => (reluReference(v) <= 0 ? 0 : 1)), 'relu grad of a view');
   assert.ok(y.data.buffer !== backing.buffer, 'output has its own storage');
 });
 

@@ -1,4 +1,4 @@
-import { positionalOptions, type FloatArray } from '@torchlet/core';
+import { kernels, positionalOptions } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { describe } from './describe.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
@@ -63,7 +63,7 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     const decay = this.decoupledWeightDecay ? 1 - lr * weightDecay : 1;
     const coupledDecay = this.decoupledWeightDecay ? 0 : weightDecay;
     for (const p of group.params) {
-      const g = this.gradData(p);
+      const g = this.gradOf(p);
       if (g === null) continue;
       let state = this.state.get(p);
       if (state === undefined) {
@@ -74,15 +74,9 @@ export class Adam extends Optimizer<AdamHyperparameters> {
       const step = (state.step = state.step! + 1);
       const stepSize = lr / (1 - beta1 ** step);
       const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-      const x = p.data as FloatArray;
-      const m = state.exp_avg!.data as FloatArray;
-      const v = state.exp_avg_sq!.data as FloatArray;
-      const grad = g as FloatArray;
-      if (amsgrad || coupledDecay !== 0) {
-        adamUpdateGeneral(x, grad, m, v, amsgrad ? (state.max_exp_avg_sq!.data as FloatArray) : v, group, coupledDecay, decay, stepSize, biasCorrection2Sqrt);
-      } else {
-        adamUpdate(x, grad, m, v, group, decay, stepSize, biasCorrection2Sqrt);
-      }
+      kernels.adamUpdate(p, g, state.exp_avg!, state.exp_avg_sq!, amsgrad ? state.max_exp_avg_sq! : null, {
+        betas: group.betas, eps, amsgrad, maximize, coupledDecay, decay, stepSize, biasCorrection2Sqrt,
+      });
       p._bumpVersion();
     }
   }
@@ -111,47 +105,5 @@ export class AdamW extends Adam {
 
   protected override get decoupledWeightDecay(): boolean {
     return true;
-  }
-}
-
-/**
- * One Adam/AdamW update without amsgrad or coupled weight decay (the usual configurations), with no per-element
- * option tests. `decay` is AdamW's 1 - lr·weightDecay (1 for Adam: multiplying by 1 is exact).
- */
-function adamUpdate(
-  x: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyperparameters,
-  decay: number, stepSize: number, biasCorrection2Sqrt: number,
-): void {
-  const [beta1, beta2] = h.betas;
-  const { eps } = h;
-  const sign = h.maximize ? -1 : 1;
-  const oneMinusBeta1 = 1 - beta1;
-  const oneMinusBeta2 = 1 - beta2;
-  for (let i = 0; i < x.length; i++) {
-    // each value is read back after it is stored, so float32 state is rounded exactly as in the general loop
-    const gi = sign * g[i];
-    x[i] *= decay;
-    m[i] += (gi - m[i]) * oneMinusBeta1;
-    v[i] = beta2 * v[i] + oneMinusBeta2 * gi * gi;
-    x[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / biasCorrection2Sqrt + eps);
-  }
-}
-
-/** The same update with amsgrad (`vMax` keeps the running maximum of v) and/or Adam's coupled weight decay. */
-function adamUpdateGeneral(
-  x: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray, h: AdamHyperparameters,
-  coupledDecay: number, decay: number, stepSize: number, biasCorrection2Sqrt: number,
-): void {
-  const [beta1, beta2] = h.betas;
-  const { eps, amsgrad } = h;
-  const sign = h.maximize ? -1 : 1;
-  for (let i = 0; i < x.length; i++) {
-    let gi = sign * g[i];
-    if (coupledDecay !== 0) gi += coupledDecay * x[i];
-    if (decay !== 1) x[i] *= decay;
-    m[i] += (gi - m[i]) * (1 - beta1);
-    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-    if (amsgrad && v[i] > vMax[i]) vMax[i] = v[i];
-    x[i] -= (stepSize * m[i]) / (Math.sqrt(vMax[i]) / biasCorrection2Sqrt + eps);
   }
 }

@@ -1,4 +1,4 @@
-import { Tensor, positionalOptions } from '@torchlet/core';
+import { Tensor, kernels, positionalOptions } from '@torchlet/core';
 import { describe, isIterable } from './describe.js';
 
 export interface ClipGradNormOptions {
@@ -22,7 +22,7 @@ export function clipGradNorm_(parameters: Iterable<Tensor> | Tensor, maxNorm: nu
   const grads = gradients('clipGradNorm_', parameters);
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new Error(`clipGradNorm_: maxNorm must be a number >= 0, got ${describe(maxNorm)}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm_: normType must be a number > 0 or Infinity, got ${describe(normType)}`);
-  const total = totalNorm(grads, normType);
+  const total = kernels.totalNorm(grads, normType);
   if (options.errorIfNonfinite !== undefined && typeof options.errorIfNonfinite !== 'boolean') {
     throw new TypeError(`clipGradNorm_: errorIfNonfinite must be a boolean, got ${describe(options.errorIfNonfinite)}`);
   }
@@ -32,8 +32,7 @@ export function clipGradNorm_(parameters: Iterable<Tensor> | Tensor, maxNorm: nu
   const coefficient = maxNorm / (total + 1e-6);
   if (coefficient < 1) {
     for (const g of grads) {
-      const d = g.data;
-      for (let i = 0; i < d.length; i++) d[i] *= coefficient;
+      kernels.mulScalar_(g, coefficient);
       g._bumpVersion();
     }
   }
@@ -46,11 +45,7 @@ export function clipGradValue_(parameters: Iterable<Tensor> | Tensor, clipValue:
   const grads = gradients('clipGradValue_', parameters);
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new Error(`clipGradValue_: clipValue must be a number >= 0, got ${describe(clipValue)}`);
   for (const g of grads) {
-    const d = g.data;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] > clipValue) d[i] = clipValue;
-      else if (d[i] < -clipValue) d[i] = -clipValue;
-    }
+    kernels.clampMagnitude_(g, clipValue);
     g._bumpVersion();
   }
 }
@@ -66,25 +61,4 @@ function gradients(name: string, parameters: Iterable<Tensor> | Tensor): Tensor[
     if (p.grad !== null) grads.push(p.grad);
   });
   return grads;
-}
-
-function totalNorm(grads: readonly Tensor[], p: number): number {
-  let acc = 0;
-  for (const g of grads) {
-    const d = g.data;
-    if (p === Infinity) {
-      for (let i = 0; i < d.length; i++) {
-        const a = Math.abs(d[i]);
-        if (a > acc || a !== a) acc = a; // a !== a: NaN propagates like torch.max
-      }
-    } else if (p === 2) {
-      for (let i = 0; i < d.length; i++) acc += d[i] * d[i];
-    } else if (p === 1) {
-      for (let i = 0; i < d.length; i++) acc += Math.abs(d[i]);
-    } else {
-      for (let i = 0; i < d.length; i++) acc += Math.abs(d[i]) ** p;
-    }
-  }
-  if (p === Infinity || p === 1) return acc;
-  return p === 2 ? Math.sqrt(acc) : acc ** (1 / p);
 }

@@ -1,4 +1,4 @@
-import { Tensor, enableGrad, formatShape, noGrad, unknownOptionMessage, zerosLike } from '@torchlet/core';
+import { Tensor, enableGrad, formatShape, kernels, noGrad, unknownOptionMessage, zerosLike } from '@torchlet/core';
 import { checkOptionsObject } from './check.js';
 import { describe, isIterable, isPlainObject } from './describe.js';
 
@@ -172,7 +172,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         if (setToNone) {
           p.grad = null;
         } else {
-          p.grad.data.fill(0);
+          kernels.fill_(p.grad, 0);
           p.grad._bumpVersion();
         }
       }
@@ -193,19 +193,14 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     return loss;
   }
 
-  /** The gradient of `p` as a flat array, or null when it has none; checks that its size matches. */
-  protected gradData(p: Tensor): Tensor['data'] | null {
+  /** The gradient of `p`, or null when it has none; checks that its size matches. */
+  protected gradOf(p: Tensor): Tensor | null {
     const grad = p.grad;
     if (grad === null) return null;
-    if (grad.data.length !== p.data.length) {
+    if (grad.numel() !== p.numel()) {
       throw new Error(`${this.name}: a parameter of shape ${formatShape(p.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
     }
-    return grad.data;
-  }
-
-  /** `p.grad`, or null when it has none (skip the parameter then); throws when its shape differs from the parameter's. */
-  protected gradOf(p: Tensor): Tensor | null {
-    return this.gradData(p) === null ? null : p.grad;
+    return grad;
   }
 
   /** The state kept for parameter `p`, created empty on first use. */
@@ -311,7 +306,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         if (!Number.isInteger(value) || (value as number) < 0) fail(`state of parameter ${key} has ${field} ${describe(value)}; expected an integer >= 0`);
       } else if (!(value instanceof Tensor)) {
         fail(`state of parameter ${key} has ${field} ${describe(value)}; expected a Tensor`);
-      } else if (value.data.length !== p.data.length || value.shape.length !== p.shape.length || value.shape.some((d, i) => d !== p.shape[i])) {
+      } else if (value.numel() !== p.numel() || value.shape.length !== p.shape.length || value.shape.some((d, i) => d !== p.shape[i])) {
         fail(`state of parameter ${key} has ${field} of shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(p.shape)}`);
       }
     }
@@ -333,7 +328,8 @@ function copyState(state: ParamState, like: Tensor | null): ParamState {
   for (const [key, value] of Object.entries(state)) {
     if (value instanceof Tensor) {
       const copy = like ? zerosLike(like) : zerosLike(value);
-      copy.data.set(value.data);
+      // a flat copy: a buffer of as many elements may come with another shape (checked by the caller)
+      kernels.copy_(copy, kernels.view(value, copy.shape));
       out[key] = copy;
     } else {
       out[key] = value;

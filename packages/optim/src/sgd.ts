@@ -1,4 +1,4 @@
-import { positionalOptions, type FloatArray } from '@torchlet/core';
+import { kernels, positionalOptions } from '@torchlet/core';
 import { checkBoolean, checkFiniteNumber, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
@@ -53,7 +53,7 @@ export class SGD extends Optimizer<SGDHyperparameters> {
   protected updateGroup(group: ParamGroup<SGDHyperparameters>): void {
     const { momentum } = group;
     for (const p of group.params) {
-      const g = this.gradData(p);
+      const g = this.gradOf(p);
       if (g === null) continue;
       let state = this.state.get(p);
       let firstMomentumStep = false;
@@ -62,42 +62,9 @@ export class SGD extends Optimizer<SGDHyperparameters> {
         state.momentum_buffer = this.newBuffer(p);
         firstMomentumStep = true;
       }
-      const b = momentum !== 0 ? (state!.momentum_buffer!.data as FloatArray) : null;
-      sgdUpdate(p.data as FloatArray, g as FloatArray, b, group, firstMomentumStep);
+      const b = momentum !== 0 ? state!.momentum_buffer! : null;
+      kernels.sgdUpdate(p, g, b, group, firstMomentumStep);
       p._bumpVersion();
     }
-  }
-}
-
-/**
- * p -= lr·g with SGD's options, in place. The two cases every training loop hits (plain, and momentum without
- * weight decay or Nesterov after the first step) get loops of their own with no per-element option tests; the
- * general loop covers the rest. All three compute the same numbers: flipping a sign and multiplying by 1 are exact.
- */
-function sgdUpdate(x: FloatArray, g: FloatArray, b: FloatArray | null, h: SGDHyperparameters, firstMomentumStep: boolean): void {
-  const { lr, momentum, dampening, nesterov, weightDecay, maximize } = h;
-  const sign = maximize ? -1 : 1;
-  const n = x.length;
-  if (b === null && weightDecay === 0) {
-    const scale = lr * sign;
-    for (let i = 0; i < n; i++) x[i] -= scale * g[i];
-    return;
-  }
-  if (b !== null && weightDecay === 0 && !nesterov && !firstMomentumStep) {
-    const gScale = (1 - dampening) * sign;
-    for (let i = 0; i < n; i++) {
-      b[i] = momentum * b[i] + gScale * g[i];
-      x[i] -= lr * b[i]; // read back, so a float32 buffer is rounded as in the general loop
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    let d = sign * g[i];
-    if (weightDecay !== 0) d += weightDecay * x[i];
-    if (b !== null) {
-      b[i] = firstMomentumStep ? d : momentum * b[i] + (1 - dampening) * d;
-      d = nesterov ? d + momentum * b[i] : b[i];
-    }
-    x[i] -= lr * d;
   }
 }

@@ -158,10 +158,9 @@ class PlainGD extends Optimizer<Hyperparameters> {
   protected checkHyperparameters(): void {}
   protected updateGroup(group: ParamGroup): void {
     for (const p of group.params) {
-      const g = this.gradData(p);
+      const g = this.gradOf(p);
       if (g === null) continue;
-      for (let i = 0; i < g.length; i++) p.data[i] -= group.lr * g[i];
-      p._bumpVersion();
+      p.sub_(g, { alpha: group.lr });
     }
   }
 }

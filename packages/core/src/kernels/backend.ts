@@ -1,37 +1,63 @@
-import { gemm as gemmJs } from './gemm.js';
-import { gemmWasm, wasmAvailable } from './wasm/gemm.js';
-
 /**
- * Which implementation runs the kernels that have more than one: 'wasm' (WebAssembly SIMD, the default where
- * it runs) or 'js' (the plain TypeScript loops, the reference). Chosen by TORCHLET_BACKEND or setBackend().
+ * The backend table: the one module ops (ops/*.ts), the tape (tape.ts) and the optimizers (@torchlet/optim, through
+ * `kernels` in the core's index) call to compute anything. An op keeps its shape checks, dtype rules and tape
+ * bookkeeping; every loop over a tensor's storage lives behind an entry here.
+ *
+ *   op -> this table -> the CPU backend (kernels/cpu/*: unwraps the typed arrays, picks js | wasm SIMD | wasm on the
+ *         thread pool by dtype, shape and the committed thresholds there) -> plain kernels (kernels/*.ts, kernels/wasm/*,
+ *         which never see a Tensor) -> platform (kernels/wasm/pool.ts: threads).
+ *
+ * Every entry takes Tensors (and plain numbers, shapes, geometries) and returns new Tensors, or writes into a tensor
+ * the caller owns (the entries ending in `_` or `InPlace`, the optimizer and running-statistics updates; the caller
+ * bumps the version). No entry hands out a typed array, so a backend whose storage lives on a device (WebGPU, read
+ * asynchronously) can provide the same entries without changing an op. Values an op must inspect on the host come
+ * back as plain numbers from a few entries (findOutOfRange for class-index and gather bounds, findNonFinite for
+ * detectAnomaly, the losses' weightSum, totalNorm): those are where such a backend reads back.
+ *
+ * A backend is one folder (kernels/cpu/) plus its registration: the export lines below. Adding a kernel:
+ *   1. write its loops over typed arrays in a kernel file of its own (kernels/foo.ts: no Tensor, no backend state);
+ *   2. write the Tensor-level entry that unwraps, allocates the output and calls them (kernels/cpu/foo.ts);
+ *   3. append `export { foo, fooBackward } from './cpu/foo.js';` (or `export const fooKernel = ...`) in a block of
+ *      its own at the end of this file, and call it from the op as `kernels.foo(...)`
+ *      (`import * as kernels from '../kernels/backend.js'`).
  */
-export type Backend = 'js' | 'wasm';
 
-/** Below this many multiply-adds the copy into wasm memory costs more than the product. */
-export const WASM_MIN_WORK = 512;
+export { type Backend, getBackend, setBackend } from './cpu/variant.js';
+export type { BinaryOp } from './elementwise.js';
+export type { ConvGeometry } from './im2col.js';
+export type { AvgPoolDivisor, PoolGeometry } from './pool.js';
 
-function fromEnvironment(): Backend {
-  const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TORCHLET_BACKEND;
-  if (requested === undefined || requested === '') return wasmAvailable() ? 'wasm' : 'js';
-  if (requested !== 'js' && requested !== 'wasm') throw new Error(`TORCHLET_BACKEND must be 'js' or 'wasm', got '${requested}'`);
-  if (requested === 'wasm' && !wasmAvailable()) throw new Error('TORCHLET_BACKEND=wasm, but WebAssembly SIMD is not available here');
-  return requested;
-}
+// storage, broadcasting, in-place updates and host-side checks
+export {
+  add, addInPlace, addScalar_, binary, broadcastTo, cast, copy_, divScalar_, extremumShare, fill_, findNonFinite, findOutOfRange, full,
+  maskSelect, mulInPlace, mulScalar_, view, where,
+} from './cpu/elementwise.js';
 
-let active: Backend = fromEnvironment();
+// elementwise math and activations
+export {
+  abs, absBackward, applyMask, clamp, clampBackward, dropoutMask, exp, expBackward, gelu, geluBackward, leakyRelu, leakyReluBackward,
+  log, logBackward, neg, powBaseGrad, powExponentGrad, relu, reluBackward, sigmoid, sigmoidBackward, softplus, softplusBackward, sqrt,
+  sqrtBackward, tanh, tanhBackward,
+} from './cpu/unary.js';
 
-export function getBackend(): Backend {
-  return active;
-}
+// reductions and normalizations along dims
+export {
+  argExtremum, logSoftmax, logSoftmaxBackward, logSumExpDims, logsumexpBackward, putAlong, softmax, softmaxBackward, sumDims, takeAlong,
+} from './cpu/reduce.js';
 
-export function setBackend(backend: Backend): void {
-  if (backend !== 'js' && backend !== 'wasm') throw new Error(`setBackend: expected 'js' or 'wasm', got ${JSON.stringify(backend)}`);
-  if (backend === 'wasm' && !wasmAvailable()) throw new Error('setBackend: WebAssembly SIMD is not available here');
-  active = backend;
-}
+// copies and indexing
+export { concat, copyWindow, gather, indexAdd, indexSelect, permute, readWindow, scatterAdd } from './cpu/indexing.js';
 
-/** The matrix product of the active backend; same contract as kernels/gemm.ts. */
-export const gemm: typeof gemmJs = (transA, transB, M, N, K, A, aOff, B, bOff, C, cOff, accumulate) => {
-  const run = active === 'wasm' && M * N * K >= WASM_MIN_WORK ? gemmWasm : gemmJs;
-  run(transA, transB, M, N, K, A, aOff, B, bOff, C, cOff, accumulate);
-};
+// matrix products
+export { batchedMatmul, matmul2d, sumRows } from './cpu/linalg.js';
+
+// convolution and pooling
+export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './cpu/conv.js';
+export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './cpu/pool.js';
+export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './cpu/batchnorm.js';
+
+// losses
+export { type ClassLossGeometry, type LossReduction, crossEntropy, crossEntropyBackward, mseLossBackward, nllLoss, nllLossBackward, reduceLoss } from './cpu/loss.js';
+
+// optimizer updates and gradient clipping (@torchlet/optim)
+export { type AdamSettings, type SgdSettings, adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './cpu/optim.js';

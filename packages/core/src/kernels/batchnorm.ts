@@ -96,3 +96,13 @@ export function batchNormInputGrad(
     }
   }
 }
+
+/** running = (1 - momentum)·running + momentum·batch·scale per channel, in place (the running statistics' update). */
+export function updateRunning(running: FloatArray, batch: Float64Array, momentum: number, scale: number): void {
+  for (let c = 0; c < running.length; c++) running[c] = (1 - momentum) * running[c] + momentum * batch[c] * scale;
+}
+
+/** invStd = 1 / sqrt(variance + eps) per channel. */
+export function inverseStd(variance: Float64Array, eps: number, invStd: Float64Array): void {
+  for (let c = 0; c < invStd.length; c++) invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+}

@@ -79,6 +79,11 @@ function binaryRow(
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] - b[ib + i * sb];
       return;
     case 'mul':
+      if (o instanceof Int32Array) {
+        // exact 32-bit wrapping, as PyTorch's int32: the float64 product loses low bits past 2^53 before wrapping
+        for (let i = 0; i < n; i++) o[io + i] = Math.imul(a[ia + i * sa], b[ib + i * sb]);
+        return;
+      }
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] * b[ib + i * sb];
       return;
     case 'div':
@@ -147,4 +152,62 @@ export function broadcastTo(src: TypedArray, shape: readonly number[], out: Type
       idx[d] = 0;
     }
   }
+}
+
+/**
+ * where: out = a where c is nonzero (NaN counts as nonzero, as in PyTorch), b elsewhere; mask records 1 where a was
+ * taken. All operands already at the output's length.
+ */
+export function whereLoop(c: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray, mask: Int32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const take = c[i] !== 0;
+    mask[i] = take ? 1 : 0;
+    out[i] = take ? a[i] : b[i];
+  }
+}
+
+/** out = g where mask equals keep, 0 elsewhere: where's gradient for one operand. */
+export function maskedCopy(mask: Int32Array, keep: 0 | 1, g: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = mask[i] === keep ? g[i] : 0;
+}
+
+/**
+ * The gradient of maximum (sign 1) or minimum (sign -1) for the operand `self`, as PyTorch's rule: all of g where
+ * self was chosen, half on ties, 0 where the other won. NaN comparisons are false, so NaN passes the gradient on.
+ */
+export function extremumShareLoop(self: TypedArray, other: TypedArray, g: TypedArray, sign: 1 | -1, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = self[i];
+    const y = other[i];
+    out[i] = x === y ? 0.5 * g[i] : sign * x < sign * y ? 0 : g[i];
+  }
+}
+
+/** out = x · mask, each mask value covering `unitSize` consecutive elements (dropout). */
+export function applyUnitMask(x: TypedArray, mask: TypedArray, unitSize: number, out: TypedArray): void {
+  for (let u = 0; u < mask.length; u++) {
+    const m = mask[u];
+    const base = u * unitSize;
+    for (let k = 0; k < unitSize; k++) out[base + k] = x[base + k] * m;
+  }
+}
+
+/** Dropout's mask: scale where a draw of `random()` is below keep, 0 elsewhere. With keep = 0 no draw is below it. */
+export function keepMask(random: () => number, keep: number, scale: number, mask: TypedArray): void {
+  for (let u = 0; u < mask.length; u++) mask[u] = random() < keep ? scale : 0;
+}
+
+/** a += b elementwise (same lengths): the tape's in-place gradient sum. */
+export function addInto(a: TypedArray, b: TypedArray): void {
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+}
+
+/** out = a + b elementwise (same lengths). */
+export function addArrays(a: TypedArray, b: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+}
+
+/** out[o] += Σ_r g[r, o] over rows of g [rows, O]: a bias gradient, summed in the output's precision. */
+export function sumRowsInto(g: TypedArray, rows: number, O: number, out: TypedArray): void {
+  for (let r = 0; r < rows; r++) for (let o = 0; o < O; o++) out[o] += g[r * O + o];
 }

@@ -1,6 +1,4 @@
 import type { FloatArray } from '../dtype.js';
-import { getBackend } from './backend.js';
-import { col2imStride1Wasm, im2colStride1Wasm } from './wasm/convpool.js';
 
 /**
  * The geometry of a 2-D convolution over one sample: C input channels of H×W, a kH×kW kernel with strides,
@@ -30,18 +28,11 @@ function validRange(offset: number, stride: number, size: number, outSize: numbe
   return [Math.min(lo, outSize), Math.max(Math.min(hi, outSize), Math.min(lo, outSize))];
 }
 
-/** The WebAssembly kernels cover float32 at stride 1 without dilation, the common case (LeNet, most CNNs). */
-function useWasmStride1(g: ConvGeometry, a: FloatArray, b: FloatArray): boolean {
-  return getBackend() === 'wasm' && a instanceof Float32Array && b instanceof Float32Array &&
-    g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
-}
-
 /**
  * Unfolds one sample x[C, H, W] (at xOff) into cols[C·kH·kW, Ho·Wo] (at colsOff): row (c, ki, kj) holds the input
  * value each output position multiplies with kernel tap (ki, kj) of channel c, 0 where the tap falls in the padding.
  */
 export function im2col(g: ConvGeometry, x: FloatArray, xOff: number, cols: FloatArray, colsOff: number): void {
-  if (useWasmStride1(g, x, cols) && im2colStride1Wasm(g, x as Float32Array, xOff, cols as Float32Array, colsOff)) return;
   const { C, H, W, kH, kW, strideH, strideW, padTop, padLeft, dilationH, dilationW, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = colsOff;
@@ -72,7 +63,6 @@ export function im2col(g: ConvGeometry, x: FloatArray, xOff: number, cols: Float
  * read from, so positions covered by several windows receive the sum. dx (at dxOff) is added into, not cleared.
  */
 export function col2im(g: ConvGeometry, cols: FloatArray, colsOff: number, dx: FloatArray, dxOff: number): void {
-  if (useWasmStride1(g, cols, dx) && col2imStride1Wasm(g, cols as Float32Array, colsOff, dx as Float32Array, dxOff)) return;
   const { C, H, W, kH, kW, strideH, strideW, padTop, padLeft, dilationH, dilationW, Ho, Wo } = g;
   const L = Ho * Wo;
   let row = colsOff;
@@ -90,6 +80,18 @@ export function col2im(g: ConvGeometry, cols: FloatArray, colsOff: number, dx: F
           for (let ow = owLo; ow < owHi; ow++) dx[dst + ow * strideW] += cols[src + ow];
         }
       }
+    }
+  }
+}
+
+/** dB[o] += Σ over samples n and positions l of dY[n, o, l]: conv2d's bias gradient, dY [N, O, L]. */
+export function convBiasGrad(dY: FloatArray, N: number, O: number, L: number, dB: FloatArray): void {
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      let s = 0;
+      const base = (n * O + o) * L;
+      for (let l = 0; l < L; l++) s += dY[base + l];
+      dB[o] += s;
     }
   }
 }

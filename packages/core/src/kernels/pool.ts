@@ -1,6 +1,4 @@
 import type { FloatArray } from '../dtype.js';
-import { getBackend } from './backend.js';
-import { maxPool2x2Wasm } from './wasm/convpool.js';
 
 /**
  * Pooling over `planes` independent H×W planes (N·C of an NCHW tensor), each pooled to Ho×Wo.
@@ -23,16 +21,21 @@ export interface PoolGeometry {
 }
 
 /**
+ * Another implementation of the 2×2 stride-2 case with the same contract and bits (the wasm SIMD kernel), which may
+ * decline (returns false) and leave it to the loop here.
+ */
+export type MaxPool2x2Kernel = (planes: number, H: number, W: number, Ho: number, Wo: number, x: FloatArray, out: FloatArray, indices: Int32Array) => boolean;
+
+/**
  * Max of every window (padding counts as -Infinity) and the flat index ih·W + iw of its FIRST maximum in row-major
  * window order; a NaN wins, as in PyTorch.
  */
-export function maxPool2dForward(g: PoolGeometry, x: FloatArray, out: FloatArray, indices: Int32Array): void {
+export function maxPool2dForward(g: PoolGeometry, x: FloatArray, out: FloatArray, indices: Int32Array, fast2x2: MaxPool2x2Kernel | null = null): void {
   const { kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, H, W, Ho, Wo } = g;
   const fitsInput = (Ho - 1) * strideH + kH <= H && (Wo - 1) * strideW + kW <= W;
   if (kH === 2 && kW === 2 && strideH === 2 && strideW === 2 && padH === 0 && padW === 0 && dilationH === 1 && dilationW === 1 && fitsInput) {
-    const wasmDone = getBackend() === 'wasm' && x instanceof Float32Array && out instanceof Float32Array &&
-      maxPool2x2Wasm(g.planes, H, W, Ho, Wo, x, out, indices);
-    if (!wasmDone) maxPool2x2Stride2(g.planes, H, W, Ho, Wo, x, out, indices);
+    const done = fast2x2 !== null && fast2x2(g.planes, H, W, Ho, Wo, x, out, indices);
+    if (!done) maxPool2x2Stride2(g.planes, H, W, Ho, Wo, x, out, indices);
   } else {
     maxPoolGeneral(g, x, out, indices);
   }

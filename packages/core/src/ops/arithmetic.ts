@@ -1,10 +1,9 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { empty } from '../creation.js';
-import { type DType, allocate, promoteTypes } from '../dtype.js';
+import { type DType, promoteTypes } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
-import { binaryBroadcast, type BinaryOp } from '../kernels/elementwise.js';
+import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 
 export type TensorOrNumber = Tensor | number;
@@ -12,20 +11,16 @@ export type TensorOrNumber = Tensor | number;
 /** A number as a 0-d tensor of the dtype it meets (an int32 tensor meeting a fraction becomes float32, as in PyTorch). */
 export function scalarLike(value: number, like: Tensor): Tensor {
   const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
-  const data = allocate(dtype, 1);
-  data[0] = value;
-  return new Tensor(data, []);
+  return kernels.full([], value, dtype);
 }
 
 /** Runs a broadcasting binary kernel; the result dtype is the promotion of both (or `dtype` when given). */
-export function broadcastBinary(name: string, op: BinaryOp, a: Tensor, b: Tensor, dtype?: DType): Tensor {
+export function broadcastBinary(name: string, op: kernels.BinaryOp, a: Tensor, b: Tensor, dtype?: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   if (!shape) {
     throw new Error(`${name}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be broadcast together`);
   }
-  const out = empty(shape, dtype ?? promoteTypes(a.dtype, b.dtype));
-  binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
-  return out;
+  return kernels.binary(op, a, b, shape, dtype ?? promoteTypes(a.dtype, b.dtype));
 }
 
 /** Signatures for (Tensor | number, Tensor | number) ops with at least one tensor. */
@@ -93,7 +88,8 @@ export const div = defineOp({
     const [a, b] = ctx.saved;
     return [
       ctx.needsInputGrad[0] ? sumToShape(div(g, b), a.shape) : null,
-      ctx.needsInputGrad[1] ? sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
+      // -g·(a/b)/b, as PyTorch: -g·a/(b·b) overflows or underflows in b·b (1e-25/1e-25 in float32 gave -inf)
+      ctx.needsInputGrad[1] ? sumToShape(neg(mul(g, div(div(a, b), b))), b.shape) : null,
     ];
   },
 }) as unknown as Binary;
@@ -102,11 +98,7 @@ export const neg: (x: Tensor) => Tensor = defineOp({
   name: 'neg',
   signatures: ['Tensor'],
   forward(_ctx, x: Tensor) {
-    const out = empty(x.shape, x.dtype);
-    const s = x.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = -s[i];
-    return out;
+    return kernels.neg(x, x.dtype);
   },
   backward(_ctx, g) {
     return [neg(g)];

@@ -1,10 +1,8 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { empty } from '../creation.js';
-import type { FloatArray } from '../dtype.js';
 import { formatShape, numelOf } from '../shape.js';
-import { batchNormForward, batchNormGradSums, batchNormInputGrad, channelStats } from '../kernels/batchnorm.js';
+import * as kernels from '../kernels/backend.js';
 
 export interface BatchNormOptions {
   /** [C] buffers: read in eval mode, updated in place in training mode. */
@@ -28,9 +26,9 @@ interface BatchNormConfig {
 }
 
 interface BatchNormState {
-  /** The statistics x was normalised with (batch or running), per channel. */
-  mean: Float64Array;
-  invStd: Float64Array;
+  /** The statistics x was normalised with (batch or running), per channel, float64 [C]. */
+  mean: Tensor;
+  invStd: Tensor;
   training: boolean;
 }
 
@@ -51,64 +49,33 @@ const batchNormOp = defineOp({
   forward(ctx: OpContext<BatchNormState>, x: Tensor, weight: Tensor | null, bias: Tensor | null, config: BatchNormConfig) {
     const { runningMean, runningVar, training, momentum, eps } = config;
     checkArguments(x, weight, bias, config);
-    const [N, C] = x.shape;
+    const [N] = x.shape;
     const S = numelOf(x.shape.slice(2));
-    const X = x.data as FloatArray;
-    const mean = new Float64Array(C);
-    const variance = new Float64Array(C);
+    let mean: Tensor;
+    let variance: Tensor;
     if (training) {
-      channelStats(X, N, C, S, mean, variance);
+      ({ mean, variance } = kernels.batchNormStats(x));
       if (runningMean && runningVar) {
         // The running variance tracks the unbiased estimate, as in PyTorch; normalisation uses the biased one.
-        const unbias = (N * S) / (N * S - 1);
-        const rm = runningMean.data;
-        const rv = runningVar.data;
-        for (let c = 0; c < C; c++) {
-          rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
-          rv[c] = (1 - momentum) * rv[c] + momentum * variance[c] * unbias;
-        }
+        kernels.updateRunningStat(runningMean, mean, momentum, 1);
+        kernels.updateRunningStat(runningVar, variance, momentum, (N * S) / (N * S - 1));
         runningMean._bumpVersion();
         runningVar._bumpVersion();
       }
     } else {
-      mean.set(runningMean!.data);
-      variance.set(runningVar!.data);
+      mean = kernels.cast(runningMean!, 'float64');
+      variance = kernels.cast(runningVar!, 'float64');
     }
-    const invStd = new Float64Array(C);
-    for (let c = 0; c < C; c++) invStd[c] = 1 / Math.sqrt(variance[c] + eps);
-    const out = empty(x.shape, x.dtype);
-    batchNormForward(X, N, C, S, mean, invStd, weight ? (weight.data as FloatArray) : null, bias ? (bias.data as FloatArray) : null, out.data as FloatArray);
+    const invStd = kernels.invStd(variance, eps);
     ctx.save(x, ...(weight ? [weight] : []));
     ctx.state = { mean, invStd, training };
-    return out;
+    return kernels.batchNorm(x, mean, invStd, weight, bias);
   },
   backward(ctx, grad) {
     const [x, weight = null] = ctx.saved;
     const { mean, invStd, training } = ctx.state;
-    const [N, C] = x.shape;
-    const S = numelOf(x.shape.slice(2));
-    const X = x.data as FloatArray;
-    const G = grad.data as FloatArray;
-    const sumDy = new Float64Array(C);
-    const sumDyXhat = new Float64Array(C);
-    batchNormGradSums(X, G, N, C, S, mean, invStd, sumDy, sumDyXhat);
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) {
-      gx = empty(x.shape, x.dtype);
-      const W = weight ? (weight.data as FloatArray) : null;
-      batchNormInputGrad(X, G, N, C, S, mean, invStd, W, training, sumDy, sumDyXhat, gx.data as FloatArray);
-    }
-    if (ctx.needsInputGrad[1]) {
-      gw = empty([C], x.dtype);
-      gw.data.set(sumDyXhat);
-    }
-    if (ctx.needsInputGrad[2]) {
-      gb = empty([C], x.dtype);
-      gb.data.set(sumDy);
-    }
-    return [gx, gw, gb];
+    const [gx, gw, gb] = kernels.batchNormBackward(x, grad, mean, invStd, weight, training, ctx.needsInputGrad[0]);
+    return [gx, ctx.needsInputGrad[1] ? gw : null, ctx.needsInputGrad[2] ? gb : null];
   },
 });
 

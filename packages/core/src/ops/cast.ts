@@ -1,7 +1,8 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { type DType, allocate, isDType } from '../dtype.js';
+import { type DType, isDType } from '../dtype.js';
+import * as kernels from '../kernels/backend.js';
 
 /** Converts to another dtype (a copy even when the dtype is the same, like clone). Gradients flow between float types. */
 export const to = defineOp({
@@ -9,15 +10,8 @@ export const to = defineOp({
   signatures: ['Tensor, string'],
   forward(ctx: OpContext<DType>, x: Tensor, dtype: string) {
     if (!isDType(dtype)) throw new TypeError(`to: unknown dtype ${JSON.stringify(dtype)} (expected float32, float64 or int32)`);
-    const data = allocate(dtype, x.numel());
-    if (dtype === 'int32') {
-      const s = x.data;
-      for (let i = 0; i < s.length; i++) data[i] = Math.trunc(s[i]);
-    } else {
-      data.set(x.data);
-    }
     ctx.state = x.dtype;
-    return new Tensor(data, x.shape);
+    return kernels.cast(x, dtype);
   },
   backward(ctx, g) {
     return [to(g, ctx.state)];

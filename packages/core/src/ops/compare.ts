@@ -1,10 +1,9 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { empty } from '../creation.js';
-import { type TypedArray, allocate, promoteTypes } from '../dtype.js';
-import { broadcastShapes, formatShape, numelOf, sameShape } from '../shape.js';
-import { broadcastTo, type BinaryOp } from '../kernels/elementwise.js';
+import { promoteTypes } from '../dtype.js';
+import { broadcastShapes, formatShape } from '../shape.js';
+import * as kernels from '../kernels/backend.js';
 import { binarySignatures, broadcastBinary, scalarLike, type TensorOrNumber } from './arithmetic.js';
 import { sumToShape } from './reduction.js';
 
@@ -13,36 +12,16 @@ import { sumToShape } from './reduction.js';
  * and have no gradient; maximum, minimum and where pass the gradient to the operand each element came from.
  */
 
-/** A tensor's values read at the broadcast output shape (a copy only when it is smaller). */
-function expandedData(t: Tensor, shape: readonly number[]): TypedArray {
-  if (sameShape(t.shape, shape)) return t.data;
-  const out = allocate(t.dtype, numelOf(shape));
-  broadcastTo(t.data, t.shape, out, shape);
-  return out;
-}
-
 /**
  * Gradients of maximum (sign 1) or minimum (sign -1), as PyTorch's rule: the whole gradient goes to the operand
  * that was chosen, half to each on ties (so the sum of both gradients is always the upstream gradient).
  */
 function extremumBackward(ctx: OpContext<unknown>, g: Tensor, sign: 1 | -1): [Tensor | null, Tensor | null] {
   const [a, b] = ctx.saved;
-  const shape = g.shape;
-  const ad = expandedData(a, shape);
-  const bd = expandedData(b, shape);
-  const gd = g.data;
-  const share = (other: TypedArray, self: TypedArray, like: Tensor): Tensor => {
-    const full = empty(shape, like.dtype);
-    const o = full.data;
-    for (let i = 0; i < o.length; i++) {
-      const x = self[i];
-      const y = other[i];
-      // the other operand won where (x - y)·sign < 0; NaN comparisons are false, so NaN passes the gradient on
-      o[i] = x === y ? 0.5 * gd[i] : sign * x < sign * y ? 0 : gd[i];
-    }
-    return sumToShape(full, like.shape);
-  };
-  return [ctx.needsInputGrad[0] ? share(bd, ad, a) : null, ctx.needsInputGrad[1] ? share(ad, bd, b) : null];
+  return [
+    ctx.needsInputGrad[0] ? sumToShape(kernels.extremumShare(a, b, g, sign), a.shape) : null,
+    ctx.needsInputGrad[1] ? sumToShape(kernels.extremumShare(b, a, g, sign), b.shape) : null,
+  ];
 }
 
 /** Elementwise larger of a and b, broadcasting; NaN if either is NaN. */
@@ -74,18 +53,12 @@ export const minimum = defineOp({
 /** Two numbers given to where: a 0-d int32 pair if both are integers, float32 otherwise (as PyTorch's scalar types). */
 function scalarPair(a: number, b: number): [Tensor, Tensor] {
   const dtype = Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
-  const make = (v: number) => {
-    const data = allocate(dtype, 1);
-    data[0] = v;
-    return new Tensor(data, []);
-  };
-  return [make(a), make(b)];
+  return [kernels.full([], a, dtype), kernels.full([], b, dtype)];
 }
 
 interface WhereState {
-  /** The condition broadcast to the output shape: 1 where a was taken. */
-  mask: Uint8Array;
-  shape: readonly number[];
+  /** int32 at the output shape: 1 where a was taken. */
+  mask: Tensor;
   aShape: readonly number[];
   bShape: readonly number[];
 }
@@ -113,35 +86,18 @@ export const where = defineOp({
         `where: condition ${formatShape(cond.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)} cannot be broadcast together`,
       );
     }
-    const c = expandedData(cond, shape);
-    const ad = expandedData(a, shape);
-    const bd = expandedData(b, shape);
-    const out = empty(shape, promoteTypes(a.dtype, b.dtype));
-    const o = out.data;
-    const mask = new Uint8Array(o.length);
-    for (let i = 0; i < o.length; i++) {
-      // NaN counts as true (nonzero), as in PyTorch
-      const take = c[i] !== 0;
-      mask[i] = take ? 1 : 0;
-      o[i] = take ? ad[i] : bd[i];
-    }
-    ctx.state = { mask, shape, aShape: a.shape, bShape: b.shape };
+    const { out, mask } = kernels.where(cond, a, b, shape, promoteTypes(a.dtype, b.dtype));
+    ctx.state = { mask, aShape: a.shape, bShape: b.shape };
     return out;
   },
   backward(ctx, g) {
-    const { mask, shape, aShape, bShape } = ctx.state;
-    const gd = g.data;
-    const select = (keep: 0 | 1, target: readonly number[]): Tensor => {
-      const full = empty(shape, g.dtype);
-      const o = full.data;
-      for (let i = 0; i < o.length; i++) o[i] = mask[i] === keep ? gd[i] : 0;
-      return sumToShape(full, target);
-    };
+    const { mask, aShape, bShape } = ctx.state;
+    const select = (keep: 0 | 1, target: readonly number[]): Tensor => sumToShape(kernels.maskSelect(mask, keep, g), target);
     return [null, ctx.needsInputGrad[1] ? select(1, aShape) : null, ctx.needsInputGrad[2] ? select(0, bShape) : null];
   },
 }) as unknown as (condition: Tensor, input: TensorOrNumber, other: TensorOrNumber) => Tensor;
 
-type ComparisonOp = Extract<BinaryOp, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>;
+type ComparisonOp = Extract<kernels.BinaryOp, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>;
 
 /** A comparison op: broadcasting, int32 0/1 result, no backward (like PyTorch's bool results, never requiring grad). */
 function comparison(name: ComparisonOp) {

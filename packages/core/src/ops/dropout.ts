@@ -1,9 +1,8 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
-import { type TypedArray, allocate } from '../dtype.js';
 import { formatShape } from '../shape.js';
+import * as kernels from '../kernels/backend.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { checkOptionKeys } from '../options.js';
 
@@ -14,7 +13,7 @@ export interface DropoutOptions {
 
 /** Per unit (an element, or a whole channel for dropout2d): 0 if dropped, 1 / (1 - p) if kept. */
 interface DropoutState {
-  mask: TypedArray;
+  mask: Tensor;
   unitSize: number;
 }
 
@@ -57,36 +56,17 @@ function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
       if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32`);
       const unitSize = unitSizeOf(x);
       const units = unitSize === 0 ? 0 : x.numel() / unitSize;
-      const mask = allocate(x.dtype, units);
-      if (!training || p === 0) {
-        mask.fill(1);
-      } else {
-        // with p = 1 no draw is below 0, so the infinite scale is never used
-        const keep = 1 - p;
-        const scale = 1 / keep;
-        for (let u = 0; u < units; u++) mask[u] = generator.random() < keep ? scale : 0;
-      }
-      const out = empty(x.shape, x.dtype);
-      applyMask(x.data, mask, unitSize, out.data);
+      // not training, or p = 0, keeps everything (and draws nothing); with p = 1 nothing is kept
+      const keep = training ? 1 - p : 1;
+      const mask = kernels.dropoutMask(units, x.dtype, keep, () => generator.random());
       ctx.state = { mask, unitSize };
-      return out;
+      return kernels.applyMask(x, mask, unitSize);
     },
     backward(ctx, g) {
       const { mask, unitSize } = ctx.state;
-      const gx = empty(g.shape, g.dtype);
-      applyMask(g.data, mask, unitSize, gx.data);
-      return [gx, null, null, null];
+      return [kernels.applyMask(g, mask, unitSize), null, null, null];
     },
   }) as unknown as (x: Tensor, p?: number, training?: boolean, options?: DropoutOptions) => Tensor;
-}
-
-/** out = x · mask, each mask value covering `unitSize` consecutive elements. */
-function applyMask(x: TypedArray, mask: TypedArray, unitSize: number, out: TypedArray): void {
-  for (let u = 0; u < mask.length; u++) {
-    const m = mask[u];
-    const base = u * unitSize;
-    for (let k = 0; k < unitSize; k++) out[base + k] = x[base + k] * m;
-  }
 }
 
 /** torch.nn.functional.dropout(x, p = 0.5, training = true): zeroes elements with probability p, scales the rest by 1/(1-p). */

@@ -1,12 +1,9 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
 import { type DType, promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim, numelOf, stridesOf } from '../shape.js';
-import { stridedCopy } from '../kernels/permute.js';
-import { gatherAxis, indexAddAxis, indexSelectAxis, scatterAddAxis } from '../kernels/copy.js';
-import { axisView } from '../kernels/reduce.js';
+import * as kernels from '../kernels/backend.js';
 
 /**
  * Slicing, selection, concatenation, padding and indexed reads. Storage is always contiguous here, so every
@@ -26,16 +23,12 @@ interface Window {
 }
 
 function readWindow(x: Tensor, w: Window): Tensor {
-  const out = empty(w.shape, x.dtype);
-  stridedCopy(w.shape, x.data, w.offset, w.strides, out.data, 0, stridesOf(w.shape));
-  return out;
+  return kernels.readWindow(x, w.shape, w.offset, w.strides);
 }
 
 /** The adjoint of readWindow: g written into the window of zeros shaped like the input. */
 function writeWindow(g: Tensor, w: Window): Tensor {
-  const out = empty(w.inShape, g.dtype);
-  stridedCopy(w.shape, g.data, 0, stridesOf(w.shape), out.data, w.offset, w.strides);
-  return out;
+  return kernels.copyWindow(g, w.shape, 0, stridesOf(w.shape), w.inShape, w.offset, w.strides, 0);
 }
 
 function checkInteger(op: string, what: string, value: number): void {
@@ -153,17 +146,9 @@ function commonDType(tensors: readonly Tensor[]): DType {
   return tensors.reduce<DType>((acc, t) => promoteTypes(acc, t.dtype), tensors[0].dtype);
 }
 
-/**
- * Writes each part, seen as [outer, widths[k]], side by side into out seen as [outer, Σ widths]: the layout of a
- * concatenation along one axis once everything after that axis is folded into the widths.
- */
-function concatRows(parts: readonly Tensor[], outer: number, widths: readonly number[], out: Tensor): void {
-  const total = widths.reduce((a, b) => a + b, 0);
-  let column = 0;
-  parts.forEach((p, k) => {
-    stridedCopy([outer, widths[k]], p.data, 0, [widths[k], 1], out.data, column, [total, 1]);
-    column += widths[k];
-  });
+/** [outer, inner] of a shape around dim: the sizes before and after it. */
+function aroundDim(shape: readonly number[], dim: number): [number, number] {
+  return [numelOf(shape.slice(0, dim)), numelOf(shape.slice(dim + 1))];
 }
 
 interface CatState {
@@ -194,11 +179,9 @@ export const cat = defineOp({
     const sizes = tensors.map((t) => t.shape[d]);
     const shape = [...first.shape];
     shape[d] = sizes.reduce((a, b) => a + b, 0);
-    const out = empty(shape, commonDType(tensors));
-    const [outer, , inner] = axisView(first.shape, d);
-    concatRows(tensors, outer, sizes.map((n) => n * inner), out);
+    const [outer, inner] = aroundDim(first.shape, d);
     ctx.state = { dim: d, sizes };
-    return out;
+    return kernels.concat(tensors, outer, sizes.map((n) => n * inner), shape, commonDType(tensors));
   },
   backward(ctx, g) {
     const { dim, sizes } = ctx.state;
@@ -229,12 +212,10 @@ export const stack = defineOp({
     const d = normalizeDim('stack', dim, first.ndim + 1);
     const shape = [...first.shape];
     shape.splice(d, 0, tensors.length);
-    const out = empty(shape, commonDType(tensors));
     const outer = numelOf(first.shape.slice(0, d));
     const inner = numelOf(first.shape.slice(d));
-    concatRows(tensors, outer, tensors.map(() => inner), out);
     ctx.state = d;
-    return out;
+    return kernels.concat(tensors, outer, tensors.map(() => inner), shape, commonDType(tensors));
   },
   backward(ctx, g) {
     return [null, ...ctx.needsInputGrad.slice(1).map((needed, k) => (needed ? select(g, ctx.state, k) : null))];
@@ -300,17 +281,12 @@ export const pad = defineOp({
     const outStrides = stridesOf(outShape);
     const inOffset = inStart.reduce((acc, s, d) => acc + s * inStrides[d], 0);
     const outOffset = outStart.reduce((acc, s, d) => acc + s * outStrides[d], 0);
-    const out = empty(outShape, x.dtype);
-    if (value !== 0) out.data.fill(value);
-    stridedCopy(overlap, x.data, inOffset, inStrides, out.data, outOffset, outStrides);
     ctx.state = { inShape: x.shape, outShape, overlap, inOffset, outOffset };
-    return out;
+    return kernels.copyWindow(x, overlap, inOffset, inStrides, outShape, outOffset, outStrides, value);
   },
   backward(ctx, g) {
     const { inShape, outShape, overlap, inOffset, outOffset } = ctx.state;
-    const gx = empty(inShape, g.dtype);
-    stridedCopy(overlap, g.data, outOffset, stridesOf(outShape), gx.data, inOffset, stridesOf(inShape));
-    return [gx];
+    return [kernels.copyWindow(g, overlap, outOffset, stridesOf(outShape), inShape, inOffset, stridesOf(inShape), 0)];
   },
 }) as unknown as (x: Tensor, pads: readonly number[], options?: PadOptions) => Tensor;
 
@@ -331,16 +307,13 @@ function padValue(options: PadOptions | undefined): number {
 // ---------------------------------------------------------------------------------------------------------------
 // gather and indexSelect
 
-function checkIndexTensor(op: string, index: Tensor): Int32Array {
+function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
-  return index.data as Int32Array;
 }
 
-function checkIndexRange(op: string, index: Int32Array, dim: number, size: number): void {
-  for (let p = 0; p < index.length; p++) {
-    const i = index[p];
-    if (i < 0 || i >= size) throw new Error(`${op}: index ${i} is out of range for dimension ${dim} with size ${size}`);
-  }
+function checkIndexRange(op: string, index: Tensor, dim: number, size: number): void {
+  const bad = kernels.findOutOfRange(index, 0, size);
+  if (bad) throw new Error(`${op}: index ${bad.value} is out of range for dimension ${dim} with size ${size}`);
 }
 
 interface GatherState {
@@ -356,7 +329,7 @@ export const gather = defineOp({
   name: 'gather',
   signatures: ['Tensor, number, Tensor'],
   forward(ctx: OpContext<GatherState>, x: Tensor, dim: number, index: Tensor) {
-    const idx = checkIndexTensor('gather', index);
+    checkIndexTensor('gather', index);
     const d = normalizeDim('gather', dim, x.ndim);
     if (index.ndim !== x.ndim) {
       throw new Error(`gather: index of shape ${formatShape(index.shape)} must have as many dimensions as the input of shape ${formatShape(x.shape)}`);
@@ -371,20 +344,16 @@ export const gather = defineOp({
     // A 0-dim tensor is gathered from as if it had shape [1].
     const xShape = x.ndim === 0 ? [1] : x.shape;
     const iShape = x.ndim === 0 ? [1] : index.shape;
-    checkIndexRange('gather', idx, d, xShape[d]);
-    const out = empty(index.shape, x.dtype);
-    gatherAxis(x.data, xShape, d, idx, iShape, out.data);
+    checkIndexRange('gather', index, d, xShape[d]);
     ctx.save(index);
     ctx.state = { inShape: x.shape, dim: d };
-    return out;
+    return kernels.gather(x, xShape, d, index, iShape);
   },
   backward(ctx, g) {
     const [index] = ctx.saved;
     const { inShape, dim } = ctx.state;
-    const gx = empty(inShape, g.dtype);
     const oneD = inShape.length === 0;
-    scatterAddAxis(g.data, oneD ? [1] : index.shape, dim, index.data as Int32Array, gx.data, oneD ? [1] : inShape);
-    return [gx, null, null];
+    return [kernels.scatterAdd(g, oneD ? [1] : index.shape, dim, index, inShape, oneD ? [1] : inShape), null, null];
   },
 }) as unknown as (x: Tensor, dim: number, index: Tensor) => Tensor;
 
@@ -393,27 +362,24 @@ export const indexSelect = defineOp({
   name: 'indexSelect',
   signatures: ['Tensor, number, Tensor'],
   forward(ctx: OpContext<GatherState>, x: Tensor, dim: number, index: Tensor) {
-    const idx = checkIndexTensor('indexSelect', index);
+    checkIndexTensor('indexSelect', index);
     if (index.ndim > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${formatShape(index.shape)}`);
     const d = normalizeDim('indexSelect', dim, x.ndim);
-    const [outer, n, inner] = axisView(x.shape, d);
-    checkIndexRange('indexSelect', idx, d, n);
+    const [outer, inner] = aroundDim(x.shape, d);
+    const n = x.shape[d] ?? 1;
+    checkIndexRange('indexSelect', index, d, n);
     const shape = [...x.shape];
-    if (x.ndim > 0) shape[d] = idx.length;
-    else if (idx.length !== 1) throw new Error(`indexSelect: a 0-dim input takes an index with one element, got shape ${formatShape(index.shape)}`);
-    const out = empty(shape, x.dtype);
-    indexSelectAxis(x.data, outer, n, inner, idx, out.data);
+    if (x.ndim > 0) shape[d] = index.numel();
+    else if (index.numel() !== 1) throw new Error(`indexSelect: a 0-dim input takes an index with one element, got shape ${formatShape(index.shape)}`);
     ctx.save(index);
     ctx.state = { inShape: x.shape, dim: d };
-    return out;
+    return kernels.indexSelect(x, outer, n, inner, index, shape);
   },
   backward(ctx, g) {
     const [index] = ctx.saved;
     const { inShape, dim } = ctx.state;
-    const [outer, n, inner] = axisView(inShape, dim);
-    const gx = empty(inShape, g.dtype);
-    indexAddAxis(g.data, outer, n, inner, index.data as Int32Array, gx.data);
-    return [gx, null, null];
+    const [outer, inner] = aroundDim(inShape, dim);
+    return [kernels.indexAdd(g, outer, inShape[dim] ?? 1, inner, index, inShape), null, null];
   },
 }) as unknown as (x: Tensor, dim: number, index: Tensor) => Tensor;
 

@@ -2,11 +2,11 @@ import { typed } from '../op.js';
 import { isGradEnabled } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
-import { binaryBroadcast, broadcastTo } from '../kernels/elementwise.js';
+import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
 
 /**
- * In-place updates: they write into `self.data`, bump its version counter (so a backward rule that saved self
+ * In-place updates: they write into self's storage (through the backend's in-place kernels), bump its version counter (so a backward rule that saved self
  * refuses to run) and return self. They are not recorded on the tape: `other` and `src` are read as plain values,
  * as if detached. As in PyTorch they refuse a tensor that requires grad while grad mode is on; optimizer steps
  * and similar updates run inside noGrad.
@@ -62,20 +62,11 @@ function accumulate(op: 'add_' | 'sub_', self: Tensor, other: Tensor | number, o
   const alpha = alphaOf(op, options);
   checkIntegral(op, self, other, alpha);
   const scale = op === 'sub_' ? -alpha : alpha;
-  const d = self.data;
   if (other instanceof Tensor) {
     checkBroadcastsToSelf(op, self, other);
-    if (scale === 1) {
-      binaryBroadcast('add', d, self.shape, other.data, other.shape, d, self.shape);
-    } else {
-      const scaled = new Float64Array(other.data.length);
-      const s = other.data;
-      for (let i = 0; i < s.length; i++) scaled[i] = scale * s[i];
-      binaryBroadcast('add', d, self.shape, scaled, other.shape, d, self.shape);
-    }
+    kernels.addInPlace(self, other, scale);
   } else {
-    const v = scale * other;
-    for (let i = 0; i < d.length; i++) d[i] += v;
+    kernels.addScalar_(self, scale * other);
   }
   self._bumpVersion();
   return self;
@@ -100,12 +91,11 @@ export const mul_ = typed('mul_', {
   'Tensor, Tensor | number': (self: Tensor, other: Tensor | number) => {
     checkWritable('mul_', self);
     checkIntegral('mul_', self, other, 1);
-    const d = self.data;
     if (other instanceof Tensor) {
       checkBroadcastsToSelf('mul_', self, other);
-      binaryBroadcast('mul', d, self.shape, other.data, other.shape, d, self.shape);
+      kernels.mulInPlace(self, other);
     } else {
-      for (let i = 0; i < d.length; i++) d[i] *= other;
+      kernels.mulScalar_(self, other);
     }
     self._bumpVersion();
     return self;
@@ -116,7 +106,7 @@ export const mul_ = typed('mul_', {
 export const fill_ = typed('fill_', {
   'Tensor, number': (self: Tensor, value: number) => {
     checkWritable('fill_', self);
-    self.data.fill(value);
+    kernels.fill_(self, value);
     self._bumpVersion();
     return self;
   },
@@ -126,7 +116,7 @@ export const fill_ = typed('fill_', {
 export const zero_ = typed('zero_', {
   Tensor: (self: Tensor) => {
     checkWritable('zero_', self);
-    self.data.fill(0);
+    kernels.fill_(self, 0);
     self._bumpVersion();
     return self;
   },
@@ -141,7 +131,7 @@ export const copy_ = typed('copy_', {
       throw new Error(`copy_: src of shape ${formatShape(src.shape)} cannot be broadcast to self's shape ${formatShape(self.shape)}`);
     }
     // an Int32Array store truncates toward zero, which is the float-to-int conversion PyTorch's copy_ does
-    broadcastTo(src.data, src.shape, self.data, self.shape);
+    kernels.copy_(self, src);
     self._bumpVersion();
     return self;
   },

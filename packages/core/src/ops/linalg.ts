@@ -1,44 +1,22 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
-import { type FloatArray, promoteTypes } from '../dtype.js';
+import { promoteTypes } from '../dtype.js';
 import { broadcastShapes, formatShape, numelOf } from '../shape.js';
-import { broadcastStrides } from '../kernels/elementwise.js';
-import { gemm } from '../kernels/backend.js';
+import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 import { reshape } from './shape.js';
 
 /**
  * Batched product of a [...batchA, M, K'] and b [...batchB, K', N] (with op = transpose where asked),
- * batch dims broadcast. Returns data of shape [...batch, M, N].
+ * batch dims broadcast. Returns a tensor of shape [...batch, M, N].
  */
 function batchedProduct(
   a: Tensor, aBatch: readonly number[], transA: boolean,
   b: Tensor, bBatch: readonly number[], transB: boolean,
   M: number, K: number, N: number,
 ): Tensor {
-  const batch = broadcastShapes(aBatch, bBatch)!;
-  const out = empty([...batch, M, N], promoteTypes(a.dtype, b.dtype));
-  const count = numelOf(batch);
-  const aStr = broadcastStrides(aBatch, batch);
-  const bStr = broadcastStrides(bBatch, batch);
-  const A = a.data as FloatArray;
-  const B = b.data as FloatArray;
-  const C = out.data as FloatArray;
-  for (let n = 0; n < count; n++) {
-    let rem = n;
-    let ia = 0;
-    let ib = 0;
-    for (let d = batch.length - 1; d >= 0; d--) {
-      const idx = rem % batch[d];
-      rem = (rem - idx) / batch[d];
-      ia += idx * aStr[d];
-      ib += idx * bStr[d];
-    }
-    gemm(transA, transB, M, N, K, A, ia * M * K, B, ib * K * N, C, n * M * N, false);
-  }
-  return out;
+  return kernels.batchedMatmul(a, aBatch, transA, b, bBatch, transB, M, K, N, promoteTypes(a.dtype, b.dtype));
 }
 
 interface MatmulState {
@@ -75,7 +53,7 @@ export const matmul = defineOp({
     const shape = [...batch];
     if (a.ndim > 1) shape.push(M);
     if (b.ndim > 1) shape.push(N);
-    return new Tensor(out.data, shape);
+    return kernels.view(out, shape);
   },
   backward(ctx, g) {
     const [a, b] = ctx.saved;
@@ -86,7 +64,7 @@ export const matmul = defineOp({
     const aBatch = a3.slice(0, -2);
     const bBatch = b3.slice(0, -2);
     const batch = broadcastShapes(aBatch, bBatch)!;
-    const g3 = new Tensor(g.data, [...batch, M, N]);
+    const g3 = kernels.view(g, [...batch, M, N]);
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
     if (ctx.needsInputGrad[0]) {
@@ -132,37 +110,18 @@ export const linear = defineOp({
     if (x.dtype === 'int32' || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
       throw new Error(`linear: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${w.dtype}${b ? ', ' + b.dtype : ''}`);
     }
-    const rows = x.numel() / I;
-    const out = empty([...x.shape.slice(0, -1), O], x.dtype);
-    const Y = out.data as FloatArray;
-    if (b) {
-      for (let r = 0; r < rows; r++) Y.set(b.data, r * O);
-    }
-    gemm(false, true, rows, O, I, x.data as FloatArray, 0, w.data as FloatArray, 0, Y, 0, b !== null);
+    // the leading dims' product, not numel / I, which is 0/0 with no input features
+    const rows = numelOf(x.shape.slice(0, -1));
     ctx.save(x, w);
-    return out;
+    return kernels.matmul2d(false, true, rows, O, I, x, w, b, [...x.shape.slice(0, -1), O]);
   },
   backward(ctx, g) {
     const [x, w] = ctx.saved;
     const [O, I] = w.shape;
-    const rows = x.numel() / I;
-    const G = g.data as FloatArray;
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) {
-      gx = empty(x.shape, x.dtype);
-      gemm(false, false, rows, I, O, G, 0, w.data as FloatArray, 0, gx.data as FloatArray, 0, false);
-    }
-    if (ctx.needsInputGrad[1]) {
-      gw = empty(w.shape, w.dtype);
-      gemm(true, false, O, I, rows, G, 0, x.data as FloatArray, 0, gw.data as FloatArray, 0, false);
-    }
-    if (ctx.needsInputGrad[2]) {
-      gb = empty([O], g.dtype);
-      const B = gb.data;
-      for (let r = 0; r < rows; r++) for (let o = 0; o < O; o++) B[o] += G[r * O + o];
-    }
+    const rows = numelOf(x.shape.slice(0, -1));
+    const gx = ctx.needsInputGrad[0] ? kernels.matmul2d(false, false, rows, I, O, g, w, null, x.shape) : null;
+    const gw = ctx.needsInputGrad[1] ? kernels.matmul2d(true, false, O, I, rows, g, x, null, w.shape) : null;
+    const gb = ctx.needsInputGrad[2] ? kernels.sumRows(g, rows, O) : null;
     return [gx, gw, gb];
   },
 }) as unknown as (x: Tensor, weight: Tensor, bias?: Tensor | null) => Tensor;

@@ -1,9 +1,9 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
-import { type DType, type TypedArray, promoteTypes } from '../dtype.js';
+import { promoteTypes } from '../dtype.js';
 import { formatShape, numelOf, sameShape } from '../shape.js';
+import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -52,12 +52,8 @@ function classLossConfig(op: string, options: CrossEntropyOptions | undefined, a
   return { reduction: checkReduction(op, reduction), ignoreIndex, weight, labelSmoothing };
 }
 
-/** Input [N, C, d1, ...] (or [C]) seen as [N, C, inner] against target [N, d1, ...] (or []). */
-interface ClassLayout {
-  N: number;
-  C: number;
-  inner: number;
-}
+/** Input [N, C, d1, ...] (or [C]) seen as [N, C, inner] against target [N, d1, ...] (or []), and the ignored class. */
+type ClassLayout = kernels.ClassLossGeometry;
 
 /** Checks input, target and weight of a class-index loss; names the op and what was expected. */
 function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLossConfig): ClassLayout {
@@ -77,34 +73,16 @@ function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLos
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C || weight.dtype === 'int32')) {
     throw new Error(`${op}: weight must be a floating-point tensor of shape [${C}] (one weight per class), got ${weight.dtype} ${formatShape(weight.shape)}`);
   }
-  const T = target.data;
-  for (let i = 0; i < T.length; i++) {
-    const t = T[i];
-    if (t !== ignoreIndex && (t < 0 || t >= C)) {
-      throw new Error(`${op}: target ${t} at flat index ${i} is out of bounds: expected a class index in [0, ${C}) or ignoreIndex ${ignoreIndex}`);
-    }
+  const bad = kernels.findOutOfRange(target, 0, C, ignoreIndex);
+  if (bad) {
+    throw new Error(`${op}: target ${bad.value} at flat index ${bad.index} is out of bounds: expected a class index in [0, ${C}) or ignoreIndex ${ignoreIndex}`);
   }
-  return { N: unbatched ? 1 : input.shape[0], C, inner: numelOf(input.shape.slice(2)) };
-}
-
-/** The output of a reduced loss: per-position values for 'none', else the sum, divided by `denominator` for 'mean'. */
-function reduceLoss(perPosition: TypedArray, shape: readonly number[], reduction: Reduction, denominator: number, dtype: DType): Tensor {
-  if (reduction === 'none') return new Tensor(perPosition, shape);
-  let total = 0;
-  for (let i = 0; i < perPosition.length; i++) total += perPosition[i];
-  const out = empty([], dtype);
-  out.data[0] = reduction === 'mean' ? total / denominator : total;
-  return out;
-}
-
-/** The upstream gradient reaching one position: g[p] for 'none', g for 'sum', g / denominator for 'mean'. */
-function positionScale(g: TypedArray, p: number, reduction: Reduction, denominator: number): number {
-  return reduction === 'none' ? g[p] : reduction === 'mean' ? g[0] / denominator : g[0];
+  return { N: unbatched ? 1 : input.shape[0], C, inner: numelOf(input.shape.slice(2)), ignoreIndex };
 }
 
 interface CrossEntropyState extends ClassLossConfig, ClassLayout {
   /** softmax(logits), kept only when a gradient is wanted. */
-  probs: TypedArray;
+  probs: Tensor;
   /** Σ of target weights over non-ignored positions: the 'mean' denominator. */
   weightSum: number;
   inShape: readonly number[];
@@ -129,82 +107,17 @@ export const crossEntropy = defineOp({
   },
   forward(ctx: OpContext<CrossEntropyState>, logits: Tensor, target: Tensor, config: ClassLossConfig) {
     const layout = classLayout('crossEntropy', logits, target, config);
-    const { N, C, inner } = layout;
-    const { ignoreIndex, labelSmoothing: eps } = config;
-    const X = logits.data;
-    const T = target.data;
-    const W = config.weight ? config.weight.data : null;
-    const probs = ctx.recording ? empty(logits.shape, logits.dtype).data : null;
-    const loss = empty(target.shape, logits.dtype).data;
-    let weightSum = 0;
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < inner; j++) {
-        const p = n * inner + j;
-        const base = n * C * inner + j;
-        let m = -Infinity;
-        for (let c = 0; c < C; c++) {
-          const v = X[base + c * inner];
-          if (v > m) m = v;
-        }
-        let s = 0;
-        for (let c = 0; c < C; c++) {
-          const e = Math.exp(X[base + c * inner] - m);
-          if (probs) probs[base + c * inner] = e;
-          s += e;
-        }
-        const lse = m + Math.log(s);
-        if (probs) {
-          const inv = 1 / s;
-          for (let c = 0; c < C; c++) probs[base + c * inner] *= inv;
-        }
-        const t = T[p];
-        if (t === ignoreIndex) continue;
-        const wt = W ? W[t] : 1;
-        weightSum += wt;
-        let value = (1 - eps) * wt * (lse - X[base + t * inner]);
-        if (eps > 0) {
-          let smooth = 0;
-          for (let c = 0; c < C; c++) smooth += (W ? W[c] : 1) * (lse - X[base + c * inner]);
-          value += (eps / C) * smooth;
-        }
-        loss[p] = value;
-      }
-    }
+    const { loss, probs, weightSum } = kernels.crossEntropy(layout, logits, target, config.weight, config.labelSmoothing, ctx.recording);
     if (probs) {
       ctx.save(...(config.weight ? [target, config.weight] : [target]));
       ctx.state = { ...config, ...layout, probs, weightSum, inShape: logits.shape };
     }
-    return reduceLoss(loss, target.shape, config.reduction, weightSum, logits.dtype);
+    return kernels.reduceLoss(loss, config.reduction, weightSum, logits.dtype);
   },
   backward(ctx, g) {
-    // d/dx_c = s·[(1 - ε)·w_t·(p_c - [c = t]) + (ε / C)·(p_c·Σ_k w_k - w_c)], s the upstream scale of the position
     const [target] = ctx.saved;
-    const { N, C, inner, probs, weightSum, reduction, ignoreIndex, labelSmoothing: eps, weight, inShape } = ctx.state;
-    const T = target.data;
-    const W = weight ? weight.data : null;
-    let wAll = C;
-    if (W) {
-      wAll = 0;
-      for (let c = 0; c < C; c++) wAll += W[c];
-    }
-    const G = g.data;
-    const gx = empty(inShape, g.dtype);
-    const D = gx.data;
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < inner; j++) {
-        const p = n * inner + j;
-        const t = T[p];
-        if (t === ignoreIndex) continue;
-        const base = n * C * inner + j;
-        const s = positionScale(G, p, reduction, weightSum);
-        const wt = W ? W[t] : 1;
-        const a = s * ((1 - eps) * wt + (eps / C) * wAll);
-        const b = (s * eps) / C;
-        for (let c = 0; c < C; c++) D[base + c * inner] = a * probs[base + c * inner] - b * (W ? W[c] : 1);
-        D[base + t * inner] -= s * (1 - eps) * wt;
-      }
-    }
-    return [gx, null, null];
+    const { probs, weightSum, reduction, labelSmoothing, weight } = ctx.state;
+    return [kernels.crossEntropyBackward(ctx.state, probs, target, weight, labelSmoothing, g, reduction, weightSum), null, null];
   },
 }) as unknown as (logits: Tensor, target: Tensor, options?: CrossEntropyOptions) => Tensor;
 
@@ -226,49 +139,22 @@ export const nllLoss = defineOp({
   },
   forward(ctx: OpContext<NllState>, input: Tensor, target: Tensor, config: ClassLossConfig) {
     const layout = classLayout('nllLoss', input, target, config);
-    const { N, C, inner } = layout;
-    const X = input.data;
-    const T = target.data;
-    const W = config.weight ? config.weight.data : null;
-    const loss = empty(target.shape, input.dtype).data;
-    let weightSum = 0;
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < inner; j++) {
-        const p = n * inner + j;
-        const t = T[p];
-        if (t === config.ignoreIndex) continue;
-        const wt = W ? W[t] : 1;
-        weightSum += wt;
-        loss[p] = -wt * X[n * C * inner + t * inner + j];
-      }
-    }
+    const { loss, weightSum } = kernels.nllLoss(layout, input, target, config.weight);
     ctx.save(...(config.weight ? [target, config.weight] : [target]));
     ctx.state = { ...config, ...layout, weightSum, inShape: input.shape };
-    return reduceLoss(loss, target.shape, config.reduction, weightSum, input.dtype);
+    return kernels.reduceLoss(loss, config.reduction, weightSum, input.dtype);
   },
   backward(ctx, g) {
     const [target] = ctx.saved;
-    const { N, C, inner, weightSum, reduction, ignoreIndex, weight, inShape } = ctx.state;
-    const T = target.data;
-    const W = weight ? weight.data : null;
-    const gx = empty(inShape, g.dtype);
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < inner; j++) {
-        const p = n * inner + j;
-        const t = T[p];
-        if (t === ignoreIndex) continue;
-        gx.data[n * C * inner + t * inner + j] = -(W ? W[t] : 1) * positionScale(g.data, p, reduction, weightSum);
-      }
-    }
-    return [gx, null, null];
+    const { weightSum, reduction, weight, inShape } = ctx.state;
+    return [kernels.nllLossBackward(ctx.state, target, weight, g, reduction, weightSum, inShape), null, null];
   },
 }) as unknown as (input: Tensor, target: Tensor, options?: NllLossOptions) => Tensor;
 
 interface MseState {
   reduction: Reduction;
   /** input - target. */
-  diff: TypedArray;
-  shape: readonly number[];
+  diff: Tensor;
 }
 
 /**
@@ -293,26 +179,14 @@ export const mseLoss = defineOp({
       throw new Error(`mseLoss: input of shape ${formatShape(input.shape)} and target of shape ${formatShape(target.shape)} must have the same shape`);
     }
     const dtype = promoteTypes(input.dtype, target.dtype);
-    const diff = empty(input.shape, dtype).data;
-    const a = input.data;
-    const b = target.data;
-    for (let i = 0; i < diff.length; i++) diff[i] = a[i] - b[i];
-    // backward needs the differences themselves, so square a copy when recording
-    const squares = ctx.recording ? diff.slice() : diff;
-    for (let i = 0; i < squares.length; i++) squares[i] *= squares[i];
-    if (ctx.recording) ctx.state = { reduction, diff, shape: input.shape };
-    return reduceLoss(squares, input.shape, reduction, squares.length, dtype);
+    const diff = kernels.binary('sub', input, target, input.shape, dtype);
+    if (ctx.recording) ctx.state = { reduction, diff };
+    const squares = kernels.binary('mul', diff, diff, diff.shape, dtype);
+    return kernels.reduceLoss(squares, reduction, squares.numel(), dtype);
   },
   backward(ctx, g) {
-    const { reduction, diff, shape } = ctx.state;
-    const gi = empty(shape, g.dtype);
-    const D = gi.data;
-    for (let i = 0; i < D.length; i++) D[i] = 2 * diff[i] * positionScale(g.data, i, reduction, diff.length);
-    let gt: Tensor | null = null;
-    if (ctx.needsInputGrad[1]) {
-      gt = empty(shape, g.dtype);
-      for (let i = 0; i < D.length; i++) gt.data[i] = -D[i];
-    }
-    return [ctx.needsInputGrad[0] ? gi : null, gt, null];
+    const { reduction, diff } = ctx.state;
+    const gi = kernels.mseLossBackward(diff, g, reduction);
+    return [ctx.needsInputGrad[0] ? gi : null, ctx.needsInputGrad[1] ? kernels.neg(gi, gi.dtype) : null, null];
   },
 }) as unknown as (input: Tensor, target: Tensor, options?: MseLossOptions) => Tensor;

@@ -1,14 +1,9 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { empty } from '../creation.js';
-import type { FloatArray } from '../dtype.js';
-import { formatShape } from '../shape.js';
-import {
-  type AvgPoolDivisor, type PoolGeometry,
-  adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward, avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward,
-} from '../kernels/pool.js';
-import { type IntPair, intPair } from '../shape.js';
+import { type IntPair, formatShape, intPair } from '../shape.js';
+import * as kernels from '../kernels/backend.js';
+import type { AvgPoolDivisor, PoolGeometry } from '../kernels/backend.js';
 
 export interface MaxPool2dOptions {
   kernelSize: IntPair;
@@ -96,9 +91,7 @@ const maxPool2dValues = defineOp({
   },
   forward(ctx: OpContext<MaxPoolState>, x: Tensor, options: MaxPool2dOptions) {
     const g = poolGeometry('maxPool2d', x, options);
-    const out = empty([x.shape[0], x.shape[1], g.Ho, g.Wo], x.dtype);
-    const indices = empty(out.shape, 'int32');
-    maxPool2dForward(g, x.data as FloatArray, out.data as FloatArray, indices.data as Int32Array);
+    const { out, indices } = kernels.maxPool2d(g, x);
     if (options.returnIndices) indicesOfOutput.set(out, indices);
     // The indices tensor may be handed to the user: saving it makes an in-place change to it an error in backward.
     ctx.save(indices);
@@ -108,9 +101,7 @@ const maxPool2dValues = defineOp({
   backward(ctx, grad) {
     const [indices] = ctx.saved;
     const { geometry: g, inShape } = ctx.state;
-    const dx = empty(inShape, grad.dtype);
-    maxPool2dBackward(g.planes, g.H * g.W, g.Ho * g.Wo, grad.data as FloatArray, indices.data as Int32Array, dx.data as FloatArray);
-    return [dx];
+    return [kernels.maxPool2dBackward(g, grad, indices, inShape)];
   },
 });
 
@@ -148,16 +139,12 @@ const avgPool2dOp = defineOp({
       throw new Error(`avgPool2d: divisorOverride must be a positive integer, got ${JSON.stringify(options.divisorOverride)}`);
     }
     const divisor: AvgPoolDivisor = { countIncludePad: options.countIncludePad ?? true, divisorOverride: override };
-    const out = empty([x.shape[0], x.shape[1], g.Ho, g.Wo], x.dtype);
-    avgPool2dForward(g, divisor, x.data as FloatArray, out.data as FloatArray);
     ctx.state = { geometry: g, divisor, inShape: x.shape };
-    return out;
+    return kernels.avgPool2d(g, divisor, x);
   },
   backward(ctx, grad) {
     const { geometry, divisor, inShape } = ctx.state;
-    const dx = empty(inShape, grad.dtype);
-    avgPool2dBackward(geometry, divisor, grad.data as FloatArray, dx.data as FloatArray);
-    return [dx];
+    return [kernels.avgPool2dBackward(geometry, divisor, grad, inShape)];
   },
 });
 
@@ -176,19 +163,13 @@ const adaptiveAvgPool2dOp = defineOp({
   forward(ctx: OpContext<AdaptiveState>, x: Tensor, outputSize: IntPair) {
     check4d('adaptiveAvgPool2d', x);
     const [Ho, Wo] = intPair('adaptiveAvgPool2d', 'outputSize', outputSize, 1);
-    const [N, C, H, W] = x.shape;
+    const [, , H, W] = x.shape;
     if (H < 1 || W < 1) throw new Error(`adaptiveAvgPool2d: input ${formatShape(x.shape)} has an empty spatial dimension`);
-    const out = empty([N, C, Ho, Wo], x.dtype);
-    adaptiveAvgPool2dForward(N * C, H, W, Ho, Wo, x.data as FloatArray, out.data as FloatArray);
     ctx.state = { inShape: x.shape, Ho, Wo };
-    return out;
+    return kernels.adaptiveAvgPool2d(x, Ho, Wo);
   },
   backward(ctx, grad) {
-    const { inShape, Ho, Wo } = ctx.state;
-    const [N, C, H, W] = inShape;
-    const dx = empty(inShape, grad.dtype);
-    adaptiveAvgPool2dBackward(N * C, H, W, Ho, Wo, grad.data as FloatArray, dx.data as FloatArray);
-    return [dx];
+    return [kernels.adaptiveAvgPool2dBackward(grad, ctx.state.inShape)];
   },
 });
 

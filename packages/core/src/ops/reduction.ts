@@ -1,11 +1,8 @@
-import type { TypedArray } from '../dtype.js';
 import { defineOp, typed } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
 import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js';
-import { axisView, extremumAxis, gatherAxis, logSumExpAxis, scatterAddAxis, sumAxis } from '../kernels/reduce.js';
-import { binaryBroadcast } from '../kernels/elementwise.js';
+import * as kernels from '../kernels/backend.js';
 import { expand, reshape } from './shape.js';
 import { checkOptionKeys } from '../options.js';
 
@@ -21,27 +18,9 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
   return out;
 }
 
-/**
- * Applies a single-axis reduction kernel to each of the (sorted) dims, highest first so lower axes keep their
- * place; the result has the keepdim layout and never shares x's storage.
- */
-function reduceAxes(x: Tensor, dims: readonly number[], kernel: (src: TypedArray, outer: number, n: number, inner: number, out: TypedArray) => void): Tensor {
-  let cur = x;
-  for (let k = dims.length - 1; k >= 0; k--) {
-    const d = dims[k];
-    const [outer, n, inner] = axisView(cur.shape, d);
-    const shape = [...cur.shape];
-    shape[d] = 1;
-    const out = empty(shape, cur.dtype);
-    kernel(cur.data, outer, n, inner, out.data);
-    cur = out;
-  }
-  return cur === x ? new Tensor(x.data.slice(), x.shape) : cur;
-}
-
-/** Sums the (sorted) dims, keepdim layout. */
+/** Sums the (sorted) dims, keepdim layout; never shares x's storage. */
 export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
-  return reduceAxes(x, dims, sumAxis);
+  return kernels.sumDims(x, dims);
 }
 
 /** The sorted dims to reduce; a 0-d tensor accepts dim 0 or -1 but has no axis to reduce, as in PyTorch. */
@@ -74,7 +53,7 @@ export const sum = defineOp({
     const dims = reductionDims('sum', dim, x.ndim);
     const kept = sumDimsData(x, dims);
     ctx.state = { inShape: x.shape, keptShape: [...kept.shape], count: 0 };
-    return new Tensor(kept.data, reducedShape(x.shape, dims, keepdim));
+    return kernels.view(kept, reducedShape(x.shape, dims, keepdim));
   },
   backward(ctx, g) {
     return [expandBack(g, ctx.state)];
@@ -90,15 +69,14 @@ export const mean = defineOp({
     const kept = sumDimsData(x, dims);
     let count = 1;
     for (const d of dims) count *= x.shape[d];
-    const o = kept.data;
-    for (let i = 0; i < o.length; i++) o[i] /= count;
+    kernels.divScalar_(kept, count);
     ctx.state = { inShape: x.shape, keptShape: [...kept.shape], count };
-    return new Tensor(o, reducedShape(x.shape, dims, keepdim));
+    return kernels.view(kept, reducedShape(x.shape, dims, keepdim));
   },
   backward(ctx, g) {
+    // expand makes a new tensor, so dividing it in place touches nothing else
     const out = expandBack(g, ctx.state);
-    const d = out.data;
-    for (let i = 0; i < d.length; i++) d[i] /= ctx.state.count;
+    kernels.divScalar_(out, ctx.state.count);
     return [out];
   },
 }) as unknown as (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
@@ -150,9 +128,7 @@ interface VarState {
 
 /** x minus its mean (broadcast from the keepdim layout). */
 function deviations(x: Tensor, mean: Tensor): Tensor {
-  const dev = empty(x.shape, x.dtype);
-  binaryBroadcast('sub', x.data, x.shape, mean.data, mean.shape, dev.data, x.shape);
-  return dev;
+  return kernels.binary('sub', x, mean, x.shape, x.dtype);
 }
 
 /** Variance over `dim` (all dims when null), two-pass: mean first, then the mean squared deviation. */
@@ -171,27 +147,22 @@ const var_ = defineOp({
     let count = 1;
     for (const d of dims) count *= x.shape[d];
     const mean = sumDimsData(x, dims);
-    for (let i = 0; i < mean.data.length; i++) mean.data[i] /= count;
+    kernels.divScalar_(mean, count);
     const dev = deviations(x, mean);
-    const d2 = dev.data;
-    for (let i = 0; i < d2.length; i++) d2[i] *= d2[i];
-    const out = sumDimsData(dev, dims);
+    const out = sumDimsData(kernels.binary('mul', dev, dev, dev.shape, dev.dtype), dims);
     // n - 1 = 0 gives 0/0 = NaN, as PyTorch does for one sample
     const denom = Math.max(0, count - (unbiased ? 1 : 0));
-    for (let i = 0; i < out.data.length; i++) out.data[i] /= denom;
+    kernels.divScalar_(out, denom);
     ctx.save(x);
     ctx.state = { keptShape: [...out.shape], mean, denom };
-    return new Tensor(out.data, reducedShape(x.shape, dims, keepdim));
+    return kernels.view(out, reducedShape(x.shape, dims, keepdim));
   },
   backward(ctx, g) {
     // d var / dx = 2 (x - mean) / denom
     const [x] = ctx.saved;
     const { keptShape, mean, denom } = ctx.state;
-    const dev = deviations(x, mean);
-    const gx = empty(x.shape, x.dtype);
-    binaryBroadcast('mul', dev.data, x.shape, g.data, keptShape, gx.data, x.shape);
-    const scale = 2 / denom;
-    for (let i = 0; i < gx.data.length; i++) gx.data[i] *= scale;
+    const gx = kernels.binary('mul', deviations(x, mean), kernels.view(g, keptShape), x.shape, x.dtype);
+    kernels.mulScalar_(gx, 2 / denom);
     return [gx];
   },
 }) as unknown as {
@@ -210,16 +181,11 @@ const SIGN: Record<Extremum, 1 | -1> = { max: 1, min: -1 };
 function extremumIndices(op: string, kind: Extremum, x: Tensor, dim: number | null, keepdim: boolean): Tensor {
   if (dim === null) {
     if (x.numel() === 0) throw new Error(`${op}: cannot reduce an empty tensor of shape ${formatShape(x.shape)} without a dim`);
-    const out = empty(keepdim ? x.shape.map(() => 1) : [], 'int32');
-    extremumAxis(x.data, 1, x.numel(), 1, SIGN[kind], null, out.data as Int32Array);
-    return out;
+    return kernels.argExtremum(x, null, SIGN[kind], keepdim ? x.shape.map(() => 1) : []);
   }
   const d = normalizeDim(op, dim, x.ndim);
-  const [outer, n, inner] = axisView(x.shape, d);
-  if (n === 0) throw new Error(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${formatShape(x.shape)})`);
-  const out = empty(reducedShape(x.shape, [d], keepdim), 'int32');
-  extremumAxis(x.data, outer, n, inner, SIGN[kind], null, out.data as Int32Array);
-  return out;
+  if ((x.shape[d] ?? 1) === 0) throw new Error(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${formatShape(x.shape)})`);
+  return kernels.argExtremum(x, d, SIGN[kind], reducedShape(x.shape, [d], keepdim));
 }
 
 const argSignatures = {
@@ -257,13 +223,6 @@ interface PickState {
   dim: number | null;
 }
 
-/** [outer, n, inner] of x around dim, the flattened tensor being [1, numel, 1]. */
-function pickView(shape: readonly number[], dim: number | null): [number, number, number] {
-  let numel = 1;
-  for (const d of shape) numel *= d;
-  return dim === null ? [1, numel, 1] : axisView(shape, dim);
-}
-
 /**
  * The values of x at extremum `indices` (from extremumIndices) along dim; the gradient goes back to exactly those
  * positions, so ties send it to the first extremum only.
@@ -273,20 +232,14 @@ function definePick(kind: Extremum) {
     name: kind,
     signatures: ['Tensor, Tensor, number | null'],
     forward(ctx: OpContext<PickState>, x: Tensor, indices: Tensor, dim: number | null) {
-      const [outer, n, inner] = pickView(x.shape, dim);
-      const out = empty(indices.shape, x.dtype);
-      gatherAxis(x.data, indices.data as Int32Array, outer, n, inner, out.data);
       ctx.save(indices);
       ctx.state = { inShape: x.shape, dim };
-      return out;
+      return kernels.takeAlong(x, indices, dim);
     },
     backward(ctx, g) {
       const [indices] = ctx.saved;
       const { inShape, dim } = ctx.state;
-      const [outer, n, inner] = pickView(inShape, dim);
-      const gx = empty(inShape, g.dtype);
-      scatterAddAxis(g.data, indices.data as Int32Array, outer, n, inner, gx.data);
-      return [gx, null, null];
+      return [kernels.putAlong(g, indices, inShape, dim), null, null];
     },
   });
 }
@@ -342,8 +295,8 @@ export const logsumexp = defineOp({
     requireFloating('logsumexp', x);
     const dims = reductionDims('logsumexp', dim, x.ndim);
     // logsumexp over several dims is logsumexp over each in turn: log Σa Σb e^x = log Σa e^(log Σb e^x)
-    const kept = reduceAxes(x, dims, logSumExpAxis);
-    const out = new Tensor(kept.data, reducedShape(x.shape, dims, keepdim));
+    const kept = kernels.logSumExpDims(x, dims);
+    const out = kernels.view(kept, reducedShape(x.shape, dims, keepdim));
     ctx.save(x, out);
     ctx.state = { keptShape: [...kept.shape] };
     return out;
@@ -351,13 +304,7 @@ export const logsumexp = defineOp({
   backward(ctx, g) {
     const [x, out] = ctx.saved;
     const { keptShape } = ctx.state;
-    const softmax = empty(x.shape, x.dtype);
-    const s = softmax.data;
-    binaryBroadcast('sub', x.data, x.shape, out.data, keptShape, s, x.shape);
-    for (let i = 0; i < s.length; i++) s[i] = Math.exp(s[i]);
-    const gx = empty(x.shape, x.dtype);
-    binaryBroadcast('mul', s, x.shape, g.data, keptShape, gx.data, x.shape);
-    return [gx];
+    return [kernels.logsumexpBackward(x, out, g, keptShape)];
   },
 }) as unknown as (x: Tensor, dim: number | readonly number[], keepdim?: boolean) => Tensor;
 

@@ -1,10 +1,8 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
 import { broadcastShapes, formatShape, normalizeDim, numelOf, sameShape } from '../shape.js';
-import { broadcastTo } from '../kernels/elementwise.js';
-import { permuteCopy } from '../kernels/permute.js';
+import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 
 type ShapeContext = OpContext<readonly number[]>;
@@ -41,7 +39,7 @@ export const reshape = defineOp({
   },
   forward(ctx: ShapeContext, x: Tensor, shape: number[]) {
     ctx.state = x.shape;
-    return new Tensor(x.data, inferShape('reshape', x.shape, shape), x);
+    return kernels.view(x, inferShape('reshape', x.shape, shape));
   },
   backward(ctx, g) {
     return [reshape(g, [...ctx.state])];
@@ -94,9 +92,7 @@ export const expand = defineOp({
       throw new Error(`expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
     }
     ctx.state = x.shape;
-    const out = empty(target, x.dtype);
-    broadcastTo(x.data, x.shape, out.data, target);
-    return out;
+    return kernels.broadcastTo(x, target);
   },
   backward(ctx, g) {
     return [sumToShape(g, ctx.state)];
@@ -120,9 +116,7 @@ export const permute = defineOp({
     const perm = dims.map((d) => normalizeDim('permute', d, x.ndim));
     if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${formatShape(dims)} repeats a dimension`);
     ctx.state = perm;
-    const out = empty(perm.map((d) => x.shape[d]), x.dtype);
-    permuteCopy(x.data, x.shape, perm, out.data);
-    return out;
+    return kernels.permute(x, perm);
   },
   backward(ctx, g) {
     // Permuting by the inverse order puts every dimension back.

@@ -1,49 +1,40 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { empty } from '../creation.js';
-import type { TypedArray } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
-import { axisView, logSoftmaxAxis, logSoftmaxBackwardAxis, softmaxAxis, softmaxBackwardAxis } from '../kernels/reduce.js';
+import * as kernels from '../kernels/backend.js';
 
-type AxisKernel = (x: TypedArray, outer: number, n: number, inner: number, out: TypedArray) => void;
-type AxisBackwardKernel = (y: TypedArray, g: TypedArray, outer: number, n: number, inner: number, out: TypedArray) => void;
-
-/** [outer, n, inner] around the normalized dim. */
-type AxisState = [number, number, number];
+type AlongDimKernel = (x: Tensor, dim: number) => Tensor;
+type AlongDimBackwardKernel = (y: Tensor, g: Tensor, dim: number) => Tensor;
 
 /**
  * An op that normalizes along one dim with a kernel and differentiates in closed form from its own output,
  * which is all it saves.
  */
-function defineAlongDim(name: string, kernel: AxisKernel, backwardKernel: AxisBackwardKernel) {
+function defineAlongDim(name: string, kernel: AlongDimKernel, backwardKernel: AlongDimBackwardKernel) {
   return defineOp({
     name,
     signatures: ['Tensor, number'],
-    forward(ctx: OpContext<AxisState>, x: Tensor, dim: number) {
+    forward(ctx: OpContext<number>, x: Tensor, dim: number) {
       if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32 (convert with .float())`);
-      const view = axisView(x.shape, normalizeDim(name, dim, x.ndim));
-      const out = empty(x.shape, x.dtype);
-      kernel(x.data, view[0], view[1], view[2], out.data);
+      const d = normalizeDim(name, dim, x.ndim);
+      const out = kernel(x, d);
       ctx.save(out);
-      ctx.state = view;
+      ctx.state = d;
       return out;
     },
     backward(ctx, g) {
       const [y] = ctx.saved;
-      const [outer, n, inner] = ctx.state;
-      const gx = empty(y.shape, y.dtype);
-      backwardKernel(y.data, g.data, outer, n, inner, gx.data);
-      return [gx, null];
+      return [backwardKernel(y, g, ctx.state), null];
     },
   }) as unknown as (x: Tensor, dim: number) => Tensor;
 }
 
 /** exp(x) / sum(exp(x)) along dim, stable for large logits; gradient y · (g - sum(g · y)). */
-export const softmax = defineAlongDim('softmax', softmaxAxis, softmaxBackwardAxis);
+export const softmax = defineAlongDim('softmax', kernels.softmax, kernels.softmaxBackward);
 
 /** x - logsumexp(x) along dim, stable for large logits; gradient g - exp(y) · sum(g). */
-export const logSoftmax = defineAlongDim('logSoftmax', logSoftmaxAxis, logSoftmaxBackwardAxis);
+export const logSoftmax = defineAlongDim('logSoftmax', kernels.logSoftmax, kernels.logSoftmaxBackward);
 
 declare module '../tensor.js' {
   interface Tensor {

@@ -3,7 +3,7 @@ import { type GemmExports, workspaceAddress } from './loader.js';
 /*
  * A conv2d job of the thread pool (pool.ts): float32, stride 1, dilation 1, every tensor in the shared memory
  * (conv.ts lays them out). Chunk i is the run of samples [i·perChunk, (i + 1)·perChunk) and is computed the way the
- * one-thread loop in ops/conv.ts computes those samples, with the same wasm kernels:
+ * one-thread loop in kernels/cpu/conv.ts computes those samples, with the same wasm kernels:
  *   forward: y[n] = bias (if any); cols = im2col(x[n]); per group y[n, g] += W[g] · cols[g]
  *   input grad: dcols[g] = W[g]ᵀ · dY[n, g]; dx[n] = col2im(dcols)
  *   weight grad: cols = im2col(x[n]); per group dW_i[g] += dY[n, g] · cols[g]ᵀ, into chunk i's own partial sum dW_i

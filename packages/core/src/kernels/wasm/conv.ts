@@ -67,7 +67,7 @@ const parts = (work: number): number => (work >= splitMinWork ? availableThreads
 /**
  * conv2d forward of x [N, C, H, W] with weight [O, C/groups, kH, kW] and bias [O] (or null) into y [N, O, Ho, Wo],
  * float32 at stride 1, split by samples across the pool's threads; the same bits as the one-thread loop in
- * ops/conv.ts. Returns false, having done nothing, when the pool has one thread or the module cannot run or grow.
+ * kernels/cpu/conv.ts. Returns false, having done nothing, when the pool has one thread or the module cannot run or grow.
  */
 export function conv2dForwardThreaded(
   g: ThreadedConvGeometry, N: number, x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array,
@@ -90,7 +90,7 @@ export function conv2dForwardThreaded(
 /**
  * conv2d backward, float32 at stride 1, split by samples across the pool's threads: dx [N, C, H, W] and
  * dw [O, C/groups, kH, kW] (each when given; overwritten) from x, the weight and the output's
- * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in ops/conv.ts; dw is summed per chunk of
+ * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts; dw is summed per chunk of
  * samples, then the chunks' sums are added in order, so it can differ from that loop in the last bits.
  * Returns false, having done nothing, when the pool has one thread or the module cannot run or grow.
  */

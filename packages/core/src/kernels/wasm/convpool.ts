@@ -117,7 +117,7 @@ export function col2imStride1Wasm(g: Stride1Geometry, cols: Float32Array, colsOf
 }
 
 /**
- * relu of float32 x into out (same length), with the same bits as the bit-pattern loop in ops/unary.ts; false when
+ * relu of float32 x into out (same length), with the same bits as the bit-pattern loop in kernels/unary.ts; false when
  * the module cannot run here.
  */
 export function reluWasm(x: Float32Array, out: Float32Array): boolean {
@@ -131,7 +131,7 @@ export function reluWasm(x: Float32Array, out: Float32Array): boolean {
   return true;
 }
 
-/** relu's gradient from its float32 output y and upstream gradient g into out, as ops/unary.ts; false when the module cannot run. */
+/** relu's gradient from its float32 output y and upstream gradient g into out, as kernels/unary.ts; false when the module cannot run. */
 export function reluGradWasm(y: Float32Array, g: Float32Array, out: Float32Array): boolean {
   const n = out.length;
   const gPtr = alignUp(n * 4);

@@ -1,0 +1,145 @@
+import { Tensor } from '../../tensor.js';
+import { empty } from '../../creation.js';
+import { type DType, type TypedArray, allocate } from '../../dtype.js';
+import { numelOf, sameShape } from '../../shape.js';
+import {
+  type BinaryOp, addArrays, addInto, binaryBroadcast, broadcastTo as broadcastLoop, extremumShareLoop, maskedCopy, whereLoop,
+} from '../elementwise.js';
+import { addScalarInPlace, divScalarInPlace, firstNonFinite, firstOutOfRange, mulScalarInPlace, scaledCopy, truncLoop } from '../unary.js';
+
+/**
+ * The CPU backend's storage, broadcasting and in-place entries: each unwraps the typed arrays of its tensors,
+ * runs a plain loop from kernels/elementwise.ts or kernels/unary.ts, and returns a new Tensor (or writes into one
+ * the op owns). Shapes are checked by the ops; these trust them.
+ */
+
+/** A tensor's values read at a broadcast shape (a copy only when it is smaller). */
+export function expandedData(t: Tensor, shape: readonly number[]): TypedArray {
+  if (sameShape(t.shape, shape)) return t.data;
+  const out = allocate(t.dtype, numelOf(shape));
+  broadcastLoop(t.data, t.shape, out, shape);
+  return out;
+}
+
+/** a op b broadcast to `shape` (the broadcast of both shapes), as a new tensor of `dtype`. */
+export function binary(op: BinaryOp, a: Tensor, b: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  const out = empty(shape, dtype);
+  binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+  return out;
+}
+
+/** a + b of one shape and dtype, as a new tensor (the tape's gradient sum). */
+export function add(a: Tensor, b: Tensor): Tensor {
+  const out = empty(a.shape, a.dtype);
+  addArrays(a.data, b.data, out.data);
+  return out;
+}
+
+/** x copied to a larger shape it broadcasts to. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const out = empty(shape, x.dtype);
+  broadcastLoop(x.data, x.shape, out.data, shape);
+  return out;
+}
+
+/** The same storage under another shape of as many elements; shares x's version counter (a view). */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  return new Tensor(x.data, shape, x);
+}
+
+/** A new tensor of `dtype` with x's values; float to int32 truncates toward zero. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const out = empty(x.shape, dtype);
+  if (dtype === 'int32' && x.dtype !== 'int32') truncLoop(x.data, out.data);
+  else out.data.set(x.data);
+  return out;
+}
+
+/** A new tensor of `shape` filled with value (stored as `dtype` stores it). */
+export function full(shape: readonly number[], value: number, dtype: DType): Tensor {
+  const out = empty(shape, dtype);
+  if (!Object.is(value, 0)) out.data.fill(value); // -0 too, so a number -0 keeps its sign
+  return out;
+}
+
+/** where(cond, a, b) at `shape`, and the int32 mask (1 where a was taken) its gradient needs. */
+export function where(cond: Tensor, a: Tensor, b: Tensor, shape: readonly number[], dtype: DType): { out: Tensor; mask: Tensor } {
+  const out = empty(shape, dtype);
+  const mask = empty(shape, 'int32');
+  whereLoop(expandedData(cond, shape), expandedData(a, shape), expandedData(b, shape), out.data, mask.data as Int32Array);
+  return { out, mask };
+}
+
+/** g where the mask equals keep, else 0, at the mask's shape. */
+export function maskSelect(mask: Tensor, keep: 0 | 1, g: Tensor): Tensor {
+  const out = empty(mask.shape, g.dtype);
+  maskedCopy(mask.data as Int32Array, keep, g.data, out.data);
+  return out;
+}
+
+/** maximum's (sign 1) or minimum's (sign -1) gradient for `self` at g's shape, before summing back to self's shape. */
+export function extremumShare(self: Tensor, other: Tensor, g: Tensor, sign: 1 | -1): Tensor {
+  const out = empty(g.shape, self.dtype);
+  extremumShareLoop(expandedData(self, g.shape), expandedData(other, g.shape), g.data, sign, out.data);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// In place: the op checks writability and bumps the version
+
+/** self += scale·other, other broadcast to self's shape. */
+export function addInPlace(self: Tensor, other: Tensor, scale: number): void {
+  const d = self.data;
+  if (scale === 1) {
+    if (sameShape(self.shape, other.shape)) addInto(d, other.data);
+    else binaryBroadcast('add', d, self.shape, other.data, other.shape, d, self.shape);
+    return;
+  }
+  // scaled in float64, then added, so alpha·other is rounded once, into self's dtype
+  const scaled = new Float64Array(other.data.length);
+  scaledCopy(other.data, scale, scaled);
+  binaryBroadcast('add', d, self.shape, scaled, other.shape, d, self.shape);
+}
+
+/** self *= other, other broadcast to self's shape. */
+export function mulInPlace(self: Tensor, other: Tensor): void {
+  binaryBroadcast('mul', self.data, self.shape, other.data, other.shape, self.data, self.shape);
+}
+
+export function addScalar_(self: Tensor, value: number): void {
+  addScalarInPlace(self.data, value);
+}
+
+export function mulScalar_(self: Tensor, value: number): void {
+  mulScalarInPlace(self.data, value);
+}
+
+/** self[i] /= value: a division, so the bits are those of x / value (not x · (1 / value)). */
+export function divScalar_(self: Tensor, value: number): void {
+  divScalarInPlace(self.data, value);
+}
+
+/** Every element set to value (an int32 store truncates toward zero). */
+export function fill_(self: Tensor, value: number): void {
+  self.data.fill(value);
+}
+
+/** self's values replaced by src broadcast to self's shape, converted to self's dtype (an int32 store truncates). */
+export function copy_(self: Tensor, src: Tensor): void {
+  broadcastLoop(src.data, src.shape, self.data, self.shape);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values an op inspects on the host
+
+/** The first element that is NaN or ±Infinity, or null. */
+export function findNonFinite(x: Tensor): { index: number; value: number } | null {
+  const i = firstNonFinite(x.data);
+  return i < 0 ? null : { index: i, value: x.data[i] };
+}
+
+/** The first element outside [low, high) that is not `except` (a class or gather index check), or null. */
+export function findOutOfRange(x: Tensor, low: number, high: number, except: number | null = null): { index: number; value: number } | null {
+  const i = firstOutOfRange(x.data, low, high, except);
+  return i < 0 ? null : { index: i, value: x.data[i] };
+}
