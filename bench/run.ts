@@ -5,9 +5,9 @@
 // LeNet-5 also runs ConvNetJS, TF.js (cpu backend) and torchlet's js kernels, at 1 thread. Prints the tables with
 // the ratio torchlet/PyTorch, runs bench/memory.ts and the matrix-product probe (bench/gemm.ts --shapes), and
 // writes bench/RESULTS.md.
-// Options: --quick (fewer, shorter repeats, from the sources, no memory run and no probe: under two minutes), --source (skip the
-// package build; run torchlet from its sources through tsx), --only torchlet,pytorch,... (a subset of the peers;
-// RESULTS.md is left alone), --models lenet5,mlp,... , --threads 1,2.
+// Options: --quick (fewer, shorter repeats, from the sources, no memory run and no probe: under two minutes),
+// --source (skip the package build; run torchlet from its sources through tsx), --only torchlet,pytorch,... (a
+// subset of the peers; RESULTS.md is left alone), --models lenet5,mlp,... , --threads 1,2.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

@@ -2,6 +2,7 @@
 // and the product shapes the probe derives from the networks. Run: node --import tsx node_modules/uvu/bin.js bench/test
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { networkShapes } from '../gemm-shapes.js';
 import { forwardFlopsPerSample, NETWORKS } from '../networks.js';
 import { interleave, stepsPerRepeat } from '../schedule.js';
 import { median, quantile, relativeSpread } from '../stats.js';
@@ -84,6 +85,23 @@ test('network geometry: flattened sizes match the first linear layer, FLOPs of r
   }
   // The issue: 59 MFLOP per training sample, about 3x the forward pass.
   assert.ok(Math.abs((3 * forwardFlopsPerSample(NETWORKS.resnetish)) / 1e6 - 59) < 1);
+});
+
+test('the probe runs the per-sample products of each convolution and the three of each linear layer', () => {
+  const shapes = networkShapes('resnetish').map((s) => `${s.layer}|${s.product}|${s.M}x${s.N}x${s.K}|${s.perStep}`);
+  assert.equal(shapes, [
+    'stem 3->16@3x3 32x32|forward W·cols|16x1024x27|64',
+    // the stem's input is the batch: no input gradient
+    'stem 3->16@3x3 32x32|dW dY·colsᵀ|16x27x1024|64',
+    'block conv 16->16@3x3 32x32 (x4)|forward W·cols|16x1024x144|256',
+    'block conv 16->16@3x3 32x32 (x4)|dX Wᵀ·dY|144x1024x16|256',
+    'block conv 16->16@3x3 32x32 (x4)|dW dY·colsᵀ|16x144x1024|256',
+    'fc 16->10|forward x·Wᵀ|64x10x16|1',
+    'fc 16->10|dX dY·W|64x16x10|1',
+    'fc 16->10|dW dYᵀ·x|10x16x64|1',
+  ]);
+  // mlp: the first layer's input is the batch
+  assert.equal(networkShapes('mlp').filter((s) => s.layer.startsWith('fc1')).map((s) => s.product), ['forward x·Wᵀ', 'dW dYᵀ·x']);
 });
 
 test.run();
