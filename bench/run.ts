@@ -399,7 +399,10 @@ function loadNote(r: Report): string {
   // At the start nothing of the bench runs yet; during the run the bench itself adds up to 2 (the peers' threads).
   const busy = r.loadStart >= 1 || r.loadMax > r.cores + 0.5;
   return `load average (1 min): ${r.loadStart.toFixed(2)} at start, up to ${r.loadMax.toFixed(2)} during the run on ${r.cores} cores` +
-    (busy ? ': other processes competed for the CPU, so the figures are lower and noisier than on an idle machine' : '');
+    (busy ? ': other processes competed for the CPU, so the figures are lower and noisier than on an idle machine' : '') +
+    // PyTorch's threads spin and wait for each other: oversubscribed cores hit its 2-thread figures hardest.
+    (r.loadMax > r.cores + 0.5 ? '; with more runnable threads than cores the 2-thread figures (PyTorch\'s above all) ' +
+      'collapse, so the 1-thread ratios are the steadier' : '');
 }
 
 function pytorchNote(python: Python | null): string {
