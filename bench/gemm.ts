@@ -2,11 +2,15 @@
 // (TORCHLET_NUM_THREADS, default 2), on the float32 matrix products of LeNet-5 and the seed-001 CNN at batch 64
 // (im2col convolution), plus square sizes in float32 and float64. The threaded column forces the split whatever the
 // size, to show where it starts to pay (gemmWasm itself splits from 2.5e6 multiply-adds).
-// Run: node --conditions=source --import tsx bench/gemm.ts
+// Run: node --conditions=source --import tsx bench/gemm.ts (pnpm bench:gemm).
+// With --shapes (bench/gemm-shapes.ts) it is instead the probe of issue 12: the wasm SIMD peak on this machine and
+// the GFLOP/s of the products the five networks of bench/networks.ts run; --write also puts that table in
+// bench/RESULTS.md.
 import { cpus, loadavg } from 'node:os';
 import { gemm } from '../packages/core/src/kernels/gemm.js';
 import { gemmWasm, setSplitMinWork, wasmAvailable } from '../packages/core/src/kernels/wasm/gemm.js';
 import { threadsReady, workerChunks } from '../packages/core/src/kernels/wasm/pool.js';
+import { probeShapes } from './gemm-shapes.js';
 
 type Gemm = typeof gemm;
 
@@ -86,6 +90,10 @@ function time(kernel: Gemm, c: Case, A: Float32Array | Float64Array, B: Float32A
 if (!wasmAvailable()) {
   console.error('bench/gemm: WebAssembly SIMD is not available here (run scripts/build-wasm.mjs?)');
   process.exit(1);
+}
+if (process.argv.includes('--shapes')) {
+  await probeShapes({ write: process.argv.includes('--write') });
+  process.exit(0);
 }
 
 const threads = await threadsReady();

@@ -1,10 +1,10 @@
-// TensorFlow.js (tfjs-core with the pure-JS cpu backend) under the shared protocol. The models are written with
+// TensorFlow.js (tfjs-core with the pure-JS cpu backend) under the shared protocol, LeNet-5 only. The model is written with
 // core ops and tf.variable weights (tfjs-layers would pull in more packages for the same kernels); NHWC, which
 // for the one-channel input is the same memory as the shared NCHW batch.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
-import { BATCH, CLASSES, IMAGE, runPeer, type ModelName } from './protocol.js';
+import { BATCH, CLASSES, servePeer } from './protocol.js';
 
 interface Layer {
   forward(x: tf.Tensor): tf.Tensor;
@@ -37,23 +37,21 @@ function dense(inFeatures: number, outFeatures: number, relu: boolean): Layer {
   };
 }
 
-function buildModel(name: ModelName): Layer[] {
-  // 5x5 'same' padding at stride 1 is padding 2.
-  if (name === 'lenet5') {
-    return [conv(1, 6, 5, 'same'), pool, conv(6, 16, 5, 'valid'), pool, flatten, dense(400, 120, true), dense(120, 84, true), dense(84, CLASSES, false)];
-  }
-  return [conv(1, 32, 3, 'valid'), pool, conv(32, 64, 3, 'valid'), pool, flatten, dense(1600, 128, true), dense(128, CLASSES, false)];
+/** LeNet-5; 5x5 'same' padding at stride 1 is padding 2. */
+function lenet5(): Layer[] {
+  return [conv(1, 6, 5, 'same'), pool, conv(6, 16, 5, 'valid'), pool, flatten, dense(400, 120, true), dense(120, 84, true), dense(84, CLASSES, false)];
 }
 
-await runPeer('TensorFlow.js (cpu)', async (args, batch) => {
+await servePeer('TensorFlow.js (cpu)', async (model, mode, batch) => {
+  if (model !== 'lenet5') throw new Error(`peer: TensorFlow.js runs only lenet5 in this bench, got ${model}`);
   await tf.setBackend('cpu');
   await tf.ready();
-  const model = buildModel(args.model);
-  const forward = (x: tf.Tensor) => model.reduce((h, layer) => layer.forward(h), x);
-  const x = tf.tensor4d(batch.images, [BATCH, IMAGE, IMAGE, 1]);
+  const layers = lenet5();
+  const forward = (x: tf.Tensor) => layers.reduce((h, layer) => layer.forward(h), x);
+  const x = tf.tensor4d(batch.images, [BATCH, 28, 28, 1]);
   const targets = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), CLASSES);
   const detail = `${tf.version_core}, ${tf.getBackend()} backend, 1 thread`;
-  if (args.mode === 'infer') {
+  if (mode === 'infer') {
     return {
       detail,
       step: () => {
