@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from './dtype.js';
+import { type DType, type TypedArray, allocate, checkValueFits, dtypeOfArray, isDType } from './dtype.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { checkShape, formatShape, numelOf } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
@@ -105,6 +105,8 @@ export function tensor(data: NestedArray | readonly number[] | TypedArray, optio
     const v = flat[i];
     if (typeof v !== 'number') throw new TypeError(`tensor: expected numbers, got ${typeof v} at flat index ${i}`);
     if (dtype === 'int32' && !Number.isInteger(v)) throw new TypeError(`tensor: int32 data must be integers, got ${v} at flat index ${i}`);
+    // as PyTorch: an int32 out of range is refused (float32 stores 1e39 as Infinity, PyTorch's torch.tensor too)
+    if (dtype === 'int32') checkValueFits('tensor', v, dtype);
     out[i] = v;
   }
   return finish(new Tensor(out, shape), options);
@@ -133,6 +135,7 @@ export function full(shape: readonly number[], value: number, options?: TensorOp
 function filled(op: string, shape: readonly number[], value: number, options?: TensorOptions): Tensor {
   const dtype = checkOptions(op, options);
   if (typeof value !== 'number') throw new TypeError(`${op}: expected a number fill value, got ${typeof value}`);
+  checkValueFits(op, value, dtype);
   const t = emptyFor(op, shape, dtype);
   t.data.fill(value);
   return finish(t, options);

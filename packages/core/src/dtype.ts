@@ -37,3 +37,30 @@ const RANK: Record<DType, number> = { int32: 0, float32: 1, float64: 2 };
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
+
+/**
+ * torch.result_type for two tensors: a 0-d tensor only decides the dtype when it is of a higher category
+ * (int < float) than the dimensioned one, so float32 [n] with a 0-d float64 stays float32, int32 [n] with a 0-d
+ * float64 becomes float64. Two 0-d (or two dimensioned) tensors promote as promoteTypes. JS numbers are turned into
+ * 0-d tensors of the other operand's dtype before this (scalarLike in ops/arithmetic.ts), as PyTorch's wrapped numbers.
+ */
+export function resultType(a: { dtype: DType; ndim: number }, b: { dtype: DType; ndim: number }): DType {
+  if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
+  const [dim, zero] = a.ndim === 0 ? [b.dtype, a.dtype] : [a.dtype, b.dtype];
+  return isFloating(dim) || !isFloating(zero) ? dim : promoteTypes(dim, zero);
+}
+
+const INT32_LIMIT = 2 ** 31;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Throws PyTorch's error for a number a creation or fill call cannot store as `dtype`: one outside int32's range (NaN
+ * and ±Infinity too), a finite one past float32's largest value (±Infinity is stored as such). Fractions stored as int32 truncate toward zero, as PyTorch.
+ */
+export function checkValueFits(op: string, value: number, dtype: DType): void {
+  const fits =
+    dtype === 'int32'
+      ? value >= -INT32_LIMIT && value <= INT32_LIMIT - 1
+      : dtype !== 'float32' || !Number.isFinite(value) || Math.abs(value) <= FLOAT32_MAX;
+  if (!fits) throw new RangeError(`${op}: value ${value} cannot be converted to type ${dtype} without overflow`);
+}

@@ -158,19 +158,22 @@ test('var rejects int32, unknown options and non-boolean options', () => {
   assert.throws(() => variance(tensor([1, 2]), 1), /var: dim 1 is out of range/);
 });
 
-test('max/min over the whole tensor: value, and the gradient goes to the first extremum', () => {
+test('max/min over the whole tensor: value, and the gradient split evenly among the ties (PyTorch 1.13)', () => {
   const x = tensor([[1, 5, 5], [-2, 0, -2]], { requiresGrad: true });
   const m = max(x);
   assert.equal(m.shape, []);
   assert.is(m.item(), 5);
   assert.is(m.gradFn, 'maxBackward');
   m.backward();
-  assert.equal(x.grad!.tolist(), [[0, 1, 0], [0, 0, 0]]);
+  assert.equal(x.grad!.tolist(), [[0, 0.5, 0.5], [0, 0, 0]]);
   x.grad = null;
   const n = x.min();
   assert.is(n.item(), -2);
-  n.backward();
-  assert.equal(x.grad!.tolist(), [[0, 0, 0], [1, 0, 0]]);
+  n.backward(tensor(3));
+  assert.equal(x.grad!.tolist(), [[0, 0, 0], [1.5, 0, 1.5]]);
+  const y = tensor([NaN, 1, NaN, NaN], { requiresGrad: true });
+  max(y).backward();
+  assert.equal(Array.from(y.grad!.data, (v) => v.toFixed(4)), ['0.3333', '0.0000', '0.3333', '0.3333'], 'the NaNs are the ties');
   assert.ok(Number.isNaN(max(tensor([1, NaN, 3])).item()), 'NaN propagates, as in PyTorch');
   for (const shape of [[7], [3, 4], [2, 2, 3]]) {
     gradcheck((t) => max(t), [f64(shape)]);

@@ -104,7 +104,11 @@ function binaryRow(
       }
       return;
     case 'pow':
-      for (let i = 0; i < n; i++) o[io + i] = Math.pow(a[ia + i * sa], b[ib + i * sb]);
+      if (o instanceof Int32Array) {
+        for (let i = 0; i < n; i++) o[io + i] = int32Pow(a[ia + i * sa], b[ib + i * sb]);
+        return;
+      }
+      for (let i = 0; i < n; i++) o[io + i] = powC(a[ia + i * sa], b[ib + i * sb]);
       return;
     case 'eq':
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] === b[ib + i * sb] ? 1 : 0;
@@ -125,6 +129,26 @@ function binaryRow(
       for (let i = 0; i < n; i++) o[io + i] = a[ia + i * sa] <= b[ib + i * sb] ? 1 : 0;
       return;
   }
+}
+
+/** C's (and so PyTorch's) pow where JavaScript's differs: 1^y is 1 for every y, NaN included, and (-1)^±Infinity is 1. */
+export function powC(base: number, exponent: number): number {
+  if (base === 1 || (base === -1 && (exponent === Infinity || exponent === -Infinity))) return 1;
+  return Math.pow(base, exponent);
+}
+
+/**
+ * base^exponent wrapped to 32 bits exactly, as PyTorch's int32 pow (7^40 is -142118463): squaring with Math.imul, since
+ * Math.pow rounds past 2^53 before the wrap. The op has refused negative exponents.
+ */
+function int32Pow(base: number, exponent: number): number {
+  let result = 1;
+  let b = base | 0;
+  for (let e = exponent; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = Math.imul(result, b);
+    b = Math.imul(b, b);
+  }
+  return result;
 }
 
 /** Copies `src` (of `shape`) broadcast to `outShape` into `out`. */

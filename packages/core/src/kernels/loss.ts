@@ -46,7 +46,8 @@ export function crossEntropyForwardLoop(
         if (probs) probs[base + c * inner] = e;
         s += e;
       }
-      const lse = m + Math.log(s);
+      // lse - x_c as (m - x_c) + log s: m + log s would drop log s's low bits where the logits are far from 0
+      const logS = Math.log(s);
       if (probs) {
         const inv = 1 / s;
         for (let c = 0; c < C; c++) probs[base + c * inner] *= inv;
@@ -55,10 +56,10 @@ export function crossEntropyForwardLoop(
       if (t === ignoreIndex) continue;
       const wt = W ? W[t] : 1;
       weightSum += wt;
-      let value = (1 - eps) * wt * (lse - X[base + t * inner]);
+      let value = (1 - eps) * wt * (m - X[base + t * inner] + logS);
       if (eps > 0) {
         let smooth = 0;
-        for (let c = 0; c < C; c++) smooth += (W ? W[c] : 1) * (lse - X[base + c * inner]);
+        for (let c = 0; c < C; c++) smooth += (W ? W[c] : 1) * (m - X[base + c * inner] + logS);
         value += (eps / C) * smooth;
       }
       loss[p] = value;

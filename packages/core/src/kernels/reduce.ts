@@ -134,8 +134,9 @@ export function logSoftmaxAxis(x: TypedArray, outer: number, n: number, inner: n
       const m = rowMax(x, base, n, inner);
       let s = 0;
       for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
-      const shift = m + Math.log(s);
-      for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner] - shift;
+      // (x - m) - log s, not x - (m + log s): far from 0 (logits near -1e4) m + log s drops log s's low bits
+      const logS = Math.log(s);
+      for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner] - m - logS;
     }
   }
 }

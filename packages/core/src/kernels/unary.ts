@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import { powC } from './elementwise.js';
 
 /**
  * Elementwise loops of one input (and their gradients), over typed arrays of the same length. Each has its own
@@ -125,7 +126,7 @@ export function clampGradLoop(x: TypedArray, g: TypedArray, lo: number, hi: numb
 export function powBaseGradLoop(x: TypedArray, e: TypedArray, g: TypedArray, out: TypedArray): void {
   for (let i = 0; i < out.length; i++) {
     const p = e[i];
-    out[i] = p === 0 ? 0 : g[i] * p * Math.pow(x[i], p - 1);
+    out[i] = p === 0 ? 0 : g[i] * p * powC(x[i], p - 1);
   }
 }
 
@@ -134,7 +135,7 @@ export function powExponentGradLoop(x: TypedArray, e: TypedArray, g: TypedArray,
   for (let i = 0; i < out.length; i++) {
     const b = x[i];
     const p = e[i];
-    out[i] = b === 0 && p >= 0 ? 0 : g[i] * Math.pow(b, p) * Math.log(b);
+    out[i] = b === 0 && p >= 0 ? 0 : g[i] * powC(b, p) * Math.log(b);
   }
 }
 

@@ -1,7 +1,7 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { type DType, promoteTypes } from '../dtype.js';
+import { type DType, promoteTypes, resultType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
@@ -14,13 +14,20 @@ export function scalarLike(value: number, like: Tensor): Tensor {
   return kernels.full([], value, dtype);
 }
 
-/** Runs a broadcasting binary kernel; the result dtype is the promotion of both (or `dtype` when given). */
-export function broadcastBinary(name: string, op: kernels.BinaryOp, a: Tensor, b: Tensor, dtype?: DType): Tensor {
+/**
+ * Runs a broadcasting binary kernel. Both operands are first converted to the dtype the op computes in, torch.result_type
+ * of the two (or `computeDtype` when given), as PyTorch does: int32 16777217 meeting a float32 is 16777216 before the
+ * op sees it. The result has `outDtype` (the comparisons' int32) or the compute dtype.
+ */
+export function broadcastBinary(name: string, op: kernels.BinaryOp, a: Tensor, b: Tensor, computeDtype?: DType, outDtype?: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   if (!shape) {
     throw new Error(`${name}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be broadcast together`);
   }
-  return kernels.binary(op, a, b, shape, dtype ?? promoteTypes(a.dtype, b.dtype));
+  const dtype = computeDtype ?? resultType(a, b);
+  const x = a.dtype === dtype ? a : kernels.cast(a, dtype);
+  const y = b.dtype === dtype ? b : kernels.cast(b, dtype);
+  return kernels.binary(op, x, y, shape, outDtype ?? dtype);
 }
 
 /** Signatures for (Tensor | number, Tensor | number) ops with at least one tensor. */
@@ -81,7 +88,7 @@ export const div = defineOp({
   signatures: binarySignatures,
   forward(ctx, a: Tensor, b: Tensor) {
     ctx.save(a, b);
-    const dtype = promoteTypes(promoteTypes(a.dtype, b.dtype), 'float32');
+    const dtype = promoteTypes(resultType(a, b), 'float32');
     return broadcastBinary('div', 'div', a, b, dtype);
   },
   backward(ctx, g) {

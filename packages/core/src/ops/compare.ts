@@ -1,7 +1,7 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { promoteTypes } from '../dtype.js';
+import { resultType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { binarySignatures, broadcastBinary, scalarLike, type TensorOrNumber } from './arithmetic.js';
@@ -86,7 +86,7 @@ export const where = defineOp({
         `where: condition ${formatShape(cond.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)} cannot be broadcast together`,
       );
     }
-    const { out, mask } = kernels.where(cond, a, b, shape, promoteTypes(a.dtype, b.dtype));
+    const { out, mask } = kernels.where(cond, a, b, shape, resultType(a, b));
     ctx.state = { mask, aShape: a.shape, bShape: b.shape };
     return out;
   },
@@ -105,7 +105,7 @@ function comparison(name: ComparisonOp) {
     name,
     signatures: binarySignatures,
     forward(_ctx, a: Tensor, b: Tensor) {
-      return broadcastBinary(name, name, a, b, 'int32');
+      return broadcastBinary(name, name, a, b, undefined, 'int32');
     },
   }) as unknown as (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 }

@@ -1,6 +1,7 @@
 import { typed } from '../op.js';
 import { isGradEnabled } from '../tape.js';
 import { Tensor } from '../tensor.js';
+import { checkValueFits } from '../dtype.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
@@ -106,6 +107,7 @@ export const mul_ = typed('mul_', {
 export const fill_ = typed('fill_', {
   'Tensor, number': (self: Tensor, value: number) => {
     checkWritable('fill_', self);
+    checkValueFits('fill_', value, self.dtype);
     kernels.fill_(self, value);
     self._bumpVersion();
     return self;

@@ -5,6 +5,7 @@ import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js
 import * as kernels from '../kernels/backend.js';
 import { expand, reshape } from './shape.js';
 import { checkOptionKeys } from '../options.js';
+import type { DType } from '../dtype.js';
 
 export type Dims = number | readonly number[] | null;
 
@@ -23,9 +24,12 @@ export function sumDimsData(x: Tensor, dims: readonly number[]): Tensor {
   return kernels.sumDims(x, dims);
 }
 
-/** The sorted dims to reduce; a 0-d tensor accepts dim 0 or -1 but has no axis to reduce, as in PyTorch. */
+/**
+ * The sorted dims to reduce; a 0-d tensor accepts dim 0 or -1 but has no axis to reduce, as in PyTorch. An empty list
+ * reduces every dim, as PyTorch 1.13's sum, mean and var.
+ */
 function reductionDims(op: string, dim: Dims, ndim: number): number[] {
-  const dims = normalizeDims(op, dim, ndim);
+  const dims = normalizeDims(op, Array.isArray(dim) && dim.length === 0 ? null : dim, ndim);
   return ndim === 0 ? [] : dims;
 }
 
@@ -46,12 +50,28 @@ function expandBack(g: Tensor, state: ReduceState): Tensor {
   return expand(reshape(g, state.keptShape), state.inShape);
 }
 
+/**
+ * An int32 sum, exact or refused: summed in float64 (exact while the partial sums stay below 2^53), then checked to
+ * fit int32. PyTorch returns int64 here; torchlet has no int64 dtype, and a wrapped sum would be a silent wrong answer.
+ */
+function int32Sum(x: Tensor, dims: readonly number[]): Tensor {
+  const exact = sumDimsData(kernels.cast(x, 'float64'), dims);
+  const overflow = kernels.findOutOfRange(exact, -(2 ** 31), 2 ** 31);
+  if (overflow) {
+    throw new RangeError(
+      `sum: the sum ${overflow.value} of int32 values does not fit int32 (PyTorch returns int64, which torchlet does not have); ` +
+        'sum x.double() for a result exact up to 2^53',
+    );
+  }
+  return kernels.cast(exact, 'int32');
+}
+
 export const sum = defineOp({
   name: 'sum',
   signatures: reductionSignatures,
   forward(ctx: OpContext<ReduceState>, x: Tensor, dim: Dims, keepdim: boolean) {
     const dims = reductionDims('sum', dim, x.ndim);
-    const kept = sumDimsData(x, dims);
+    const kept = x.dtype === 'int32' ? int32Sum(x, dims) : sumDimsData(x, dims);
     ctx.state = { inShape: x.shape, keptShape: [...kept.shape], count: 0 };
     return kernels.view(kept, reducedShape(x.shape, dims, keepdim));
   },
@@ -224,21 +244,40 @@ interface PickState {
 }
 
 /**
- * The values of x at extremum `indices` (from extremumIndices) along dim; the gradient goes back to exactly those
- * positions, so ties send it to the first extremum only.
+ * 1 where x equals the extremum `value` (0-d), NaN matching NaN, 0 elsewhere, as `dtype`: the ties of max() and min().
+ */
+function tiesOf(x: Tensor, value: Tensor, dtype: DType): Tensor {
+  const equal = kernels.binary('eq', x, value, x.shape, dtype);
+  const isNaN = kernels.binary('ne', x, x, x.shape, dtype);
+  const valueIsNaN = kernels.binary('ne', value, value, [], dtype);
+  return kernels.binary('add', equal, kernels.binary('mul', isNaN, valueIsNaN, x.shape, dtype), x.shape, dtype);
+}
+
+/**
+ * The values of x at extremum `indices` along dim. Along a dim the gradient goes back to exactly those positions
+ * (the first extremum, as PyTorch's max(x, dim)); over the whole tensor (dim null) it is split evenly among all the
+ * elements equal to the extremum, as PyTorch's max().
  */
 function definePick(kind: Extremum) {
   return defineOp({
     name: kind,
     signatures: ['Tensor, Tensor, number | null'],
     forward(ctx: OpContext<PickState>, x: Tensor, indices: Tensor, dim: number | null) {
-      ctx.save(indices);
+      const out = kernels.takeAlong(x, indices, dim);
+      if (dim === null) ctx.save(x, out);
+      else ctx.save(indices);
       ctx.state = { inShape: x.shape, dim };
-      return kernels.takeAlong(x, indices, dim);
+      return out;
     },
     backward(ctx, g) {
-      const [indices] = ctx.saved;
       const { inShape, dim } = ctx.state;
+      if (dim === null) {
+        const [x, value] = ctx.saved;
+        const ties = tiesOf(x, value, g.dtype);
+        const share = kernels.binary('div', g, kernels.sumDims(ties, x.shape.map((_, i) => i)), [], g.dtype);
+        return [kernels.binary('mul', ties, share, inShape, g.dtype), null, null];
+      }
+      const [indices] = ctx.saved;
       return [kernels.putAlong(g, indices, inShape, dim), null, null];
     },
   });
@@ -255,7 +294,7 @@ export interface ValuesIndices {
 }
 
 export interface ExtremumFn {
-  /** The largest (smallest) element as a 0-d tensor; its gradient goes to the first such element. */
+  /** The largest (smallest) element as a 0-d tensor; its gradient is split evenly among the elements equal to it. */
   (x: Tensor): Tensor;
   /** Values and int32 indices of the first extremum along dim. */
   (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
@@ -293,6 +332,7 @@ export const logsumexp = defineOp({
   },
   forward(ctx: OpContext<LogSumExpState>, x: Tensor, dim: number | number[], keepdim: boolean) {
     requireFloating('logsumexp', x);
+    if (Array.isArray(dim) && dim.length === 0) throw new Error('logsumexp: expected at least one dim, got [] (PyTorch 1.13 refuses it too)');
     const dims = reductionDims('logsumexp', dim, x.ndim);
     // logsumexp over several dims is logsumexp over each in turn: log Σa Σb e^x = log Σa e^(log Σb e^x)
     const kept = kernels.logSumExpDims(x, dims);
