@@ -29,3 +29,6 @@ export * from './ops/pool.js';
 export * from './ops/batchnorm.js';
 export { getBackend, setBackend, type Backend } from './kernels/backend.js';
 export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';
+export * from './ops/embedding.js';
+export * from './ops/layer-norm.js';
+export * from './ops/attention.js';
