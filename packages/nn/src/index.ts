@@ -16,3 +16,10 @@ export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions
 export {
   serialize, deserialize, deserializeWithMetadata, save, load, loadWithMetadata, type Metadata, type DeserializeOptions,
 } from './serialization.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
+export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions } from './layers/rnn.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './layers/attention.js';
+export {
+  TransformerEncoderLayer, generateSquareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,
+} from './layers/transformer.js';
