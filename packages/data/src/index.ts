@@ -11,3 +11,4 @@ export { cifar10, cifar10Classes, type Cifar10Options } from './cifar.js';
 export {
   type Transform, type Padding, type RandomCropOptions, shift, normalize, pad, randomShift, randomCrop, toFloat, compose,
 } from './transforms.js';
+export { firstNames, allFirstNames, type FirstNamesOptions } from './first-names.js';
