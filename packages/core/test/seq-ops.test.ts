@@ -85,7 +85,7 @@ test('scaledDotProductAttention matches the definition, with isCausal and with b
   const q = randn([2, 4, 3], { dtype: 'float64' });
   const k = randn([2, 5, 3], { dtype: 'float64' });
   const v = randn([2, 5, 2], { dtype: 'float64' });
-  const rows = (t: Tensor, b: number) => t.tolist()[b] as number[][];
+  const rows = (t: Tensor, b: number) => (t.tolist() as number[][][])[b];
   const causal = scaledDotProductAttention(q, k, v, { isCausal: true });
   const boolMask = tensor([[1, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 1], [1, 1, 0, 0, 0]], { dtype: 'int32' });
   const masked = scaledDotProductAttention(q, k, v, { attnMask: boolMask });

@@ -35,8 +35,9 @@ interface Weights {
 
 /**
  * What RNN, LSTM and GRU share: the parameters under PyTorch's names, the layout of input and state, the stacking of
- * layers and directions. A time step is a handful of whole-batch ops (one product with the hidden weights, the
- * gate nonlinearities), and the input-to-hidden product of a layer is one product over all time steps at once.
+ * layers and directions. A time step is a handful of whole-batch ops: the input and hidden products, the gate
+ * nonlinearities. (The input product runs per step rather than once over the whole sequence: slicing a step out
+ * of a [seq, batch, gates] product would cost a sequence-sized gradient buffer per step in backward.)
  */
 abstract class RNNBase extends Module {
   readonly inputSize: number;
@@ -143,13 +144,12 @@ abstract class RNNBase extends Module {
       for (let dir = 0; dir < this.numDirections; dir++) {
         const k = layer * this.numDirections + dir;
         const w = this.weights(layer, dir);
-        const xProj = linear(layerInput, w.wIh, w.bIh); // [seq, batch, gates·hidden], one product for all steps
         let h = select(h0, 0, k);
         let c = c0 ? select(c0, 0, k) : null;
         const steps = new Array<Tensor>(T);
         for (let s = 0; s < T; s++) {
           const t = dir === 0 ? s : T - 1 - s;
-          [h, c] = this.step(select(xProj, 0, t), linear(h, w.wHh, w.bHh), h, c);
+          [h, c] = this.step(linear(select(layerInput, 0, t), w.wIh, w.bIh), linear(h, w.wHh, w.bHh), h, c);
           steps[t] = h;
         }
         outputs.push(stack(steps, 0));
