@@ -159,6 +159,15 @@ class Attention(nn.Module):
 add(case('sdpaCausal', Attention(True), [torch.randn(2, 2, 4, 3), torch.randn(2, 2, 4, 3), torch.randn(2, 2, 4, 5)], config={'isCausal': True}))
 add(case('sdpaMask', Attention(False), [torch.randn(2, 3, 4), torch.randn(2, 5, 4), torch.randn(2, 5, 2), torch.randn(3, 5)], float_inputs=[0, 1, 2]))
 
+add(case('conv1d', nn.Conv1d(4, 6, 3, stride=2, padding=1, dilation=2, groups=2), [torch.randn(2, 4, 9)],
+         config={'inChannels': 4, 'outChannels': 6, 'kernelSize': 3, 'stride': 2, 'padding': 1, 'dilation': 2, 'groups': 2}))
+add(case('conv1dUnbatched', nn.Conv1d(2, 3, 2, bias=False), [torch.randn(2, 5)], config={'inChannels': 2, 'outChannels': 3, 'kernelSize': 2, 'bias': False}))
+add(case('convTranspose2d', nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2, dilation=(1, 2)),
+         [torch.randn(2, 4, 3, 4)], config={'inChannels': 4, 'outChannels': 6, 'kernelSize': [3, 2], 'stride': [2, 3], 'padding': [1, 0],
+                                            'outputPadding': [1, 2], 'groups': 2, 'dilation': [1, 2]}))
+add(case('convTranspose2dBigPadding', nn.ConvTranspose2d(2, 3, 3, padding=3, bias=False), [torch.randn(1, 2, 6, 7)],
+         config={'inChannels': 2, 'outChannels': 3, 'kernelSize': 3, 'padding': 3, 'bias': False}))
+
 here = os.path.dirname(os.path.abspath(__file__))
 target = os.path.join(here, '..', '..', 'packages', 'nn', 'test', 'fixtures', 'seq-layers.json')
 with open(target, 'w') as f:

@@ -32,3 +32,5 @@ export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';
 export * from './ops/embedding.js';
 export * from './ops/layer-norm.js';
 export * from './ops/attention.js';
+export * from './ops/conv1d.js';
+export * from './ops/conv-transpose.js';

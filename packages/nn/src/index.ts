@@ -23,3 +23,5 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAtten
 export {
   TransformerEncoderLayer, generateSquareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,
 } from './layers/transformer.js';
+export { Conv1d, type Conv1dOptions } from './layers/conv1d.js';
+export { ConvTranspose2d, type ConvTranspose2dOptions } from './layers/conv-transpose.js';

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, assertClose, gradcheck, randn, scaledDotProductAttention, tensor } from '@torchlet/core';
 import {
-  Embedding, GRU, LSTM, LayerNorm, type Module, MultiheadAttention, RNN, TransformerEncoderLayer, generateSquareSubsequentMask,
+  Conv1d, ConvTranspose2d, Embedding, GRU, LSTM, LayerNorm, type Module, MultiheadAttention, RNN, TransformerEncoderLayer, generateSquareSubsequentMask,
 } from '@torchlet/nn';
 
 /** Reference values written by scripts/reference/seq_layers.py with PyTorch 1.13 in float64. */
@@ -118,6 +118,19 @@ test('TransformerEncoderLayer matches PyTorch, post-norm with a causal mask and 
 test('scaledDotProductAttention matches softmax(QKᵀ/sqrt(d) + mask)V from PyTorch 1.13', () => {
   check('sdpaCausal', null, (_, [q, k, v]) => scaledDotProductAttention(q, k, v, { isCausal: true }));
   check('sdpaMask', null, (_, [q, k, v, m]) => scaledDotProductAttention(q, k, v, { attnMask: m }));
+});
+
+test('Conv1d (stride, padding, dilation, groups; unbatched) and ConvTranspose2d (all options; padding beyond the kernel) match PyTorch', () => {
+  check('conv1d', new Conv1d(4, 6, 3, { stride: 2, padding: 1, dilation: 2, groups: 2, ...f64 }), (m, [x]) => m.forward(x));
+  check('conv1dUnbatched', new Conv1d(2, 3, 2, { bias: false, ...f64 }), (m, [x]) => m.forward(x));
+  const options = { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], groups: 2, dilation: [1, 2], ...f64 } as const;
+  check('convTranspose2d', new ConvTranspose2d(4, 6, [3, 2], options), (m, [x]) => m.forward(x));
+  check('convTranspose2dBigPadding', new ConvTranspose2d(2, 3, 3, { padding: 3, bias: false, ...f64 }), (m, [x]) => m.forward(x));
+  assert.is(new ConvTranspose2d(4, 6, [3, 2], options).toString(),
+    'ConvTranspose2d(4, 6, kernelSize=[3, 2], stride=[2, 3], padding=[1, 0], outputPadding=[1, 2], dilation=[1, 2], groups=2)');
+  assert.is(new Conv1d(4, 6, 3, { padding: 'same', groups: 2, bias: false }).toString(), "Conv1d(4, 6, kernelSize=3, stride=1, padding='same', groups=2, bias=false)");
+  assert.throws(() => new ConvTranspose2d(3, 4, 2, { groups: 2 }), /ConvTranspose2d: inChannels \(3\) must be divisible by groups \(2\)/);
+  assert.throws(() => new Conv1d(4, 3, 2, { groups: 2 }), /Conv1d: outChannels \(3\) must be divisible by groups \(2\)/);
 });
 
 test('state dicts carry PyTorch keys in PyTorch order', () => {
