@@ -53,7 +53,7 @@ def case(name, module, args, kwargs=None, config=None, float_inputs=None):
         'stateDict': {k: enc(v) for k, v in module.state_dict().items()},
         'inputs': [enc(a) if isinstance(a, torch.Tensor) else None for a in args],
         # the causal float mask holds -inf, which JSON cannot: the test rebuilds it from config['causal']
-        'kwargs': {k: (enc(v) if isinstance(v, torch.Tensor) else v) for k, v in kwargs.items() if not (k == 'src_mask' and 'causal' in (config or {}))},
+        'kwargs': {k: (enc(v) if isinstance(v, torch.Tensor) else v) for k, v in kwargs.items() if not (k in ('src_mask', 'mask') and 'causal' in (config or {}))},
         'outputs': [enc(o) for o in outs],
         'upstream': [enc(u) for u in upstream],
         'inputGrads': [enc(a.grad) if isinstance(a, torch.Tensor) and a.grad is not None else None for a in args],
@@ -167,6 +167,14 @@ add(case('convTranspose2d', nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 3), padd
                                             'outputPadding': [1, 2], 'groups': 2, 'dilation': [1, 2]}))
 add(case('convTranspose2dBigPadding', nn.ConvTranspose2d(2, 3, 3, padding=3, bias=False), [torch.randn(1, 2, 6, 7)],
          config={'inChannels': 2, 'outChannels': 3, 'kernelSize': 3, 'padding': 3, 'bias': False}))
+
+stack = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0), 2, norm=with_normal_biases(nn.LayerNorm(4)),
+                              enable_nested_tensor=False)
+with torch.no_grad():
+    for p in stack.layers[1].parameters():
+        p.add_(0.1 * torch.randn(p.shape))  # the two copies start equal; make them differ so their order matters
+add(case('encoderStack', stack, [torch.randn(5, 2, 4)], {'mask': nn.Transformer.generate_square_subsequent_mask(5)},
+         config={'dModel': 4, 'nhead': 2, 'dimFeedforward': 6, 'numLayers': 2, 'causal': 5}))
 
 here = os.path.dirname(os.path.abspath(__file__))
 target = os.path.join(here, '..', '..', 'packages', 'nn', 'test', 'fixtures', 'seq-layers.json')

@@ -21,7 +21,7 @@ export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions } from './layers/rnn.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './layers/attention.js';
 export {
-  TransformerEncoderLayer, generateSquareSubsequentMask, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,
+  TransformerEncoderLayer, TransformerEncoder, generateSquareSubsequentMask, type TransformerEncoderOptions, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,
 } from './layers/transformer.js';
 export { Conv1d, type Conv1dOptions } from './layers/conv1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './layers/conv-transpose.js';

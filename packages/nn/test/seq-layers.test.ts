@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, assertClose, gradcheck, randn, scaledDotProductAttention, tensor } from '@torchlet/core';
 import {
-  Conv1d, ConvTranspose2d, Embedding, GRU, LSTM, LayerNorm, type Module, MultiheadAttention, RNN, TransformerEncoderLayer, generateSquareSubsequentMask,
+  Conv1d, ConvTranspose2d, Embedding, GRU, LSTM, LayerNorm, type Module, MultiheadAttention, RNN, TransformerEncoder, TransformerEncoderLayer, generateSquareSubsequentMask,
 } from '@torchlet/nn';
 
 /** Reference values written by scripts/reference/seq_layers.py with PyTorch 1.13 in float64. */
@@ -113,6 +113,15 @@ test('TransformerEncoderLayer matches PyTorch, post-norm with a causal mask and 
   check('encoderPostNorm', post, (m, [x]) => m.forward(x, { srcMask: generateSquareSubsequentMask(5, f64) }));
   const pre = new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, activation: 'gelu', normFirst: true, ...f64 });
   check('encoderNormFirst', pre, (m, [x], kw) => m.forward(x, { srcKeyPaddingMask: mask(kw, 'src_key_padding_mask') }));
+});
+
+test('TransformerEncoder (2 layers and a final norm, causal mask) matches PyTorch, its layers start as equal copies', () => {
+  const layer = new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, ...f64 });
+  const stack = new TransformerEncoder(layer, 2, { norm: new LayerNorm(4, f64) });
+  assert.equal(stack.layers.at(0).stateDict()['linear1.weight'].tolist(), stack.layers.at(1).stateDict()['linear1.weight'].tolist());
+  assert.ok(stack.layers.at(0).stateDict()['linear1.weight'] !== layer.stateDict()['linear1.weight']);
+  check('encoderStack', stack, (m, [x]) => m.forward(x, { mask: generateSquareSubsequentMask(5, f64) }));
+  assert.throws(() => new TransformerEncoder(new LayerNorm(4) as unknown as TransformerEncoderLayer, 2), /TransformerEncoder: encoderLayer must be a TransformerEncoderLayer/);
 });
 
 test('scaledDotProductAttention matches softmax(QKᵀ/sqrt(d) + mask)V from PyTorch 1.13', () => {

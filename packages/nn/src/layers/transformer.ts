@@ -1,5 +1,6 @@
-import { Tensor, type DType, arange, full, gelu, relu, where } from '@torchlet/core';
+import { Generator, Tensor, type DType, arange, full, gelu, relu, where } from '@torchlet/core';
 import { Module } from '../module.js';
+import { ModuleList } from './container.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
@@ -40,9 +41,11 @@ export class TransformerEncoderLayer extends Module {
   dropout1: Dropout;
   dropout2: Dropout;
   readonly activation: 'relu' | 'gelu';
+  private readonly args: [number, number, TransformerEncoderLayerOptions];
 
   constructor(dModel: number, nhead: number, options: TransformerEncoderLayerOptions = {}) {
     super();
+    this.args = [dModel, nhead, options];
     checkPositiveInt('TransformerEncoderLayer', 'dModel', dModel);
     const dimFeedforward = checkPositiveInt('TransformerEncoderLayer', 'dimFeedforward', options.dimFeedforward ?? 2048);
     const p = options.dropout ?? 0.1;
@@ -81,8 +84,46 @@ export class TransformerEncoderLayer extends Module {
     return this.norm2.forward(x.add(feedForward(x)));
   }
 
+  /** An independent copy with the same settings and the same weights (what PyTorch's deepcopy gives). */
+  clone(): TransformerEncoderLayer {
+    const [dModel, nhead, options] = this.args;
+    // A throwaway generator: the copy's initial values are overwritten, so it should not consume the caller's draws.
+    const copy = new TransformerEncoderLayer(dModel, nhead, { ...options, generator: new Generator(0) });
+    copy.loadStateDict(this.stateDict());
+    return copy.train(this.training);
+  }
+
   override extraRepr(): string {
     return `activation='${this.activation}', normFirst=${this.normFirst}`;
+  }
+}
+
+export interface TransformerEncoderOptions {
+  /** Applied to the last layer's output (PyTorch's norm argument). */
+  norm?: LayerNorm | null;
+}
+
+/**
+ * torch.nn.TransformerEncoder: numLayers copies of encoderLayer (identical at the start, as PyTorch's deep copies)
+ * run in turn, then the optional norm. Keys layers.0.self_attn.in_proj_weight, ..., norm.weight, as PyTorch.
+ */
+export class TransformerEncoder extends Module {
+  layers: ModuleList;
+  norm: LayerNorm | null;
+  readonly numLayers: number;
+
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options: TransformerEncoderOptions = {}) {
+    super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new TypeError('TransformerEncoder: encoderLayer must be a TransformerEncoderLayer');
+    this.numLayers = checkPositiveInt('TransformerEncoder', 'numLayers', numLayers);
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.clone()));
+    this.norm = options.norm ?? null;
+  }
+
+  forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
+    let x = src;
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, { srcMask: options.mask ?? null, srcKeyPaddingMask: options.srcKeyPaddingMask ?? null });
+    return this.norm ? this.norm.forward(x) : x;
   }
 }
 
