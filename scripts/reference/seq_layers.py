@@ -176,6 +176,10 @@ with torch.no_grad():
 add(case('encoderStack', stack, [torch.randn(5, 2, 4)], {'mask': nn.Transformer.generate_square_subsequent_mask(5)},
          config={'dModel': 4, 'nhead': 2, 'dimFeedforward': 6, 'numLayers': 2, 'causal': 5}))
 
+add(case('lstmProj', LSTMWithState(3, 4, num_layers=2, bidirectional=True, proj_size=2, batch_first=True),
+         [torch.randn(2, 5, 3), torch.randn(4, 2, 2), torch.randn(4, 2, 4)],
+         config={'inputSize': 3, 'hiddenSize': 4, 'numLayers': 2, 'bidirectional': True, 'projSize': 2, 'batchFirst': True}))
+
 here = os.path.dirname(os.path.abspath(__file__))
 target = os.path.join(here, '..', '..', 'packages', 'nn', 'test', 'fixtures', 'seq-layers.json')
 with open(target, 'w') as f:

@@ -18,7 +18,7 @@ export {
 } from './serialization.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
-export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions } from './layers/rnn.js';
+export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions, type LSTMOptions } from './layers/rnn.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './layers/attention.js';
 export {
   TransformerEncoderLayer, TransformerEncoder, generateSquareSubsequentMask, type TransformerEncoderOptions, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,

@@ -95,9 +95,13 @@ test('GRU (2 layers, bidirectional, batchFirst, initial state; unbatched) matche
   check('gruUnbatched', new GRU(2, 3, f64), (m, [x, h0]) => m.forward(x, h0));
 });
 
-test('LSTM (2 layers, bidirectional, [h0, c0]; unbatched) matches PyTorch', () => {
+test('LSTM (2 layers, bidirectional, [h0, c0]; unbatched; projSize) matches PyTorch', () => {
   check('lstm', new LSTM(3, 4, { numLayers: 2, bidirectional: true, ...f64 }), (m, [x, h0, c0]) => m.forward(x, [h0, c0]));
   check('lstmUnbatched', new LSTM(3, 2, { batchFirst: true, ...f64 }), (m, [x]) => m.forward(x));
+  const proj = new LSTM(3, 4, { numLayers: 2, bidirectional: true, projSize: 2, batchFirst: true, ...f64 });
+  check('lstmProj', proj, (m, [x, h0, c0]) => m.forward(x, [h0, c0]));
+  assert.is(proj.toString(), 'LSTM(3, 4, numLayers=2, projSize=2, batchFirst=true, bidirectional=true)');
+  assert.throws(() => new LSTM(3, 4, { projSize: 4 }), /LSTM: projSize must be an integer from 0 to hiddenSize - 1 \(3\), got 4/);
 });
 
 test('MultiheadAttention matches PyTorch: padding and float masks, kdim/vdim with per-head weights, unbatched without bias', () => {

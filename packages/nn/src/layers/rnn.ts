@@ -17,6 +17,11 @@ export interface RNNBaseOptions extends LayerOptions {
   bidirectional?: boolean;
 }
 
+export interface LSTMOptions extends RNNBaseOptions {
+  /** Project each hidden state down to projSize features with weight_hr_l{k} [projSize, hiddenSize] (0: none). */
+  projSize?: number;
+}
+
 export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
@@ -31,6 +36,8 @@ interface Weights {
   wHh: Parameter;
   bIh: Parameter | null;
   bHh: Parameter | null;
+  /** LSTM's projection, when projSize > 0. */
+  wHr: Parameter | null;
 }
 
 /**
@@ -47,8 +54,10 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** 0, or LSTM's projSize: then h (and each output) has projSize features while c keeps hiddenSize. */
+  readonly projSize: number;
 
-  protected constructor(private readonly cell: Cell, inputSize: number, hiddenSize: number, options: RNNBaseOptions) {
+  protected constructor(private readonly cell: Cell, inputSize: number, hiddenSize: number, options: RNNBaseOptions, projSize = 0) {
     super();
     const name = this.constructor.name;
     this.inputSize = checkPositiveInt(name, 'inputSize', inputSize);
@@ -61,15 +70,20 @@ abstract class RNNBase extends Module {
       throw new Error(`${name}: dropout must be a probability between 0 and 1, got ${this.dropout}`);
     }
     this.bidirectional = options.bidirectional ?? false;
+    if (!Number.isInteger(projSize) || projSize < 0 || (projSize > 0 && projSize >= hiddenSize)) {
+      throw new Error(`${name}: projSize must be an integer from 0 to hiddenSize - 1 (${hiddenSize - 1}), got ${JSON.stringify(projSize)}`);
+    }
+    this.projSize = projSize;
     const dtype = checkFloatDType(name, options.dtype);
     const gateSize = GATES[cell] * hiddenSize;
     const bound = 1 / Math.sqrt(hiddenSize);
     for (let layer = 0; layer < this.numLayers; layer++) {
       for (let dir = 0; dir < this.numDirections; dir++) {
         const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-        const layerInput = layer === 0 ? inputSize : hiddenSize * this.numDirections;
-        const shapes: [string, number[]][] = [[`weight_ih${suffix}`, [gateSize, layerInput]], [`weight_hh${suffix}`, [gateSize, hiddenSize]]];
+        const layerInput = layer === 0 ? inputSize : this.outputSize * this.numDirections;
+        const shapes: [string, number[]][] = [[`weight_ih${suffix}`, [gateSize, layerInput]], [`weight_hh${suffix}`, [gateSize, this.outputSize]]];
         if (this.bias) shapes.push([`bias_ih${suffix}`, [gateSize]], [`bias_hh${suffix}`, [gateSize]]);
+        if (projSize > 0) shapes.push([`weight_hr${suffix}`, [projSize, hiddenSize]]);
         for (const [key, shape] of shapes) {
           const p = new Parameter(empty(shape, dtype));
           uniform_(p, -bound, bound, { generator: options.generator });
@@ -79,6 +93,11 @@ abstract class RNNBase extends Module {
     }
   }
 
+  /** Features of h and of each direction's output: projSize when projecting, else hiddenSize. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
+
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
   }
@@ -86,7 +105,10 @@ abstract class RNNBase extends Module {
   private weights(layer: number, dir: number): Weights {
     const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
     const own = this as unknown as Record<string, Parameter | null>;
-    return { wIh: own[`weight_ih${suffix}`]!, wHh: own[`weight_hh${suffix}`]!, bIh: own[`bias_ih${suffix}`] ?? null, bHh: own[`bias_hh${suffix}`] ?? null };
+    return {
+      wIh: own[`weight_ih${suffix}`]!, wHh: own[`weight_hh${suffix}`]!, bIh: own[`bias_ih${suffix}`] ?? null, bHh: own[`bias_hh${suffix}`] ?? null,
+      wHr: own[`weight_hr${suffix}`] ?? null,
+    };
   }
 
   /** Brings input to [seq, batch, feature] and checks it; `batched` is false for an unbatched [seq, feature] input. */
@@ -106,9 +128,9 @@ abstract class RNNBase extends Module {
   }
 
   /** A given state [layers·dirs, batch, hidden] (unsqueezed when unbatched), or zeros. */
-  protected prepareState(what: string, state: Tensor | null | undefined, batch: number, batched: boolean, dtype: Tensor['dtype']): Tensor {
+  protected prepareState(what: string, state: Tensor | null | undefined, batch: number, batched: boolean, dtype: Tensor['dtype'], size = this.outputSize): Tensor {
     const name = this.constructor.name;
-    const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
+    const shape = [this.numLayers * this.numDirections, batch, size];
     if (state === null || state === undefined) return zeros(shape, { dtype });
     if (!(state instanceof Tensor)) throw new TypeError(`${name}: ${what} must be a Tensor, got ${typeof state}`);
     const s = batched ? state : state.ndim === 2 ? state.unsqueeze(1) : state;
@@ -150,6 +172,7 @@ abstract class RNNBase extends Module {
         for (let s = 0; s < T; s++) {
           const t = dir === 0 ? s : T - 1 - s;
           [h, c] = this.step(linear(select(layerInput, 0, t), w.wIh, w.bIh), linear(h, w.wHh, w.bHh), h, c);
+          if (w.wHr) h = linear(h, w.wHr);
           steps[t] = h;
         }
         outputs.push(stack(steps, 0));
@@ -189,6 +212,7 @@ abstract class RNNBase extends Module {
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, numLayers=${this.numLayers}`;
+    if (this.projSize > 0) s += `, projSize=${this.projSize}`;
     if (this.cell === 'relu') s += `, nonlinearity='relu'`;
     if (!this.bias) s += ', bias=false';
     if (this.batchFirst) s += ', batchFirst=true';
@@ -229,10 +253,13 @@ export class GRU extends RNNBase {
   }
 }
 
-/** LSTM with PyTorch's gate order (i, f, g, o); forward(input, [h0, c0]?) returns [output, [hN, cN]]. */
+/**
+ * LSTM with PyTorch's gate order (i, f, g, o); forward(input, [h0, c0]?) returns [output, [hN, cN]]. With projSize,
+ * h0, hN and the output have projSize features (c0 and cN keep hiddenSize).
+ */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNBaseOptions = {}) {
-    super('lstm', inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+    super('lstm', inputSize, hiddenSize, options, options.projSize ?? 0);
   }
 
   forward(input: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
@@ -241,7 +268,7 @@ export class LSTM extends RNNBase {
       throw new TypeError('LSTM: the initial state must be an array [h0, c0]');
     }
     const h0 = this.prepareState('h0', state?.[0], x.shape[1], batched, x.dtype);
-    const c0 = this.prepareState('c0', state?.[1], x.shape[1], batched, x.dtype);
+    const c0 = this.prepareState('c0', state?.[1], x.shape[1], batched, x.dtype, this.hiddenSize);
     const { output, hN, cN } = this.run(x, h0, c0);
     return [this.finishOutput(output, batched), [this.finishState(hN, batched), this.finishState(cN!, batched)]];
   }
