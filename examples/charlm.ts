@@ -28,10 +28,19 @@ function configFrom(argv: string[]): Config {
     process.exit(0);
   }
   if (!config.resume) return config;
-  // A resumed run keeps the settings it was started with; --epochs may extend it (the learning rate is constant).
+  // A resumed run keeps the settings it was started with; --epochs may extend it (the learning rate is constant),
+  // and --temperature and --samples only change the sampling (resuming a finished run just samples again).
   const saved = readCheckpointMetrics(config.resume).config;
-  const epochs = argv.some((a) => a.startsWith('--epochs')) ? config.epochs : saved.epochs;
-  return { ...saved, epochs, resume: config.resume, out: config.outGiven ? config.out : dirname(config.resume), outGiven: true };
+  const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  return {
+    ...saved,
+    epochs: given('--epochs') ? config.epochs : saved.epochs,
+    temperature: given('--temperature') ? config.temperature : saved.temperature,
+    samples: given('--samples') ? config.samples : saved.samples,
+    resume: config.resume,
+    out: config.outGiven ? config.out : dirname(config.resume),
+    outGiven: true,
+  };
 }
 
 async function main(): Promise<void> {

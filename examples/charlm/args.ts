@@ -42,7 +42,7 @@ Options:
   --limit N               use only the first N training names (and N/4 validation names)
   --out DIR               run folder, default runs/charlm-<model>-<timestamp>
   --resume CHECKPOINT     continue a run from its checkpoint.safetensors (same model, data and settings;
-                          --epochs may extend it)
+                          --epochs may extend it; --temperature and --samples sample afresh)
   -h, --help              this text`;
 
 export class UsageError extends Error {}
