@@ -31,16 +31,17 @@ export interface ScaledDotProductAttentionOptions {
  * key [..., S, E] and value [..., S, Ev], giving [..., L, Ev]. A composition of matmul, softmax and elementwise ops.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
-  return attentionWithWeights('scaledDotProductAttention', query, key, value, options)[0];
+  return scaledDotProductAttentionWithWeights(query, key, value, options)[0];
 }
 
 /**
  * The same computation returning [output, weights]; the weights [..., L, S] are those after dropout, as PyTorch's
- * multi_head_attention_forward returns them. Used by MultiheadAttention.
+ * multi_head_attention_forward returns them (MultiheadAttention's needWeights).
  */
-export function attentionWithWeights(
-  op: string, query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions,
+export function scaledDotProductAttentionWithWeights(
+  query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {},
 ): [Tensor, Tensor] {
+  const op = 'scaledDotProductAttention';
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof t}`);
     if (t.ndim < 2) throw new Error(`${op}: ${name} must be at least 2-D [..., length, features], got shape ${formatShape(t.shape)}`);

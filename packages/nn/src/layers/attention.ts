@@ -1,4 +1,4 @@
-import { Tensor, attentionWithWeights, empty, formatShape, full, linear, narrow, where, zeros } from '@torchlet/core';
+import { Tensor, scaledDotProductAttentionWithWeights, empty, formatShape, full, linear, narrow, where, zeros } from '@torchlet/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { xavierUniform_ } from '../init.js';
@@ -116,7 +116,7 @@ export class MultiheadAttention extends Module {
     const kh = heads(linear(k, weight(1, this.k_proj_weight), bias(1)), S);
     const vh = heads(linear(v, weight(2, this.v_proj_weight), bias(2)), S);
     const mask = this.combinedMask(attnMask, keyPaddingMask, N, L, S, batched, dtype);
-    const [context, weights] = attentionWithWeights('MultiheadAttention', qh, kh, vh, {
+    const [context, weights] = scaledDotProductAttentionWithWeights(qh, kh, vh, {
       attnMask: mask, dropoutP: this.training ? this.dropout : 0,
     });
     const merged = context.permute([0, 2, 1, 3]).reshape([N, L, E]);
