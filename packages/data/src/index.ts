@@ -11,4 +11,6 @@ export { cifar10, cifar10Classes, type Cifar10Options } from './cifar.js';
 export {
   type Transform, type Padding, type RandomCropOptions, shift, normalize, pad, randomShift, randomCrop, toFloat, compose,
 } from './transforms.js';
-export { firstNames, allFirstNames, type FirstNamesOptions } from './first-names.js';
+export { parseFirstNames, splitFirstNames, type FirstNamesOptions } from './first-names.js';
+// Node only (reads node_modules): on a branch with data's node.ts entry, this line belongs there.
+export { firstNames, allFirstNames } from './first-names-files.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { allFirstNames, firstNames } from '@torchlet/data';
+import { allFirstNames, firstNames, parseFirstNames, splitFirstNames } from '@torchlet/data';
 
 test('firstNames: both stdlib lists, lowercased and deduplicated, split 90/10 without overlap, the same every call', () => {
   const all = allFirstNames();
@@ -16,6 +16,15 @@ test('firstNames: both stdlib lists, lowercased and deduplicated, split 90/10 wi
   assert.ok(testSplit.every((n) => !inTrain.has(n)));
   assert.equal(firstNames({ split: 'test' }), testSplit);
   assert.throws(() => firstNames({ split: 'val' as 'test' }), /firstNames: split must be 'train' or 'test'/);
+});
+
+test('parseFirstNames lowercases, trims, deduplicates and sorts; splitFirstNames is fixed and disjoint', () => {
+  assert.equal(parseFirstNames(['Emma\nolivia \n\nAVA', 'ava\nEmma\n']), ['ava', 'emma', 'olivia']);
+  const names = Array.from({ length: 50 }, (_, i) => `n${i}`);
+  const a = splitFirstNames(names, { split: 'test' });
+  assert.is(a.length, 5);
+  assert.equal(splitFirstNames(names, { split: 'test' }), a);
+  assert.is(splitFirstNames(names).filter((n) => a.includes(n)).length, 0);
 });
 
 test.run();
