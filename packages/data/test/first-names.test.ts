@@ -27,4 +27,15 @@ test('parseFirstNames lowercases, trims, deduplicates and sorts; splitFirstNames
   assert.is(splitFirstNames(names).filter((n) => a.includes(n)).length, 0);
 });
 
+test('the names readers refuse unknown option keys and extra arguments, as the other readers', () => {
+  const names = ['a', 'b', 'c'];
+  assert.throws(() => firstNames({ spilt: 'test' } as never), /firstNames: unknown option "spilt".*did you mean "split"\?/);
+  assert.throws(() => firstNames('test' as never), /firstNames: got 1 positional arguments/);
+  assert.throws(() => splitFirstNames(names, { Split: 'test' } as never), /splitFirstNames: unknown option "Split".*did you mean "split"\?/);
+  assert.throws(() => splitFirstNames(names, 'test' as never), /splitFirstNames: got 1 positional arguments/);
+  assert.throws(() => parseFirstNames(['a'], { lowercase: false } as never), /parseFirstNames: takes one array of lists, got 2 arguments/);
+  assert.throws(() => parseFirstNames('emma\nava' as never), /parseFirstNames: expected an array of strings/);
+  assert.throws(() => allFirstNames({ split: 'test' } as never), /allFirstNames: takes no arguments/);
+});
+
 test.run();
