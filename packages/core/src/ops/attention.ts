@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { arange, full } from '../creation.js';
 import { formatShape } from '../shape.js';
-import { checkOptionKeys } from '../options.js';
+import { positionalOptions } from '../options.js';
 import { add, mul } from './arithmetic.js';
 import { matmul } from './linalg.js';
 import { reshape, transpose } from './shape.js';
@@ -26,11 +26,20 @@ export interface ScaledDotProductAttentionOptions {
   generator?: Generator;
 }
 
+const SDPA_ARGS = ['attnMask', 'dropoutP', 'isCausal', 'scale'];
+
 /**
  * PyTorch 2's torch.nn.functional.scaled_dot_product_attention: softmax(Q·Kᵀ·scale + mask)·V for query [..., L, E],
  * key [..., S, E] and value [..., S, Ev], giving [..., L, Ev]. A composition of matmul, softmax and elementwise ops.
  */
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: ScaledDotProductAttentionOptions): Tensor;
+/** PyTorch 2's positional form `scaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal, scale)`. */
+export function scaledDotProductAttention(
+  query: Tensor, key: Tensor, value: Tensor, attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean, scale?: number | null,
+  options?: { generator?: Generator },
+): Tensor;
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): Tensor {
+  const options = positionalOptions<ScaledDotProductAttentionOptions>('scaledDotProductAttention', rest, SDPA_ARGS, ['generator']);
   return scaledDotProductAttentionWithWeights(query, key, value, options)[0];
 }
 
@@ -47,7 +56,7 @@ export function scaledDotProductAttentionWithWeights(
     if (t.ndim < 2) throw new Error(`${op}: ${name} must be at least 2-D [..., length, features], got shape ${formatShape(t.shape)}`);
     if (t.dtype === 'int32') throw new Error(`${op}: ${name} must be floating-point, got int32`);
   }
-  checkOptionKeys(op, options, ['attnMask', 'dropoutP', 'isCausal', 'scale', 'generator']);
+  positionalOptions(op, [options], [], [...SDPA_ARGS, 'generator']);
   const { attnMask = null, dropoutP = 0, isCausal = false, scale = null, generator } = options;
   const E = query.shape[query.ndim - 1];
   const L = query.shape[query.ndim - 2];

@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { arange } from '../creation.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
-import { checkOptionKeys } from '../options.js';
+import { positionalOptions } from '../options.js';
 import { conv2d } from './conv.js';
 import { indexSelect, pad } from './indexing.js';
 import { permute, reshape } from './shape.js';
@@ -23,10 +23,17 @@ export interface ConvTranspose2dOptions {
  * zeros between elements and padded by dilation·(k - 1) - padding (cropped where negative), convolved with the
  * kernel flipped and its in/out channels swapped per group.
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
+/** PyTorch's positional form `convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation)`. */
+export function convTranspose2d(
+  x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: IntPair, padding?: IntPair, outputPadding?: IntPair, groups?: number, dilation?: IntPair,
+): Tensor;
+export function convTranspose2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
   const op = 'convTranspose2d';
   if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError(`${op}: expected input and weight Tensors`);
-  checkOptionKeys(op, options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
+  const { bias = null, ...options } = positionalOptions<ConvTranspose2dOptions & { bias?: Tensor | null }>(
+    op, rest, ['bias', 'stride', 'padding', 'outputPadding', 'groups', 'dilation'],
+  );
   const [sH, sW] = intPair(op, 'stride', options.stride ?? 1, 1);
   const [pH, pW] = intPair(op, 'padding', options.padding ?? 0, 0);
   const [oH, oW] = intPair(op, 'outputPadding', options.outputPadding ?? 0, 0);

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
-import { checkOptionKeys } from '../options.js';
+import { positionalOptions } from '../options.js';
 import { conv2d } from './conv.js';
 import { squeeze, unsqueeze } from './shape.js';
 
@@ -22,9 +22,12 @@ function checkInt(what: string, value: unknown, min: number): number {
  * [N, O, Lo] with Lo = floor((L + 2·padding - dilation·(K - 1) - 1) / stride) + 1. It is conv2d on a height-1
  * image, so it shares conv2d's kernels and backward.
  */
-export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv1dOptions): Tensor;
+/** PyTorch's positional form `conv1d(input, weight, bias, stride, padding, dilation, groups)`. */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: number, padding?: number | 'valid' | 'same', dilation?: number, groups?: number): Tensor;
+export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
   if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('conv1d: expected input and weight Tensors');
-  checkOptionKeys('conv1d', options, ['stride', 'padding', 'dilation', 'groups']);
+  const { bias = null, ...options } = positionalOptions<Conv1dOptions & { bias?: Tensor | null }>('conv1d', rest, ['bias', 'stride', 'padding', 'dilation', 'groups']);
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`conv1d: expected an input [N, C, L] or [C, L], got shape ${formatShape(x.shape)}`);
   if (weight.ndim !== 3) throw new Error(`conv1d: expected a weight [O, C/groups, K], got shape ${formatShape(weight.shape)}`);
   const stride = checkInt('stride', options.stride ?? 1, 1);

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor.js';
 import { formatShape } from '../shape.js';
-import { checkOptionKeys } from '../options.js';
+import { positionalOptions } from '../options.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { mean, var as variance } from './reduction.js';
 import { sqrt } from './unary.js';
@@ -18,9 +18,12 @@ export interface LayerNormOptions {
  * y = (x - mean) / sqrt(var + eps) · weight + bias. Built from mean, var and elementwise ops, so the tape holds a
  * handful of nodes per call, whatever the size.
  */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options?: LayerNormOptions): Tensor;
+/** PyTorch's positional form `layerNorm(input, normalizedShape, weight, bias, eps)`. */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], ...rest: unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`layerNorm: expected a Tensor, got ${typeof x}`);
-  checkOptionKeys('layerNorm', options, ['weight', 'bias', 'eps']);
+  const options = positionalOptions<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const { weight = null, bias = null, eps = 1e-5 } = options;
   if (x.dtype === 'int32') throw new Error('layerNorm: expected a floating-point input, got int32');
