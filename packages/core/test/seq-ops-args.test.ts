@@ -14,7 +14,7 @@ test('embedding: paddingIdx positionally, the unsupported maxNorm/scaleGradByFre
   const w = randn([4, 3], { requiresGrad: true });
   const idx = tensor([0, 2, 2], { dtype: 'int32' });
   embedding(idx, w, 2).sum().backward();
-  assert.equal(w.grad!.tolist()[2], [0, 0, 0], 'paddingIdx 2 given positionally gets no gradient');
+  assert.equal((w.grad!.tolist() as number[][])[2], [0, 0, 0], 'paddingIdx 2 given positionally gets no gradient');
   assert.equal(embedding(idx, w, null, null, 2, false, false).tolist(), embedding(idx, w).tolist());
   assert.throws(() => embedding(idx, w, null, 1 as never), /embedding: maxNorm is not supported by torchlet .*got 1/);
   assert.throws(() => embedding(idx, w, { scaleGradByFreq: true as never }), /embedding: scaleGradByFreq is not supported/);
