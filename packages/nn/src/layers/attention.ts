@@ -3,7 +3,8 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { xavierUniform_ } from '../init.js';
 import { Linear } from './linear.js';
-import { type LayerOptions, checkFloatDType, checkPositiveInt } from './options.js';
+import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
+import { refuseUnsupported } from './unsupported.js';
 
 export interface MultiheadAttentionOptions extends LayerOptions {
   /** Dropout on the attention weights in training mode. */
@@ -12,8 +13,12 @@ export interface MultiheadAttentionOptions extends LayerOptions {
   /** Inputs and output [batch, seq, feature] instead of [seq, batch, feature]. */
   batchFirst?: boolean;
   /** Feature sizes of key and value when they differ from embedDim (then q/k/v_proj_weight replace in_proj_weight). */
-  kdim?: number;
-  vdim?: number;
+  kdim?: number | null;
+  vdim?: number | null;
+  /** Not supported; only false. */
+  addBiasKv?: false;
+  /** Not supported; only false. */
+  addZeroAttn?: false;
 }
 
 export interface MultiheadAttentionForwardOptions {
@@ -25,13 +30,18 @@ export interface MultiheadAttentionForwardOptions {
   attnMask?: Tensor | null;
   /** Average the returned weights over heads, [batch, L, S] (default true); else [batch, numHeads, L, S]. */
   averageAttnWeights?: boolean;
+  /** PyTorch's hint that attnMask is the causal mask; the mask given is what is applied, so it needs one, as in PyTorch. */
+  isCausal?: boolean;
 }
+
+/** PyTorch's forward arguments after (query, key, value), in its order. */
+const FORWARD_ARGS = ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal'];
 
 /**
  * torch.nn.MultiheadAttention with PyTorch's state-dict keys: in_proj_weight [3E, E] and in_proj_bias [3E] (or
  * q_proj_weight, k_proj_weight, v_proj_weight when kdim or vdim differ from embedDim), out_proj.weight, out_proj.bias.
  * forward(query, key, value, options) returns [output, weights], as PyTorch returns a tuple.
- * Not supported: addBiasKv and addZeroAttn.
+ * Not supported (refused unless false): addBiasKv and addZeroAttn.
  */
 export class MultiheadAttention extends Module {
   readonly embedDim: number;
@@ -49,8 +59,18 @@ export class MultiheadAttention extends Module {
   in_proj_bias: Parameter | null = null;
   out_proj: Linear;
 
-  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+  constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
+  /** PyTorch's positional form `MultiheadAttention(embedDim, numHeads, dropout, bias, addBiasKv, addZeroAttn, kdim, vdim, batchFirst)`. */
+  constructor(
+    embedDim: number, numHeads: number, dropout?: number, bias?: boolean, addBiasKv?: false, addZeroAttn?: false,
+    kdim?: number | null, vdim?: number | null, batchFirst?: boolean, options?: LayerOptions,
+  );
+  constructor(embedDim: number, numHeads: number, ...rest: unknown[]) {
     super();
+    const options = layerArgs<MultiheadAttentionOptions>(
+      'MultiheadAttention', rest, ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst'], ['dtype', 'generator'],
+    );
+    refuseUnsupported('MultiheadAttention', options, { addBiasKv: false, addZeroAttn: false });
     this.embedDim = checkPositiveInt('MultiheadAttention', 'embedDim', embedDim);
     this.numHeads = checkPositiveInt('MultiheadAttention', 'numHeads', numHeads);
     if (embedDim % numHeads !== 0) throw new Error(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
@@ -61,9 +81,9 @@ export class MultiheadAttention extends Module {
     if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
       throw new Error(`MultiheadAttention: dropout must be a probability between 0 and 1, got ${this.dropout}`);
     }
-    this.batchFirst = options.batchFirst ?? false;
+    this.batchFirst = checkBoolean('MultiheadAttention', 'batchFirst', options.batchFirst, false);
     const dtype = checkFloatDType('MultiheadAttention', options.dtype);
-    const bias = options.bias ?? true;
+    const bias = checkBoolean('MultiheadAttention', 'bias', options.bias, true);
     const { generator } = options;
     if (this.sameEmbedDim) {
       this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], dtype));
@@ -83,8 +103,21 @@ export class MultiheadAttention extends Module {
     return this.kdim === this.embedDim && this.vdim === this.embedDim;
   }
 
-  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true } = options;
+  // The options form comes last: calling the module (`m(x, { ... })`) is typed by the last overload.
+  /** PyTorch's positional form `forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal)`. */
+  forward(
+    query: Tensor, key: Tensor, value: Tensor, keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null,
+    averageAttnWeights?: boolean, isCausal?: boolean,
+  ): [Tensor, Tensor | null];
+  forward(query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions): [Tensor, Tensor | null];
+  forward(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): [Tensor, Tensor | null] {
+    const options = layerArgs<MultiheadAttentionForwardOptions>('MultiheadAttention.forward', rest, FORWARD_ARGS);
+    const { keyPaddingMask = null, attnMask = null } = options;
+    const needWeights = checkBoolean('MultiheadAttention.forward', 'needWeights', options.needWeights, true);
+    const averageAttnWeights = checkBoolean('MultiheadAttention.forward', 'averageAttnWeights', options.averageAttnWeights, true);
+    if (checkBoolean('MultiheadAttention.forward', 'isCausal', options.isCausal, false) && attnMask === null) {
+      throw new Error('MultiheadAttention.forward: isCausal is a hint that attnMask is the causal mask, so it needs attnMask (as in PyTorch)');
+    }
     const E = this.embedDim;
     const h = this.numHeads;
     const dtype = this.out_proj.weight.dtype;
@@ -120,7 +153,7 @@ export class MultiheadAttention extends Module {
       attnMask: mask, dropoutP: this.training ? this.dropout : 0,
     });
     const merged = context.permute([0, 2, 1, 3]).reshape([N, L, E]);
-    const out = this.out_proj.forward(merged);
+    const out = this.out_proj(merged);
     const output = !batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1);
     if (!needWeights) return [output, null];
     const w = averageAttnWeights ? weights.mean(1) : weights;

@@ -2,7 +2,8 @@ import { Tensor, convTranspose2d, empty } from '@torchlet/core';
 import { Module, formatValue } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { defaultLayerInit_ } from '../init.js';
-import { type LayerOptions, type Pair, checkFloatDType, checkPositiveInt, toPair } from './options.js';
+import { type LayerOptions, type Pair, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs, toPair } from './options.js';
+import { refuseUnsupported } from './unsupported.js';
 
 export interface ConvTranspose2dOptions extends LayerOptions {
   stride?: Pair;
@@ -11,6 +12,8 @@ export interface ConvTranspose2dOptions extends LayerOptions {
   groups?: number;
   dilation?: Pair;
   bias?: boolean;
+  /** Only PyTorch's default 'zeros' (PyTorch itself takes no other for ConvTranspose2d). */
+  paddingMode?: 'zeros';
 }
 
 /**
@@ -29,9 +32,19 @@ export class ConvTranspose2d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: ConvTranspose2dOptions);
+  /** PyTorch's positional form `ConvTranspose2d(in, out, kernel, stride, padding, outputPadding, groups, bias, dilation, paddingMode)`. */
+  constructor(
+    inChannels: number, outChannels: number, kernelSize: Pair,
+    stride?: Pair, padding?: Pair, outputPadding?: Pair, groups?: number, bias?: boolean, dilation?: Pair, paddingMode?: 'zeros', options?: LayerOptions,
+  );
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...rest: unknown[]) {
     super();
     const name = 'ConvTranspose2d';
+    const options = layerArgs<ConvTranspose2dOptions>(
+      name, rest, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'], ['dtype', 'generator'],
+    );
+    refuseUnsupported(name, options, { paddingMode: 'zeros' });
     this.inChannels = checkPositiveInt(name, 'inChannels', inChannels);
     this.outChannels = checkPositiveInt(name, 'outChannels', outChannels);
     this.kernelSize = toPair(name, 'kernelSize', kernelSize, 1);
@@ -44,7 +57,7 @@ export class ConvTranspose2d extends Module {
     if (outChannels % this.groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
     const dtype = checkFloatDType(name, options.dtype);
     this.weight = new Parameter(empty([inChannels, outChannels / this.groups, ...this.kernelSize], dtype));
-    this.bias = options.bias ?? true ? new Parameter(empty([outChannels], dtype)) : null;
+    this.bias = checkBoolean(name, 'bias', options.bias, true) ? new Parameter(empty([outChannels], dtype)) : null;
     // PyTorch's fan-in here is weight.size(1)·kH·kW, which is what the default init computes from this layout.
     defaultLayerInit_(this.weight, this.bias, options.generator);
   }

@@ -1,7 +1,7 @@
 import { Tensor, layerNorm, ones, zeros } from '@torchlet/core';
 import { Module, formatValue } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { checkFloatDType, checkPositiveInt } from './options.js';
+import { checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 import type { DType } from '@torchlet/core';
 
 export interface LayerNormOptions {
@@ -21,18 +21,23 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions);
+  /** PyTorch's positional form `LayerNorm(normalizedShape, eps, elementwiseAffine, bias)`. */
+  constructor(normalizedShape: number | readonly number[], eps?: number, elementwiseAffine?: boolean, bias?: boolean, options?: { dtype?: DType });
+  constructor(normalizedShape: number | readonly number[], ...rest: unknown[]) {
     super();
+    const options = layerArgs<LayerNormOptions>('LayerNorm', rest, ['eps', 'elementwiseAffine', 'bias'], ['dtype']);
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (shape.length === 0) throw new Error('LayerNorm: normalizedShape must have at least one dimension');
     shape.forEach((d) => checkPositiveInt('LayerNorm', 'each size in normalizedShape', d));
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
-    if (!(this.eps >= 0)) throw new Error(`LayerNorm: eps must be a non-negative number, got ${this.eps}`);
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    if (typeof this.eps !== 'number' || !(this.eps >= 0)) throw new Error(`LayerNorm: eps must be a non-negative number, got ${this.eps}`);
+    this.elementwiseAffine = checkBoolean('LayerNorm', 'elementwiseAffine', options.elementwiseAffine, true);
+    const bias = checkBoolean('LayerNorm', 'bias', options.bias, true);
     const dtype = checkFloatDType('LayerNorm', options.dtype);
     this.weight = this.elementwiseAffine ? new Parameter(ones(shape, { dtype })) : null;
-    this.bias = this.elementwiseAffine && (options.bias ?? true) ? new Parameter(zeros(shape, { dtype })) : null;
+    this.bias = this.elementwiseAffine && bias ? new Parameter(zeros(shape, { dtype })) : null;
   }
 
   forward(x: Tensor): Tensor {

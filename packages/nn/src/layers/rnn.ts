@@ -4,7 +4,7 @@ import {
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
-import { type LayerOptions, checkFloatDType, checkPositiveInt } from './options.js';
+import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 
 export interface RNNBaseOptions extends LayerOptions {
   numLayers?: number;
@@ -25,6 +25,9 @@ export interface LSTMOptions extends RNNBaseOptions {
 export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
+
+/** PyTorch's positional arguments after numLayers (and RNN's nonlinearity), in its order. */
+const RNN_ARGS = ['bias', 'batchFirst', 'dropout', 'bidirectional'];
 
 type Cell = 'tanh' | 'relu' | 'lstm' | 'gru';
 
@@ -63,13 +66,13 @@ abstract class RNNBase extends Module {
     this.inputSize = checkPositiveInt(name, 'inputSize', inputSize);
     this.hiddenSize = checkPositiveInt(name, 'hiddenSize', hiddenSize);
     this.numLayers = checkPositiveInt(name, 'numLayers', options.numLayers ?? 1);
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? false;
+    this.bias = checkBoolean(name, 'bias', options.bias, true);
+    this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false);
     this.dropout = options.dropout ?? 0;
     if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
       throw new Error(`${name}: dropout must be a probability between 0 and 1, got ${this.dropout}`);
     }
-    this.bidirectional = options.bidirectional ?? false;
+    this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false);
     if (!Number.isInteger(projSize) || projSize < 0 || (projSize > 0 && projSize >= hiddenSize)) {
       throw new Error(`${name}: projSize must be an integer from 0 to hiddenSize - 1 (${hiddenSize - 1}), got ${JSON.stringify(projSize)}`);
     }
@@ -112,8 +115,9 @@ abstract class RNNBase extends Module {
   }
 
   /** Brings input to [seq, batch, feature] and checks it; `batched` is false for an unbatched [seq, feature] input. */
-  protected prepareInput(input: Tensor): { x: Tensor; batched: boolean } {
+  protected prepareInput(input: Tensor, extra: readonly unknown[]): { x: Tensor; batched: boolean } {
     const name = this.constructor.name;
+    if (extra.length) throw new TypeError(`${name}.forward: takes (input, ${this.cell === 'lstm' ? '[h0, c0]' : 'h0'}), got ${2 + extra.length} arguments`);
     if (!(input instanceof Tensor)) throw new TypeError(`${name}: expected an input Tensor, got ${typeof input}`);
     const dtype = this.weights(0, 0).wIh.dtype;
     if (input.ndim !== 2 && input.ndim !== 3) {
@@ -226,15 +230,22 @@ abstract class RNNBase extends Module {
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  /** PyTorch's positional form `RNN(inputSize, hiddenSize, numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional)`. */
+  constructor(
+    inputSize: number, hiddenSize: number, numLayers?: number, nonlinearity?: 'tanh' | 'relu', bias?: boolean, batchFirst?: boolean,
+    dropout?: number, bidirectional?: boolean, options?: LayerOptions,
+  );
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+    const options = layerArgs<RNNOptions>('RNN', rest, ['numLayers', 'nonlinearity', ...RNN_ARGS], ['dtype', 'generator']);
     const nonlinearity = options.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new Error(`RNN: nonlinearity must be 'tanh' or 'relu', got ${JSON.stringify(nonlinearity)}`);
     super(nonlinearity, inputSize, hiddenSize, options);
     this.nonlinearity = nonlinearity;
   }
 
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    const { x, batched } = this.prepareInput(input);
+  forward(input: Tensor, h0?: Tensor | null, ...extra: never[]): [Tensor, Tensor] {
+    const { x, batched } = this.prepareInput(input, extra);
     const { output, hN } = this.run(x, this.prepareState('h0', h0, x.shape[1], batched, x.dtype), null);
     return [this.finishOutput(output, batched), this.finishState(hN, batched)];
   }
@@ -242,12 +253,18 @@ export class RNN extends RNNBase {
 
 /** GRU with PyTorch's gate order (r, z, n); forward(input, h0?) returns [output, hN]. */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNBaseOptions = {}) {
-    super('gru', inputSize, hiddenSize, options);
+  constructor(inputSize: number, hiddenSize: number, options?: RNNBaseOptions);
+  /** PyTorch's positional form `GRU(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional)`. */
+  constructor(
+    inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean,
+    options?: LayerOptions,
+  );
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+    super('gru', inputSize, hiddenSize, layerArgs<RNNBaseOptions>('GRU', rest, ['numLayers', ...RNN_ARGS], ['dtype', 'generator']));
   }
 
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    const { x, batched } = this.prepareInput(input);
+  forward(input: Tensor, h0?: Tensor | null, ...extra: never[]): [Tensor, Tensor] {
+    const { x, batched } = this.prepareInput(input, extra);
     const { output, hN } = this.run(x, this.prepareState('h0', h0, x.shape[1], batched, x.dtype), null);
     return [this.finishOutput(output, batched), this.finishState(hN, batched)];
   }
@@ -258,12 +275,19 @@ export class GRU extends RNNBase {
  * h0, hN and the output have projSize features (c0 and cN keep hiddenSize).
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: LSTMOptions);
+  /** PyTorch's positional form `LSTM(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize)`. */
+  constructor(
+    inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean,
+    projSize?: number, options?: LayerOptions,
+  );
+  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+    const options = layerArgs<LSTMOptions>('LSTM', rest, ['numLayers', ...RNN_ARGS, 'projSize'], ['dtype', 'generator']);
     super('lstm', inputSize, hiddenSize, options, options.projSize ?? 0);
   }
 
-  forward(input: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
-    const { x, batched } = this.prepareInput(input);
+  forward(input: Tensor, state?: readonly [Tensor, Tensor] | null, ...extra: never[]): [Tensor, [Tensor, Tensor]] {
+    const { x, batched } = this.prepareInput(input, extra);
     if (state !== null && state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
       throw new TypeError('LSTM: the initial state must be an array [h0, c0]');
     }
