@@ -18,7 +18,7 @@ export class Bigram extends Module implements LanguageModel {
   }
 
   forward(tokens: Tensor): Tensor {
-    return this.table.forward(tokens);
+    return this.table(tokens);
   }
 }
 
@@ -35,8 +35,8 @@ export class RecurrentLM extends Module implements LanguageModel {
   }
 
   forward(tokens: Tensor): Tensor {
-    const [out] = this.rnn.forward(this.embed.forward(tokens));
-    return this.head.forward(out);
+    const [out] = this.rnn(this.embed(tokens)) as [Tensor, unknown];
+    return this.head(out);
   }
 }
 
@@ -61,10 +61,10 @@ export class TransformerLM extends Module implements LanguageModel {
   forward(tokens: Tensor): Tensor {
     const T = tokens.shape[1];
     if (T > this.maxLength) throw new Error(`TransformerLM: sequences of ${T} tokens exceed maxLength ${this.maxLength}`);
-    let x = this.tokens.forward(tokens).add(this.positions.forward(arange(0, T, 1, { dtype: 'int32' })));
+    let x = this.tokens(tokens).add(this.positions(arange(0, T, 1, { dtype: 'int32' })));
     const mask = generateSquareSubsequentMask(T);
-    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, { srcMask: mask });
-    return this.head.forward(this.norm.forward(x));
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer)(x, { srcMask: mask, isCausal: true });
+    return this.head(this.norm(x));
   }
 }
 

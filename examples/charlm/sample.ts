@@ -13,7 +13,7 @@ export function sampleNames(model: LanguageModel, vocab: Vocabulary, count: numb
     Array.from({ length: count }, () => {
       const tokens = [0];
       while (tokens.length <= options.maxLength) {
-        const logits = model.forward(tensor(tokens, { shape: [1, tokens.length], dtype: 'int32' }));
+        const logits = model(tensor(tokens, { shape: [1, tokens.length], dtype: 'int32' }));
         const last = logits.select(1, tokens.length - 1).div(options.temperature);
         const p = softmax(last, -1).data;
         let u = g.random();

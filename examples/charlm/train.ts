@@ -9,7 +9,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Cross-entropy summed over the real (non-padding) characters of a batch, and their count. */
 function batchLoss(model: LanguageModel, vocab: Vocabulary, names: readonly string[]) {
   const { x, y, count } = encodeBatch(vocab, names);
-  const logits = model.forward(x);
+  const logits = model(x);
   const V = logits.shape[2];
   const loss = crossEntropy(logits.reshape([-1, V]), y.reshape([-1]), { ignoreIndex: IGNORE, reduction: 'sum' });
   return { loss, count };
