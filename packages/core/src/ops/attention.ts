@@ -1,13 +1,13 @@
 import { Tensor } from '../tensor.js';
-import { arange, full } from '../creation.js';
+import * as kernels from '../kernels/backend.js';
 import { formatShape } from '../shape.js';
 import { positionalOptions } from '../options.js';
 import { add, mul } from './arithmetic.js';
 import { matmul } from './linalg.js';
-import { reshape, transpose } from './shape.js';
+import { transpose } from './shape.js';
 import { softmax } from './softmax.js';
 import { dropout } from './dropout.js';
-import { ge, where } from './compare.js';
+import { where } from './compare.js';
 import type { Generator } from '../random.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -81,13 +81,13 @@ export function scaledDotProductAttentionWithWeights(
 
 /** int32 [L, S], 1 on and below the diagonal: query i sees keys 0..i. */
 export function causalMask(L: number, S: number): Tensor {
-  return ge(reshape(arange(0, L, 1, { dtype: 'int32' }), [L, 1]), reshape(arange(0, S, 1, { dtype: 'int32' }), [1, S]));
+  return kernels.lowerTriangleMask(L, S);
 }
 
 /** Adds a floating mask; an int32 mask keeps the scores where it is nonzero and puts -inf elsewhere. */
 function applyMask(op: string, scores: Tensor, mask: Tensor): Tensor {
   try {
-    if (mask.dtype === 'int32') return where(mask, scores, full([], -Infinity, { dtype: scores.dtype }));
+    if (mask.dtype === 'int32') return where(mask, scores, kernels.full([], -Infinity, scores.dtype));
     if (mask.dtype !== scores.dtype) throw new Error(`a floating mask must have the scores' dtype ${scores.dtype}, got ${mask.dtype}`);
     return add(scores, mask);
   } catch (e) {
