@@ -71,6 +71,51 @@ const entries: Record<string, Entry> = {
     positional: { args: [null, null, null, 'sum', tensor([3])], check: (m: nn.BCEWithLogitsLoss) => eq([m.reduction, m.posWeight?.tolist()], ['sum', [3]]) },
   },
   KLDivLoss: { make: make(nn.KLDivLoss), positional: { args: [null, null, 'batchmean', true], check: (m: nn.KLDivLoss) => eq([m.reduction, m.logTarget], ['batchmean', true]) } },
+  // sequence layers (issue 15)
+  Embedding: {
+    make: make(nn.Embedding, 5, 3),
+    positional: { args: [1, null, 2, false, false, null, false], check: (m: nn.Embedding) => eq([m.paddingIdx, (m.weight.tolist() as number[][])[1]], [1, [0, 0, 0]]) },
+  },
+  LayerNorm: { make: make(nn.LayerNorm, 4), positional: { args: [1e-3, true, false], check: (m: nn.LayerNorm) => eq([m.eps, m.weight?.shape, m.bias], [1e-3, [4], null]) } },
+  RNN: {
+    make: make(nn.RNN, 3, 4),
+    positional: { args: [2, 'relu', false, true, 0.5, true], check: (m: nn.RNN) => eq([m.numLayers, m.nonlinearity, m.bias, m.batchFirst, m.dropout, m.bidirectional], [2, 'relu', false, true, 0.5, true]) },
+  },
+  GRU: { make: make(nn.GRU, 3, 4), positional: { args: [2, false, true, 0.5, true], check: (m: nn.GRU) => eq([m.numLayers, m.bias, m.batchFirst, m.dropout, m.bidirectional], [2, false, true, 0.5, true]) } },
+  LSTM: {
+    make: make(nn.LSTM, 3, 4),
+    positional: { args: [2, true, true, 0, true, 2], check: (m: nn.LSTM) => eq([m.numLayers, m.batchFirst, m.bidirectional, m.projSize], [2, true, true, 2]) },
+  },
+  MultiheadAttention: {
+    make: make(nn.MultiheadAttention, 4, 2),
+    positional: {
+      args: [0.1, false, false, false, 3, 5, true],
+      check: (m: nn.MultiheadAttention) => eq([m.dropout, m.in_proj_bias, m.kdim, m.vdim, m.batchFirst], [0.1, null, 3, 5, true]),
+    },
+  },
+  TransformerEncoderLayer: {
+    make: make(nn.TransformerEncoderLayer, 4, 2),
+    positional: {
+      args: [8, 0.2, 'gelu', 1e-3, true, true, false],
+      check: (m: nn.TransformerEncoderLayer) =>
+        eq([m.linear1.outFeatures, m.dropout.p, m.activation, m.norm1.eps, m.self_attn.batchFirst, m.normFirst, m.linear1.bias, m.norm2.bias], [8, 0.2, 'gelu', 1e-3, true, true, null, null]),
+    },
+  },
+  TransformerEncoder: {
+    make: make(nn.TransformerEncoder, new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), 2),
+    positional: { args: [new nn.LayerNorm(4), false, false], check: (m: nn.TransformerEncoder) => eq([m.norm instanceof nn.LayerNorm, m.layers.length], [true, 2]) },
+  },
+  Conv1d: {
+    make: make(nn.Conv1d, 2, 4, 3),
+    positional: { args: [2, 1, 2, 2, false, 'zeros'], check: (m: nn.Conv1d) => eq([m.stride, m.padding, m.dilation, m.groups, m.bias], [2, 1, 2, 2, null]) },
+  },
+  ConvTranspose2d: {
+    make: make(nn.ConvTranspose2d, 2, 4, 3),
+    positional: {
+      args: [2, 1, 1, 2, false, 2, 'zeros'],
+      check: (m: nn.ConvTranspose2d) => eq([m.stride, m.padding, m.outputPadding, m.groups, m.bias, m.dilation], [[2, 2], [1, 1], [1, 1], 2, null, [2, 2]]),
+    },
+  },
   // optim
   // lr is required by SGD, as in PyTorch
   SGD: { make: make(optim.SGD, [param()], 0.1), positional: { args: [0.9, 0.1, 0.01, false], check: (o: optim.SGD) => eq([o.paramGroups[0].momentum, o.paramGroups[0].dampening], [0.9, 0.1]) } },

@@ -33,3 +33,8 @@ export { getBackend, setBackend, type Backend } from './kernels/backend.js';
 /** The backend table (kernels/backend.ts), for torchlet's own packages: @torchlet/optim's update loops run through it. */
 export * as kernels from './kernels/backend.js';
 export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';
+export * from './ops/embedding.js';
+export * from './ops/layer-norm.js';
+export * from './ops/attention.js';
+export * from './ops/conv1d.js';
+export * from './ops/conv-transpose.js';

@@ -12,3 +12,4 @@ export { parseCifar10, cifar10Classes, type Cifar10Batch } from './cifar.js';
 export {
   type Transform, type Padding, type RandomCropOptions, shift, normalize, pad, randomShift, randomCrop, toFloat, compose,
 } from './transforms.js';
+export { parseFirstNames, splitFirstNames, type FirstNamesOptions } from './first-names.js';

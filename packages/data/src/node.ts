@@ -4,3 +4,4 @@ export { readIdx, writeIdx } from './idx-files.js';
 export { mnist, fashionMnist, type MnistOptions, type FashionMnistOptions } from './mnist-files.js';
 export { mnistSample, mnistSampleBytes, mnistSampleCachePath, type MnistSampleOptions } from './mnist-sample-files.js';
 export { cifar10, type Cifar10Options } from './cifar-files.js';
+export { firstNames, allFirstNames } from './first-names-files.js';

@@ -22,3 +22,12 @@ export {
 // save/load by file path are in node.ts, the package's entry in Node.
 export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
 export { toOnnx, OnnxExportError, OnnxUnsupportedOpError, type OnnxExportOptions, type DynamicAxes } from './onnx/index.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
+export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions, type LSTMOptions } from './layers/rnn.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './layers/attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, generateSquareSubsequentMask, type TransformerEncoderOptions, type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions,
+} from './layers/transformer.js';
+export { Conv1d, type Conv1dOptions } from './layers/conv1d.js';
+export { ConvTranspose2d, type ConvTranspose2dOptions } from './layers/conv-transpose.js';

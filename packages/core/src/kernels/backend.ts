@@ -61,3 +61,6 @@ export { type ClassLossGeometry, type LossReduction, crossEntropy, crossEntropyB
 
 // optimizer updates and gradient clipping (@torchlet/optim)
 export { type AdamSettings, type SgdSettings, adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './cpu/optim.js';
+
+// ---- sequence ops (issue 15; branch seq2): index ranges and causal masks, so the ops make no storage of their own ----
+export { lowerTriangleMask, range } from './cpu/sequence.js';
