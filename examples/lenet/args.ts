@@ -16,6 +16,14 @@ export interface Config {
   optimizer: OptimizerName;
   schedule: ScheduleName;
   augment: number;
+  /** Random rotation up to this many degrees (0: off). */
+  rotate: number;
+  /** Random scaling by a factor in 1 - scale .. 1 + scale (0: off). */
+  scale: number;
+  labelSmoothing: number;
+  weightDecay: number;
+  /** Hold out this many training images as the evaluation set instead of the test set (for tuning), or null. */
+  validation: number | null;
   seed: number;
   limit: number | null;
   out: string;
@@ -90,6 +98,11 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
         optimizer: { type: 'string', default: 'sgd' },
         schedule: { type: 'string', default: 'cosine' },
         augment: { type: 'string' },
+        rotate: { type: 'string' },
+        scale: { type: 'string' },
+        'label-smoothing': { type: 'string', default: '0' },
+        'weight-decay': { type: 'string', default: '0' },
+        validation: { type: 'string' },
         seed: { type: 'string', default: '0' },
         limit: { type: 'string' },
         out: { type: 'string' },
@@ -107,6 +120,11 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
   const seed = Number(values.seed);
   if (!/^-?\d+$/.test(values.seed!)) throw new UsageError(`--seed expects an integer, got '${values.seed}'`);
   const lr = nonNegativeNumber('lr', values.lr!);
+  const rotate = values.rotate ?? (dataset === 'fashion-mnist' ? '0' : '0');
+  const scale = nonNegativeNumber('scale', values.scale ?? (dataset === 'fashion-mnist' ? '0' : '0'));
+  if (scale >= 1) throw new UsageError(`--scale expects a number below 1, got '${values.scale}'`);
+  const labelSmoothing = nonNegativeNumber('label-smoothing', values['label-smoothing']!);
+  if (labelSmoothing >= 1) throw new UsageError(`--label-smoothing expects a number below 1, got '${values['label-smoothing']}'`);
   if (lr === 0) throw new UsageError('--lr must be positive');
   return {
     model: oneOf('model', values.model!, ['lenet5', 'seedcnn'] as const),
@@ -119,6 +137,11 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
     optimizer: oneOf('optimizer', values.optimizer!, ['sgd', 'adam'] as const),
     schedule: oneOf('schedule', values.schedule!, ['cosine', 'none'] as const),
     augment: augment === '0' ? 0 : positiveInt('augment', augment),
+    rotate: nonNegativeNumber('rotate', rotate),
+    scale,
+    labelSmoothing,
+    weightDecay: nonNegativeNumber('weight-decay', values['weight-decay']!),
+    validation: values.validation === undefined ? null : positiveInt('validation', values.validation),
     seed,
     limit: values.limit === undefined ? null : positiveInt('limit', values.limit),
     out: values.out ?? `runs/${stamp}`,

@@ -1,6 +1,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageGrid, lineChart, confusionChart } from './images.js';
+import { imageGrid, confusionChart } from './images.js';
+import { lineChart } from './line-chart.js';
 import type { Config } from './args.js';
 
 export interface EpochMetrics {
@@ -69,7 +70,7 @@ export function writeReport(dir: string, r: ReportInputs): void {
   const accSvg = lineChart('Accuracy', [
     { name: 'train', values: epochs.map((e) => 100 * e.trainAcc), color: '#1f77b4' },
     { name: 'test', values: epochs.map((e) => 100 * e.testAcc), color: '#d62728' },
-  ], 'accuracy (%)');
+  ], 'accuracy', { yMax: 100, unit: '%' });
   const confusionSvg = confusionChart(r.confusion, r.classNames);
   writeAtomic(join(dir, 'loss_curve.svg'), lossSvg);
   writeAtomic(join(dir, 'accuracy_curve.svg'), accSvg);

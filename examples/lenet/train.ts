@@ -32,6 +32,7 @@ export async function trainEpoch(
   prepare: Transform,
   label: string,
   shouldStop: () => boolean,
+  labelSmoothing = 0,
 ): Promise<EpochResult> {
   model.train();
   const bar = new cliProgress.SingleBar(
@@ -50,7 +51,7 @@ export async function trainEpoch(
   let stopped = false;
   for (const { x, y } of loader) {
     const logits = model.forward(prepare(x));
-    const loss = crossEntropy(logits, y);
+    const loss = crossEntropy(logits, y, { labelSmoothing });
     optimizer.zeroGrad();
     loss.backward();
     optimizer.step();
