@@ -59,7 +59,7 @@ export function niceTicks(lo: number, hi: number, count = 5, integer = false): T
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** A line chart over epochs 1..n; the y axis starts at 0 when the data allow it without wasting most of the plot. */
+/** A line chart over epochs 1..n, its y axis spanning the data to the nearest round ticks. */
 export function lineChart(title: string, series: Series[], yLabel: string, options: LineChartOptions = {}): string {
   const W = 480;
   const H = 300;
@@ -71,13 +71,12 @@ export function lineChart(title: string, series: Series[], yLabel: string, optio
   const n = Math.max(1, ...series.map((s) => s.values.length));
   let lo = all.length ? Math.min(...all) : 0;
   let hi = all.length ? Math.max(...all) : 1;
-  if (lo >= 0 && lo < 0.5 * hi) lo = 0;
   const yMax = options.yMax ?? Infinity;
   hi = Math.min(hi, yMax);
   const yt = niceTicks(lo, hi);
   if (yt.hi > yMax) {
+    // The axis ends at the cap; ticks stay on round values.
     yt.values = yt.values.filter((v) => v <= yMax);
-    if (yt.values[yt.values.length - 1] < yMax) yt.values.push(yMax);
     yt.hi = yMax;
   }
   const xTicks = n === 1 ? [1] : niceTicks(1, n, Math.min(n - 1, 5), true).values;
