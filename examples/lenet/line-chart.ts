@@ -17,6 +17,8 @@ export interface LineChartOptions {
   yMax?: number;
   /** Appended to every y tick label, e.g. '%'. */
   unit?: string;
+  /** The epoch of every series' first value (default 1), for a chart of the last epochs only. */
+  firstEpoch?: number;
 }
 
 export interface Ticks {
@@ -59,7 +61,7 @@ export function niceTicks(lo: number, hi: number, count = 5, integer = false): T
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** A line chart over epochs 1..n, its y axis spanning the data to the nearest round ticks. */
+/** A line chart over epochs, its y axis spanning the data to the nearest round ticks. */
 export function lineChart(title: string, series: Series[], yLabel: string, options: LineChartOptions = {}): string {
   const W = 480;
   const H = 300;
@@ -79,22 +81,24 @@ export function lineChart(title: string, series: Series[], yLabel: string, optio
     yt.values = yt.values.filter((v) => v <= yMax);
     yt.hi = yMax;
   }
-  const xTicks = n === 1 ? [1] : niceTicks(1, n, Math.min(n - 1, 5), true).values;
-  const xLo = n === 1 ? 0 : 1;
-  const xHi = n === 1 ? 2 : n;
+  const e0 = options.firstEpoch ?? 1;
+  const eN = e0 + n - 1;
+  const xTicks = n === 1 ? [e0] : niceTicks(e0, eN, Math.min(n - 1, 5), true).values.filter((v) => v >= e0 && v <= eN);
+  const xLo = n === 1 ? e0 - 1 : e0;
+  const xHi = n === 1 ? e0 + 1 : eN;
   const x = (epoch: number) => L + ((epoch - xLo) * (W - L - R)) / (xHi - xLo);
   const y = (v: number) => T + ((yt.hi - v) * (H - T - B)) / (yt.hi - yt.lo);
   const unit = options.unit ?? '';
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${escape(title)}</text>`,
+    `<text x="${L}" y="18" font-size="13">${escape(title)}</text>`,
   ];
   for (const v of yt.values) {
     parts.push(`<line x1="${L}" y1="${y(v)}" x2="${W - R}" y2="${y(v)}" stroke="#eee"/>`);
     parts.push(`<text x="${L - 4}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(yt.decimals)}${escape(unit)}</text>`);
   }
-  for (const e of xTicks.filter((v) => v >= 1 && v <= n)) {
+  for (const e of xTicks) {
     parts.push(`<line x1="${x(e)}" y1="${H - B}" x2="${x(e)}" y2="${H - B + 4}" stroke="#333"/>`);
     parts.push(`<text x="${x(e)}" y="${H - B + 16}" text-anchor="middle">${e}</text>`);
   }
@@ -107,9 +111,9 @@ export function lineChart(title: string, series: Series[], yLabel: string, optio
   const legends = series.filter((s) => s.legend !== false);
   series.forEach((s) => {
     const opacity = s.opacity ?? 1;
-    const pts = s.values.map((v, i) => `${x(i + 1).toFixed(1)},${y(Math.min(v, yt.hi)).toFixed(1)}`).join(' ');
+    const pts = s.values.map((v, i) => `${x(e0 + i).toFixed(1)},${y(Math.min(v, yt.hi)).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}" stroke-opacity="${opacity}"/>`);
-    if (opacity === 1) s.values.forEach((v, i) => parts.push(`<circle cx="${x(i + 1).toFixed(1)}" cy="${y(Math.min(v, yt.hi)).toFixed(1)}" r="2.5" fill="${s.color}"/>`));
+    if (opacity === 1) s.values.forEach((v, i) => parts.push(`<circle cx="${x(e0 + i).toFixed(1)}" cy="${y(Math.min(v, yt.hi)).toFixed(1)}" r="2.5" fill="${s.color}"/>`));
   });
   // Legend in the title row, clear of the plotted lines.
   legends.forEach((s, k) => {

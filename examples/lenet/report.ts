@@ -63,13 +63,14 @@ export function writeReport(dir: string, r: ReportInputs): void {
   if (mis.length) writeAtomic(join(dir, 'misclassified.png'), imageGrid(flat, mis.length, ic, ih, iw, { scale: 3, columns: 8, normalizeEach: true }));
 
   const epochs = metrics.epochs;
+  const evalName = metrics.config.validation === null ? 'test' : 'validation';
   const lossSvg = lineChart('Loss', [
     { name: 'train', values: epochs.map((e) => e.trainLoss), color: '#1f77b4' },
-    { name: 'test', values: epochs.map((e) => e.testLoss), color: '#d62728' },
+    { name: evalName, values: epochs.map((e) => e.testLoss), color: '#d62728' },
   ], 'cross-entropy');
   const accSvg = lineChart('Accuracy', [
     { name: 'train', values: epochs.map((e) => 100 * e.trainAcc), color: '#1f77b4' },
-    { name: 'test', values: epochs.map((e) => 100 * e.testAcc), color: '#d62728' },
+    { name: evalName, values: epochs.map((e) => 100 * e.testAcc), color: '#d62728' },
   ], 'accuracy', { yMax: 100, unit: '%' });
   const confusionSvg = confusionChart(r.confusion, r.classNames);
   writeAtomic(join(dir, 'loss_curve.svg'), lossSvg);
