@@ -30,12 +30,14 @@ for (const seed of sweep.seeds) {
   const out = join(sweep.out, `seed-${seed}`);
   const start = performance.now();
   const child = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', lenet, ...sweep.lenetArgs, '--seed', String(seed), '--out', out], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Each run's progress bars and epoch lines would bury the summary; they are shown only if the run fails.
+    stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = (performance.now() - start) / 1000;
   if (child.status !== 0) {
-    console.error(child.stdout);
+    console.error(child.stdout + child.stderr);
     console.error(`error: the run with seed ${seed} failed (exit ${child.status ?? child.signal}); its output is above`);
     process.exit(1);
   }

@@ -64,7 +64,7 @@ test('the sweep report: sweep.json, the spread chart (a faint curve per seed, th
   }
 });
 
-test('pnpm lenet:seeds runs each seed in its own folder and prints every accuracy and the min/median/max', () => {
+test('pnpm lenet:seeds runs each seed in its own folder, prints every accuracy and the min/median/max, and stops at a failing run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lenet-sweep-run-'));
   try {
     const r = spawnSync(
@@ -79,9 +79,10 @@ test('pnpm lenet:seeds runs each seed in its own folder and prints every accurac
     assert.equal(readdirSync(dir).sort(), ['accuracy_sweep.svg', 'seed-3', 'seed-4', 'sweep.html', 'sweep.json']);
     const seed4 = JSON.parse(readFileSync(join(dir, 'seed-4', 'metrics.json'), 'utf8'));
     assert.equal([seed4.config.seed, seed4.config.validation, seed4.config.rotate], [4, 16, 10]);
-    const bad = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/lenet-seeds.ts', '--seed', '1'], { encoding: 'utf8' });
-    assert.is(bad.status, 2);
-    assert.match(bad.stderr, /error: --seed cannot be given to a sweep/);
+    const failing = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/lenet-seeds.ts', '1', '--out', dir, '--limit', '64', '--validation', '64'], { encoding: 'utf8' });
+    assert.is(failing.status, 1);
+    assert.match(failing.stderr, /error: --validation 64 leaves no training images/);
+    assert.match(failing.stderr, /error: the run with seed 0 failed \(exit 1\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
