@@ -33,7 +33,9 @@ function configFrom(argv: string[]): Config {
   // only when the learning rate is constant.
   const { metadata } = loadWithMetadata(config.resume);
   if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
-  const saved = (JSON.parse(metadata.metrics) as Metrics).config;
+  // Checkpoints from before the tuning flags existed trained without them.
+  const before: Partial<Config> = { rotate: 0, scale: 0, labelSmoothing: 0, weightDecay: 0, validation: null };
+  const saved: Config = { ...before, ...(JSON.parse(metadata.metrics) as Metrics).config };
   if (saved.schedule === 'cosine' && config.epochs !== saved.epochs && argv.some((a) => a.startsWith('--epochs'))) {
     console.error(`error: this run anneals its learning rate over ${saved.epochs} epochs; --epochs cannot change on resume (train with --schedule none to extend runs)`);
     process.exit(2);

@@ -45,6 +45,15 @@ export function writeMetrics(dir: string, metrics: Metrics): void {
   writeAtomic(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
 }
 
+function augmentationText(c: Config): string {
+  const parts = [
+    c.augment ? `moves up to ${c.augment} px` : '',
+    c.rotate ? `rotations up to ${c.rotate}°` : '',
+    c.scale ? `scaling by ${1 - c.scale}-${1 + c.scale}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -101,7 +110,8 @@ figure { display: inline-block; margin: 4px; text-align: center; font-size: 12px
 <h1>${escape(c.model)} on ${escape(c.dataset)}</h1>
 <p>${metrics.final ? `Final test accuracy <b>${pct(metrics.final.testAcc)}</b>, test loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
 ${metrics.interrupted ? ' (interrupted; resume from checkpoint.safetensors)' : ''}</p>
-<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr}, momentum ${c.momentum}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.</p>
+<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
+Augmentation: ${augmentationText(c)}${c.labelSmoothing ? `; label smoothing ${c.labelSmoothing}` : ''}.${c.validation ? ` Evaluated on ${c.validation} held-out training images, not the test set.` : ''}</p>
 <h2>Architecture</h2><pre>${escape(r.summary)}</pre>
 <h2>Training</h2>
 <table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>test loss</th><th>test acc</th><th>seconds</th><th>samples/s</th></tr>
