@@ -17,9 +17,16 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
   const c = parseConfig([], new Date('2026-01-02T03:04:05Z'))!;
   assert.equal(
     [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
-    ['lenet5', 'mnist-sample', 10, 64, 0.01, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
+    ['lenet5', 'mnist-sample', 10, 64, 0.03, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
   );
-  assert.is(parseConfig(['--dataset', 'fashion-mnist'])!.augment, 0);
+  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.validation], [10, 0.1, 0, 0, null]);
+  // The full datasets keep the recipe they were measured with; Fashion-MNIST is not augmented.
+  const fashion = parseConfig(['--dataset', 'fashion-mnist'])!;
+  assert.equal([fashion.lr, fashion.augment, fashion.rotate, fashion.scale], [0.01, 0, 0, 0]);
+  assert.equal(['mnist', 'cifar10'].map((d) => parseConfig(['--dataset', d])!).map((k) => [k.lr, k.augment, k.rotate, k.scale]), [[0.01, 2, 0, 0], [0.01, 2, 0, 0]]);
+  // --augment 0 means no augmentation at all, unless rotations or scaling are asked for.
+  assert.equal(['0', '3'].map((a) => parseConfig(['--augment', a])!).map((k) => [k.augment, k.rotate, k.scale]), [[0, 0, 0], [3, 10, 0.1]]);
+  assert.equal([parseConfig(['--augment', '0', '--rotate', '5'])!.rotate, parseConfig(['--lr', '0.1'])!.lr], [5, 0.1]);
   assert.is(parseConfig(['--dataset', 'fashion-mnist', '--augment', '3'])!.augment, 3);
   assert.is(parseConfig(['--help']), null);
   assert.throws(() => parseConfig(['--bogus']), (e: unknown) => e instanceof UsageError && /Unknown option '--bogus'/.test((e as Error).message));
@@ -133,7 +140,7 @@ test('the report writes every file it promises, with the images inlined in repor
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.ok(html.includes('data:image/png;base64,'));
     assert.not.ok(/(src|href)="(https?:|\/\/)/.test(html), 'no network references');
-    for (const text of ['Final test accuracy <b>90.00%</b>', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
+    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
       assert.ok(html.includes(text), text);
     }
   } finally {
