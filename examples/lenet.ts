@@ -34,7 +34,7 @@ function configFrom(argv: string[]): Config {
   const { metadata } = loadWithMetadata(config.resume);
   if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
   // Checkpoints from before the tuning flags existed trained without them.
-  const before: Partial<Config> = { rotate: 0, scale: 0, labelSmoothing: 0, weightDecay: 0, validation: null };
+  const before: Partial<Config> = { rotate: 0, scale: 0, labelSmoothing: 0, weightDecay: 0, warmup: 0, validation: null };
   const saved: Config = { ...before, ...(JSON.parse(metadata.metrics) as Metrics).config };
   if (saved.schedule === 'cosine' && config.epochs !== saved.epochs && argv.some((a) => a.startsWith('--epochs'))) {
     console.error(`error: this run anneals its learning rate over ${saved.epochs} epochs; --epochs cannot change on resume (train with --schedule none to extend runs)`);
@@ -48,6 +48,19 @@ function configFrom(argv: string[]): Config {
 function augmentation(config: Config, seed: number): ((x: Tensor) => Tensor) | null {
   if (config.rotate > 0 || config.scale > 0) return randomAffine({ degrees: config.rotate, translate: config.augment, scale: config.scale, seed });
   return config.augment > 0 ? randomShift(config.augment, { seed }) : null;
+}
+
+/**
+ * A linear warmup inside the first epoch: batch i steps with (i + 1) / batches of each group's learning rate, and
+ * restore() puts the rates back before the epoch's schedule step, so the schedule itself never sees the ramp.
+ * Large early steps from a random start can leave a network behind for good (a seed at lr 0.03 without it).
+ */
+function warmup(optimizer: Optimizer, batches: number): { beforeStep: (batch: number) => void; restore: () => void } {
+  const lrs = optimizer.paramGroups.map((g) => g.lr);
+  return {
+    beforeStep: (batch) => optimizer.paramGroups.forEach((g, k) => (g.lr = lrs[k] * Math.min(1, (batch + 1) / batches))),
+    restore: () => optimizer.paramGroups.forEach((g, k) => (g.lr = lrs[k])),
+  };
 }
 
 async function main(): Promise<void> {
@@ -96,7 +109,9 @@ async function main(): Promise<void> {
     // Augmentation drawn from (seed, epoch) alone, so a resumed run sees the same images as an unbroken one.
     const augment = augmentation(config, config.seed * 1009 + epoch);
     const prepareTrain = augment ? (x: Tensor) => prepare(augment(x)) : prepare;
-    const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested, config.labelSmoothing);
+    const warm = epoch === 0 && config.warmup > 0 ? warmup(optimizer, config.warmup) : null;
+    const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested, config.labelSmoothing, warm?.beforeStep);
+    warm?.restore();
     if (r.stopped) {
       metrics.interrupted = true;
       saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch, metrics);

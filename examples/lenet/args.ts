@@ -22,6 +22,8 @@ export interface Config {
   scale: number;
   labelSmoothing: number;
   weightDecay: number;
+  /** The learning rate rises linearly over this many of the first epoch's batches (0: off). */
+  warmup: number;
   /** Hold out this many training images as the evaluation set instead of the test set (for tuning), or null. */
   validation: number | null;
   seed: number;
@@ -35,6 +37,7 @@ export interface Config {
 /** The defaults that depend on the dataset; a flag overrides any of them. */
 export interface Recipe {
   lr: number;
+  warmup: number;
   augment: number;
   rotate: number;
   scale: number;
@@ -46,10 +49,10 @@ export interface Recipe {
  * moves: LeNet-5 reached 89.90% with 2-pixel shifts and 90.66% without.
  */
 export const RECIPES: Record<DatasetName, Recipe> = {
-  'mnist-sample': { lr: 0.03, augment: 2, rotate: 10, scale: 0.1 },
-  mnist: { lr: 0.01, augment: 2, rotate: 0, scale: 0 },
-  'fashion-mnist': { lr: 0.01, augment: 0, rotate: 0, scale: 0 },
-  cifar10: { lr: 0.01, augment: 2, rotate: 0, scale: 0 },
+  'mnist-sample': { lr: 0.03, warmup: 125, augment: 2, rotate: 10, scale: 0.1 },
+  mnist: { lr: 0.01, warmup: 0, augment: 2, rotate: 0, scale: 0 },
+  'fashion-mnist': { lr: 0.01, warmup: 0, augment: 0, rotate: 0, scale: 0 },
+  cifar10: { lr: 0.01, warmup: 0, augment: 2, rotate: 0, scale: 0 },
 };
 
 export const USAGE = `Usage: pnpm lenet [options]
@@ -65,6 +68,8 @@ Options:
   --epochs N                      default 10
   --batch-size N                  default 64
   --lr X                          learning rate, default 0.03 for mnist-sample, 0.01 for the others
+  --warmup N                      raise the learning rate linearly over the first N batches of the first epoch
+                                  (0: off; default 125, one epoch, for mnist-sample, 0 for the others)
   --momentum X                    SGD momentum, default 0.9
   --weight-decay X                L2 penalty added to the gradient, default 0
   --optimizer sgd|adam            default sgd
@@ -131,6 +136,7 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
         scale: { type: 'string' },
         'label-smoothing': { type: 'string', default: '0' },
         'weight-decay': { type: 'string', default: '0' },
+        warmup: { type: 'string' },
         validation: { type: 'string' },
         seed: { type: 'string', default: '0' },
         limit: { type: 'string' },
@@ -172,6 +178,7 @@ export function parseConfig(argv: string[], now = new Date()): Config | null {
     scale,
     labelSmoothing,
     weightDecay: nonNegativeNumber('weight-decay', values['weight-decay']!),
+    warmup: values.warmup === undefined ? recipe.warmup : values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup),
     validation: values.validation === undefined ? null : positiveInt('validation', values.validation),
     seed,
     limit: values.limit === undefined ? null : positiveInt('limit', values.limit),

@@ -110,7 +110,7 @@ figure { display: inline-block; margin: 4px; text-align: center; font-size: 12px
 <h1>${escape(c.model)} on ${escape(c.dataset)}</h1>
 <p>${metrics.final ? `Final test accuracy <b>${pct(metrics.final.testAcc)}</b>, test loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
 ${metrics.interrupted ? ' (interrupted; resume from checkpoint.safetensors)' : ''}</p>
-<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
+<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
 Augmentation: ${augmentationText(c)}${c.labelSmoothing ? `; label smoothing ${c.labelSmoothing}` : ''}.${c.validation ? ` Evaluated on ${c.validation} held-out training images, not the test set.` : ''}</p>
 <h2>Architecture</h2><pre>${escape(r.summary)}</pre>
 <h2>Training</h2>
