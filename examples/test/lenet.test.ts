@@ -19,7 +19,9 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
     [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
     ['lenet5', 'mnist-sample', 10, 64, 0.03, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
   );
-  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.validation], [10, 0.1, 0, 0, null]);
+  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0, 0, 125, null]);
+  assert.equal([parseConfig(['--warmup', '0'])!.warmup, parseConfig(['--warmup', '40'])!.warmup, parseConfig(['--dataset', 'mnist'])!.warmup], [0, 40, 0]);
+  assert.throws(() => parseConfig(['--warmup', 'some']), /--warmup expects a positive integer, got 'some'/);
   // The full datasets keep the recipe they were measured with; Fashion-MNIST is not augmented.
   const fashion = parseConfig(['--dataset', 'fashion-mnist'])!;
   assert.equal([fashion.lr, fashion.augment, fashion.rotate, fashion.scale], [0.01, 0, 0, 0]);
