@@ -24,7 +24,7 @@ if (sweep === null) {
 
 const lenet = resolve(import.meta.dirname, 'lenet.ts');
 mkdirSync(sweep.out, { recursive: true });
-console.log(`${sweep.seeds.length} runs of pnpm lenet ${sweep.lenetArgs.join(' ')} (seeds ${sweep.seeds[0]}..${sweep.seeds.at(-1)}) into ${sweep.out}`);
+console.log(`${sweep.seeds.length} runs of ${['pnpm lenet', ...sweep.lenetArgs].join(' ')} (seeds ${sweep.seeds[0]}..${sweep.seeds.at(-1)}) into ${sweep.out}`);
 const runs: SeedRun[] = [];
 for (const seed of sweep.seeds) {
   const out = join(sweep.out, `seed-${seed}`);
