@@ -14,6 +14,7 @@ import { trainEpoch, evaluate } from './lenet/train.js';
 import { saveCheckpoint, loadCheckpoint } from './lenet/checkpoint.js';
 import { writeMetrics, writeReport, type Metrics } from './lenet/report.js';
 import { randomAffine } from './lenet/affine.js';
+import { linearWarmup } from './lenet/warmup.js';
 
 function configFrom(argv: string[]): Config {
   let config: Config | null;
@@ -48,19 +49,6 @@ function configFrom(argv: string[]): Config {
 function augmentation(config: Config, seed: number): ((x: Tensor) => Tensor) | null {
   if (config.rotate > 0 || config.scale > 0) return randomAffine({ degrees: config.rotate, translate: config.augment, scale: config.scale, seed });
   return config.augment > 0 ? randomShift(config.augment, { seed }) : null;
-}
-
-/**
- * A linear warmup inside the first epoch: batch i steps with (i + 1) / batches of each group's learning rate, and
- * restore() puts the rates back before the epoch's schedule step, so the schedule itself never sees the ramp.
- * Large early steps from a random start can leave a network behind for good (a seed at lr 0.03 without it).
- */
-function warmup(optimizer: Optimizer, batches: number): { beforeStep: (batch: number) => void; restore: () => void } {
-  const lrs = optimizer.paramGroups.map((g) => g.lr);
-  return {
-    beforeStep: (batch) => optimizer.paramGroups.forEach((g, k) => (g.lr = lrs[k] * Math.min(1, (batch + 1) / batches))),
-    restore: () => optimizer.paramGroups.forEach((g, k) => (g.lr = lrs[k])),
-  };
 }
 
 async function main(): Promise<void> {
@@ -109,7 +97,7 @@ async function main(): Promise<void> {
     // Augmentation drawn from (seed, epoch) alone, so a resumed run sees the same images as an unbroken one.
     const augment = augmentation(config, config.seed * 1009 + epoch);
     const prepareTrain = augment ? (x: Tensor) => prepare(augment(x)) : prepare;
-    const warm = epoch === 0 && config.warmup > 0 ? warmup(optimizer, config.warmup) : null;
+    const warm = epoch === 0 && config.warmup > 0 ? linearWarmup(optimizer, config.warmup) : null;
     const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested, config.labelSmoothing, warm?.beforeStep);
     warm?.restore();
     if (r.stopped) {
