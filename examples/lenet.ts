@@ -13,6 +13,8 @@ import { loadData } from './lenet/datasets.js';
 import { trainEpoch, evaluate } from './lenet/train.js';
 import { saveCheckpoint, loadCheckpoint } from './lenet/checkpoint.js';
 import { writeMetrics, writeReport, type Metrics } from './lenet/report.js';
+import { randomAffine } from './lenet/affine.js';
+import { linearWarmup } from './lenet/warmup.js';
 
 function configFrom(argv: string[]): Config {
   let config: Config | null;
@@ -32,13 +34,21 @@ function configFrom(argv: string[]): Config {
   // only when the learning rate is constant.
   const { metadata } = loadWithMetadata(config.resume);
   if (!metadata.metrics) throw new Error(`--resume: ${config.resume} has no run metadata; was it written by this example?`);
-  const saved = (JSON.parse(metadata.metrics) as Metrics).config;
+  // Checkpoints from before the tuning flags existed trained without them.
+  const before: Partial<Config> = { rotate: 0, scale: 0, labelSmoothing: 0, weightDecay: 0, warmup: 0, validation: null };
+  const saved: Config = { ...before, ...(JSON.parse(metadata.metrics) as Metrics).config };
   if (saved.schedule === 'cosine' && config.epochs !== saved.epochs && argv.some((a) => a.startsWith('--epochs'))) {
     console.error(`error: this run anneals its learning rate over ${saved.epochs} epochs; --epochs cannot change on resume (train with --schedule none to extend runs)`);
     process.exit(2);
   }
   const epochs = argv.some((a) => a.startsWith('--epochs')) ? config.epochs : saved.epochs;
   return { ...saved, epochs, resume: config.resume, out: config.outGiven ? config.out : dirname(config.resume), outGiven: true };
+}
+
+/** Random shifts of whole pixels, or small random affine maps when --rotate or --scale asks for them. */
+function augmentation(config: Config, seed: number): ((x: Tensor) => Tensor) | null {
+  if (config.rotate > 0 || config.scale > 0) return randomAffine({ degrees: config.rotate, translate: config.augment, scale: config.scale, seed });
+  return config.augment > 0 ? randomShift(config.augment, { seed }) : null;
 }
 
 async function main(): Promise<void> {
@@ -49,14 +59,15 @@ async function main(): Promise<void> {
   const model = buildModel(config.model, channels, size, data.classNames.length);
   const optimizer: Optimizer =
     config.optimizer === 'sgd'
-      ? new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum })
-      : new Adam(model.parameters(), { lr: config.lr });
+      ? new SGD(model.parameters(), { lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay })
+      : new Adam(model.parameters(), { lr: config.lr, weightDecay: config.weightDecay });
   const scheduler = config.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: config.epochs }) : null;
   mkdirSync(config.out, { recursive: true });
   const checkpointPath = join(config.out, 'checkpoint.safetensors');
 
   const summary = model.summary([...data.imageShape], { print: false });
-  console.log(`${config.model} on ${config.dataset}: ${data.train.length} training and ${data.test.length} test images\n`);
+  const evalName = config.validation === null ? 'test' : 'validation';
+  console.log(`${config.model} on ${config.dataset}: ${data.train.length} training and ${data.test.length} ${evalName} images\n`);
   console.log(summary);
 
   let metrics: Metrics = { config, epochs: [], final: null, translation: [], interrupted: false };
@@ -84,9 +95,11 @@ async function main(): Promise<void> {
     trainLoader.setEpoch(epoch);
     const label = `epoch ${String(epoch + 1).padStart(String(config.epochs).length)}/${config.epochs}`;
     // Augmentation drawn from (seed, epoch) alone, so a resumed run sees the same images as an unbroken one.
-    const augment = config.augment > 0 ? randomShift(config.augment, { seed: config.seed * 1009 + epoch }) : null;
+    const augment = augmentation(config, config.seed * 1009 + epoch);
     const prepareTrain = augment ? (x: Tensor) => prepare(augment(x)) : prepare;
-    const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested);
+    const warm = epoch === 0 && config.warmup > 0 ? linearWarmup(optimizer, config.warmup) : null;
+    const r = await trainEpoch(model, trainLoader, optimizer, prepareTrain, label, () => stopRequested, config.labelSmoothing, warm?.beforeStep);
+    warm?.restore();
     if (r.stopped) {
       metrics.interrupted = true;
       saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch, metrics);
@@ -104,7 +117,7 @@ async function main(): Promise<void> {
     metrics.final = { testAcc: last.acc, testLoss: last.loss };
     console.log(
       `${label}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAcc).toFixed(2)}% | ` +
-        `test loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)}% | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSec)} samples/s`,
+        `${evalName} loss ${e.testLoss.toFixed(4)} acc ${(100 * e.testAcc).toFixed(2)}% | ${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSec)} samples/s`,
     );
     scheduler?.step();
     saveCheckpoint(checkpointPath, model, optimizer, scheduler, epoch + 1, metrics);

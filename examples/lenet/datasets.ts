@@ -1,4 +1,4 @@
-import { mnistSample, mnist, fashionMnist, cifar10, mnistClasses, fashionMnistClasses, cifar10Classes, Subset, type Dataset } from '@torchlet/data';
+import { mnistSample, mnist, fashionMnist, cifar10, mnistClasses, fashionMnistClasses, cifar10Classes, Subset, randomSplit, type Dataset } from '@torchlet/data';
 import type { Config } from './args.js';
 
 export interface LoadedData {
@@ -15,8 +15,22 @@ export interface LoadedData {
 const first = (ds: Dataset, n: number | null): Dataset =>
   n === null || n >= ds.length ? ds : new Subset(ds, Array.from({ length: n }, (_, i) => i));
 
-/** The train and test sets a config names; --limit N keeps the first N training and N/4 test images. */
+/**
+ * The train and test sets a config names; --limit N keeps the first N training and N/4 test images. With
+ * --validation N, N training images drawn once (the same for every seed) take the test set's place, so a recipe
+ * can be tuned without looking at the test images.
+ */
 export function loadData(config: Config): LoadedData {
+  const data = loadSplits(config);
+  if (config.validation === null) return data;
+  if (config.validation >= data.train.length) {
+    throw new Error(`--validation ${config.validation} leaves no training images (the training set has ${data.train.length})`);
+  }
+  const [train, test] = randomSplit(data.train, [data.train.length - config.validation, config.validation], { seed: 'validation' });
+  return { ...data, train, test };
+}
+
+function loadSplits(config: Config): LoadedData {
   const dir = config.dataDir ?? undefined;
   const limitTest = config.limit === null ? null : Math.max(1, Math.floor(config.limit / 4));
   switch (config.dataset) {

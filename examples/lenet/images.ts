@@ -66,60 +66,6 @@ export function imageGrid(
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-export interface Series {
-  name: string;
-  values: number[];
-  color: string;
-}
-
-/** A line chart over epochs as a standalone SVG. */
-export function lineChart(title: string, series: Series[], yLabel: string): string {
-  const W = 480;
-  const H = 300;
-  const L = 56;
-  const R = 16;
-  const T = 32;
-  const B = 40;
-  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  const n = Math.max(1, ...series.map((s) => s.values.length));
-  let lo = Math.min(...all);
-  let hi = Math.max(...all);
-  if (!(hi > lo)) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  const pad = (hi - lo) * 0.05;
-  lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-  hi += pad;
-  const x = (i: number) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
-  const y = (v: number) => T + ((hi - v) * (H - T - B)) / (hi - lo);
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${escape(title)}</text>`,
-    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/>`,
-    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`,
-    `<text x="${W / 2}" y="${H - 8}" text-anchor="middle">epoch</text>`,
-    `<text x="14" y="${H / 2}" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">${escape(yLabel)}</text>`,
-  ];
-  for (let k = 0; k <= 4; k++) {
-    const v = lo + ((hi - lo) * k) / 4;
-    parts.push(`<line x1="${L}" y1="${y(v)}" x2="${W - R}" y2="${y(v)}" stroke="#eee"/>`);
-    parts.push(`<text x="${L - 4}" y="${y(v) + 4}" text-anchor="end">${v.toPrecision(3)}</text>`);
-  }
-  for (let i = 0; i < n; i++) parts.push(`<text x="${x(i)}" y="${H - B + 14}" text-anchor="middle">${i + 1}</text>`);
-  series.forEach((s, k) => {
-    const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    s.values.forEach((v, i) => parts.push(`<circle cx="${x(i)}" cy="${y(v)}" r="2.5" fill="${s.color}"/>`));
-    // Legend in the title row, clear of the plotted lines.
-    parts.push(`<rect x="${W - R - 120 + k * 60}" y="9" width="10" height="10" fill="${s.color}"/>`);
-    parts.push(`<text x="${W - R - 106 + k * 60}" y="18">${escape(s.name)}</text>`);
-  });
-  parts.push('</svg>');
-  return parts.join('\n');
-}
-
 /** A confusion matrix (rows: true class, columns: predicted) as an SVG heat map with counts. */
 export function confusionChart(matrix: number[][], classNames: readonly string[]): string {
   const k = matrix.length;

@@ -1,6 +1,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageGrid, lineChart, confusionChart } from './images.js';
+import { imageGrid, confusionChart } from './images.js';
+import { lineChart } from './line-chart.js';
 import type { Config } from './args.js';
 
 export interface EpochMetrics {
@@ -44,6 +45,15 @@ export function writeMetrics(dir: string, metrics: Metrics): void {
   writeAtomic(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
 }
 
+function augmentationText(c: Config): string {
+  const parts = [
+    c.augment ? `moves up to ${c.augment} px` : '',
+    c.rotate ? `rotations up to ${c.rotate}°` : '',
+    c.scale ? `scaling by ${1 - c.scale}-${1 + c.scale}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -62,14 +72,15 @@ export function writeReport(dir: string, r: ReportInputs): void {
   if (mis.length) writeAtomic(join(dir, 'misclassified.png'), imageGrid(flat, mis.length, ic, ih, iw, { scale: 3, columns: 8, normalizeEach: true }));
 
   const epochs = metrics.epochs;
+  const evalName = metrics.config.validation === null ? 'test' : 'validation';
   const lossSvg = lineChart('Loss', [
     { name: 'train', values: epochs.map((e) => e.trainLoss), color: '#1f77b4' },
-    { name: 'test', values: epochs.map((e) => e.testLoss), color: '#d62728' },
+    { name: evalName, values: epochs.map((e) => e.testLoss), color: '#d62728' },
   ], 'cross-entropy');
   const accSvg = lineChart('Accuracy', [
     { name: 'train', values: epochs.map((e) => 100 * e.trainAcc), color: '#1f77b4' },
-    { name: 'test', values: epochs.map((e) => 100 * e.testAcc), color: '#d62728' },
-  ], 'accuracy (%)');
+    { name: evalName, values: epochs.map((e) => 100 * e.testAcc), color: '#d62728' },
+  ], 'accuracy', { yMax: 100, unit: '%' });
   const confusionSvg = confusionChart(r.confusion, r.classNames);
   writeAtomic(join(dir, 'loss_curve.svg'), lossSvg);
   writeAtomic(join(dir, 'accuracy_curve.svg'), accSvg);
@@ -99,7 +110,8 @@ figure { display: inline-block; margin: 4px; text-align: center; font-size: 12px
 <h1>${escape(c.model)} on ${escape(c.dataset)}</h1>
 <p>${metrics.final ? `Final test accuracy <b>${pct(metrics.final.testAcc)}</b>, test loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
 ${metrics.interrupted ? ' (interrupted; resume from checkpoint.safetensors)' : ''}</p>
-<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr}, momentum ${c.momentum}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.</p>
+<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
+Augmentation: ${augmentationText(c)}${c.labelSmoothing ? `; label smoothing ${c.labelSmoothing}` : ''}.${c.validation ? ` Evaluated on ${c.validation} held-out training images, not the test set.` : ''}</p>
 <h2>Architecture</h2><pre>${escape(r.summary)}</pre>
 <h2>Training</h2>
 <table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>test loss</th><th>test acc</th><th>seconds</th><th>samples/s</th></tr>

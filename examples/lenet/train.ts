@@ -32,6 +32,9 @@ export async function trainEpoch(
   prepare: Transform,
   label: string,
   shouldStop: () => boolean,
+  labelSmoothing = 0,
+  /** Called with each batch's index before its optimizer step (a warmup sets the learning rate here). */
+  beforeStep?: (batch: number) => void,
 ): Promise<EpochResult> {
   model.train();
   const bar = new cliProgress.SingleBar(
@@ -47,12 +50,14 @@ export async function trainEpoch(
   let lossSum = 0;
   let correct = 0;
   let seen = 0;
+  let batch = 0;
   let stopped = false;
   for (const { x, y } of loader) {
     const logits = model.forward(prepare(x));
-    const loss = crossEntropy(logits, y);
+    const loss = crossEntropy(logits, y, { labelSmoothing });
     optimizer.zeroGrad();
     loss.backward();
+    beforeStep?.(batch++);
     optimizer.step();
     const b = y.numel();
     lossSum += loss.item() * b;

@@ -8,6 +8,8 @@ import { manualSeed, randn, randint, crossEntropy } from '@torchlet/core';
 import { SGD, CosineAnnealingLR } from '@torchlet/optim';
 import { parseConfig, UsageError } from '../lenet/args.js';
 import { buildModel } from '../lenet/models.js';
+import { loadData } from '../lenet/datasets.js';
+import { Subset } from '@torchlet/data';
 import { saveCheckpoint, loadCheckpoint } from '../lenet/checkpoint.js';
 import { writeReport, type Metrics } from '../lenet/report.js';
 
@@ -15,9 +17,18 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
   const c = parseConfig([], new Date('2026-01-02T03:04:05Z'))!;
   assert.equal(
     [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
-    ['lenet5', 'mnist-sample', 10, 64, 0.01, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
+    ['lenet5', 'mnist-sample', 10, 64, 0.03, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
   );
-  assert.is(parseConfig(['--dataset', 'fashion-mnist'])!.augment, 0);
+  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0, 0, 125, null]);
+  assert.equal([parseConfig(['--warmup', '0'])!.warmup, parseConfig(['--warmup', '40'])!.warmup, parseConfig(['--dataset', 'mnist'])!.warmup], [0, 40, 0]);
+  assert.throws(() => parseConfig(['--warmup', 'some']), /--warmup expects a positive integer, got 'some'/);
+  // The full datasets keep the recipe they were measured with; Fashion-MNIST is not augmented.
+  const fashion = parseConfig(['--dataset', 'fashion-mnist'])!;
+  assert.equal([fashion.lr, fashion.augment, fashion.rotate, fashion.scale], [0.01, 0, 0, 0]);
+  assert.equal(['mnist', 'cifar10'].map((d) => parseConfig(['--dataset', d])!).map((k) => [k.lr, k.augment, k.rotate, k.scale]), [[0.01, 2, 0, 0], [0.01, 2, 0, 0]]);
+  // --augment 0 means no augmentation at all, unless rotations or scaling are asked for.
+  assert.equal(['0', '3'].map((a) => parseConfig(['--augment', a])!).map((k) => [k.augment, k.rotate, k.scale]), [[0, 0, 0], [3, 10, 0.1]]);
+  assert.equal([parseConfig(['--augment', '0', '--rotate', '5'])!.rotate, parseConfig(['--lr', '0.1'])!.lr], [5, 0.1]);
   assert.is(parseConfig(['--dataset', 'fashion-mnist', '--augment', '3'])!.augment, 3);
   assert.is(parseConfig(['--help']), null);
   assert.throws(() => parseConfig(['--bogus']), (e: unknown) => e instanceof UsageError && /Unknown option '--bogus'/.test((e as Error).message));
@@ -28,6 +39,33 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
   assert.throws(() => parseConfig(['--model', 'vgg']), /--model expects one of lenet5, seedcnn, got 'vgg'/);
   assert.throws(() => parseConfig(['--seed', 'x']), /--seed expects an integer/);
   assert.throws(() => parseConfig(['positional']), (e: unknown) => e instanceof UsageError && /does not take positional arguments/.test((e as Error).message));
+});
+
+test('tuning flags: validation split, affine augmentation, label smoothing and weight decay, with clear errors', () => {
+  const c = parseConfig(['--validation', '1000', '--rotate', '12.5', '--scale', '0.1', '--label-smoothing', '0.1', '--weight-decay', '5e-4'])!;
+  assert.equal([c.validation, c.rotate, c.scale, c.labelSmoothing, c.weightDecay], [1000, 12.5, 0.1, 0.1, 5e-4]);
+  assert.is(parseConfig([])!.validation, null);
+  // CI's smoke run keeps working: --augment 0 still switches the shifts off.
+  const smoke = parseConfig(['--epochs', '3', '--limit', '2000', '--batch-size', '16', '--augment', '0'])!;
+  assert.equal([smoke.epochs, smoke.limit, smoke.batchSize, smoke.augment], [3, 2000, 16, 0]);
+  assert.throws(() => parseConfig(['--validation', '0']), /--validation expects a positive integer, got '0'/);
+  assert.throws(() => parseConfig(['--rotate=-5']), /--rotate expects a non-negative number, got '-5'/);
+  assert.throws(() => parseConfig(['--scale', '1']), /--scale expects a number below 1, got '1'/);
+  assert.throws(() => parseConfig(['--label-smoothing', '1.5']), /--label-smoothing expects a number below 1, got '1.5'/);
+  assert.throws(() => parseConfig(['--weight-decay', 'lots']), /--weight-decay expects a non-negative number, got 'lots'/);
+});
+
+test('--validation: the same held-out training images for every seed take the test set\'s place', () => {
+  const a = loadData(parseConfig(['--limit', '400', '--validation', '100', '--seed', '1'])!);
+  const b = loadData(parseConfig(['--limit', '400', '--validation', '100', '--seed', '2'])!);
+  assert.equal([a.train.length, a.test.length], [300, 100]);
+  const trainIdx = Array.from((a.train as Subset).indices);
+  const valIdx = Array.from((a.test as Subset).indices);
+  assert.equal(valIdx, Array.from((b.test as Subset).indices));
+  assert.equal([...new Set([...trainIdx, ...valIdx])].sort((x, y) => x - y), Array.from({ length: 400 }, (_, i) => i));
+  // The held-out images are training images, not test images.
+  assert.equal(Array.from(a.test.get(0).x.data), Array.from(loadData(parseConfig(['--limit', '400'])!).train.get(valIdx[0]).x.data));
+  assert.throws(() => loadData(parseConfig(['--limit', '400', '--validation', '400'])!), /--validation 400 leaves no training images \(the training set has 400\)/);
 });
 
 test('models: LeNet-5 has 61,706 parameters; both models map 28x28 and 32x32x3 images to 10 logits', () => {
@@ -104,7 +142,7 @@ test('the report writes every file it promises, with the images inlined in repor
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.ok(html.includes('data:image/png;base64,'));
     assert.not.ok(/(src|href)="(https?:|\/\/)/.test(html), 'no network references');
-    for (const text of ['Final test accuracy <b>90.00%</b>', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
+    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
       assert.ok(html.includes(text), text);
     }
   } finally {
