@@ -12,7 +12,7 @@ export interface PageState {
   testAccuracies: { x: number; y: number }[];
   samplesPerSec: number;
   firstStepMs?: number;
-  firstStepSinceLoadMs?: number;
+  readyMs?: number;
   prediction?: { digit: number; probabilities: number[] };
   predictions: number;
   message: { kind: string; text: string };

@@ -20,8 +20,8 @@ const state = {
   testAccuracies: [] as { x: number; y: number }[],
   samplesPerSec: 0,
   firstStepMs: undefined as number | undefined,
-  /** Milliseconds from the start of the page's load to the end of the first training step (cold start). */
-  firstStepSinceLoadMs: undefined as number | undefined,
+  /** Milliseconds from the start of the page's load to the worker's ready message (sample fetched and parsed, wasm compiled, pool started). */
+  readyMs: undefined as number | undefined,
   prediction: undefined as { digit: number; probabilities: number[] } | undefined,
   predictions: 0,
   message: { kind: '', text: '' },
@@ -118,6 +118,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'ready':
       state.ready = true;
+      state.readyMs = performance.now();
       $('setup').textContent = `${message.trainSize} training and ${message.testSize} held-out MNIST digits; ` +
         `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
         (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + ', in a Web Worker.';
@@ -136,10 +137,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
         state.testAccuracies.push({ x: message.step, y: message.testAccuracy });
         $('test-accuracy').textContent = `${(message.testAccuracy * 100).toFixed(1)}%`;
       }
-      if (message.firstStepMs !== undefined) {
-        state.firstStepMs = message.firstStepMs;
-        state.firstStepSinceLoadMs = performance.now();
-      }
+      if (message.firstStepMs !== undefined) state.firstStepMs = message.firstStepMs;
       state.samplesPerSec = 0.8 * (state.samplesPerSec || message.samplesPerSec) + 0.2 * message.samplesPerSec;
       $('step').textContent = `${message.step} (epoch ${message.epoch + 1})`;
       $('loss').textContent = smoothed(state.losses).at(-1)!.y.toFixed(3);

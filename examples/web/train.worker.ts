@@ -36,10 +36,19 @@ function filters(): Float32Array {
   return Float32Array.from(model.stateDict()['0.weight'].data as Float32Array);
 }
 
+// The epochs' orders from a fixed seed (mulberry32), so that every visit trains the same way.
+let seed = 0;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 function shuffled(n: number): Int32Array {
   const out = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
