@@ -12,3 +12,6 @@ export { parseCifar10, cifar10Classes, type Cifar10Batch } from './cifar.js';
 export {
   type Transform, type Padding, type RandomCropOptions, shift, normalize, pad, randomShift, randomCrop, toFloat, compose,
 } from './transforms.js';
+export {
+  fromPixels, bytesFrom, fetchBytes, type ImageDataLike, type DrawableImage, type FromPixelsOptions, type BytesSource,
+} from './browser-pixels.js';
