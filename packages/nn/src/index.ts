@@ -15,3 +15,4 @@ export { Sequential, ModuleList } from './layers/container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type NLLLossOptions, type CrossEntropyLossOptions } from './layers/loss.js';
 // save/load by file path are in node.ts, the package's entry in Node.
 export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
+export { storeStateDict, loadStoredStateDict, storedStateDicts, deleteStoredStateDict } from './browser-storage.js';
