@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRIES = ['packages/core/src/index.ts', 'packages/nn/src/node.ts', 'packages/optim/src/index.ts', 'packages/data/src/node.ts'];
 
+/** A namespace export (`export * as init from './init.js'`) is documented by a doc comment before the module's first export. */
+function describesModule(file: ts.SourceFile): boolean {
+  const firstExport = file.text.search(/^export /m);
+  return /\/\*\*[^]*?\*\//.test(firstExport < 0 ? file.text : file.text.slice(0, firstExport));
+}
+
 /** The exports of `entries` that have no doc comment, as "package: name (file)". */
 export function undocumentedExports(entries = ENTRIES): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.docs.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
@@ -22,7 +28,7 @@ export function undocumentedExports(entries = ENTRIES): string[] {
     for (const exported of checker.getExportsOfModule(module)) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const documented = symbol.getDocumentationComment(checker).length > 0 ||
-        (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);
+        (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0 || (ts.isSourceFile(d) && describesModule(d)));
       if (documented) continue;
       const file = symbol.declarations?.[0]?.getSourceFile().fileName;
       missing.push(`${entry.split('/')[1]}: ${exported.name}${file ? ` (${relative(root, file)})` : ''}`);

@@ -42,6 +42,7 @@ function describe(x: unknown): string {
   return typeof x === 'number' ? `number ${x}` : typeof x;
 }
 
+/** What `defineOp` takes: the name, signatures, forward and (for differentiable ops) backward of an op. */
 export interface OpDefinition<Args extends unknown[], S> {
   /** The op's name, used in error messages and in `gradFn` (`${name}Backward`). */
   name: string;

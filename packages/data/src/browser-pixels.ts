@@ -19,6 +19,7 @@ export interface DrawableImage {
   readonly height?: number;
 }
 
+/** Options of `fromPixels`: how many channels. */
 export interface FromPixelsOptions {
   /** 3 (RGB, the default), 1 (luminance, 0.299 R + 0.587 G + 0.114 B) or 4 (RGBA). */
   channels?: 1 | 3 | 4;
