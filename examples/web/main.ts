@@ -50,6 +50,10 @@ const fileInput = $<HTMLInputElement>('load');
 
 startButton.onclick = () => send({ type: state.running ? 'pause' : 'start' });
 downloadButton.onclick = () => send({ type: 'export' });
+const storeButton = $<HTMLButtonElement>('store');
+const restoreButton = $<HTMLButtonElement>('restore');
+storeButton.onclick = () => send({ type: 'store' });
+restoreButton.onclick = () => send({ type: 'restore' });
 fileInput.onchange = async () => {
   const file = fileInput.files?.[0];
   fileInput.value = '';
@@ -122,7 +126,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       $('setup').textContent = `${message.trainSize} training and ${message.testSize} held-out MNIST digits; ` +
         `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
         (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + ', in a Web Worker.';
-      startButton.disabled = downloadButton.disabled = false;
+      startButton.disabled = downloadButton.disabled = storeButton.disabled = restoreButton.disabled = false;
       drawFilters(message.filters);
       return;
     case 'running':
@@ -164,13 +168,16 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       show('info', `Saved ${link.download} (${(message.bytes.length / 1024).toFixed(0)} KiB): load it with torchlet's load(), or safetensors.torch.load_file() into PyTorch's LeNet-5.`);
       return;
     }
+    case 'stored':
+      show('info', `Kept the weights of step ${message.step} in this browser (IndexedDB): Restore kept weights loads them on a later visit.`);
+      return;
     case 'loaded':
       drawFilters(message.filters);
-      show('info', `Loaded the weights of ${message.name}.`);
+      show('info', `Loaded ${message.name}.`);
       predict();
       return;
     case 'error':
-      show('error', message.during === 'import' ? `Could not load those weights: ${message.message}` : `Error while ${message.during === 'setup' ? 'setting up' : message.during}: ${message.message}`);
+      show('error', message.during === 'import' || message.during === 'restore' ? `Could not load those weights: ${message.message}` : `Error while ${message.during === 'setup' ? 'setting up' : message.during}: ${message.message}`);
       return;
   }
 };

@@ -5,7 +5,10 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'predict'; id: number; pixels: Float32Array }
   | { type: 'export' }
-  | { type: 'import'; name: string; bytes: Uint8Array };
+  | { type: 'import'; name: string; bytes: Uint8Array }
+  /** Keep the weights in IndexedDB, or load them from there (between visits). */
+  | { type: 'store' }
+  | { type: 'restore' };
 
 export interface Progress {
   type: 'progress';
@@ -30,4 +33,5 @@ export type FromWorker =
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'weights'; bytes: Uint8Array }
   | { type: 'loaded'; name: string; filters: Float32Array }
+  | { type: 'stored'; step: number }
   | { type: 'error'; during: string; message: string };

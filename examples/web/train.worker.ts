@@ -1,7 +1,7 @@
 // The page's worker: trains LeNet-5 on the embedded MNIST sample off the main thread (on the kernel pool's threads
 // when the page is cross-origin isolated), answers predictions and saves and loads the weights as safetensors.
 import { argmax, crossEntropy, getBackend, getNumThreads, manualSeed, noGrad, softmax, Tensor } from '@torchlet/core';
-import { deserialize, serialize } from '@torchlet/nn';
+import { deserialize, loadStoredStateDict, serialize, storeStateDict } from '@torchlet/nn';
 import { SGD } from '@torchlet/optim';
 import { parseMnistSample, type ImageDataset } from '@torchlet/data';
 import { lenet5 } from '../lenet/models.js';
@@ -11,6 +11,8 @@ const BATCH = 64;
 const LR = 0.01;
 const TEST_EVERY = 25;
 const TEST_DIGITS = 500;
+/** The IndexedDB name the page keeps its weights under between visits. */
+const STORED = 'torchlet-web-lenet5';
 // MNIST's mean and standard deviation, as examples/lenet normalises.
 const MEAN = 0.1307;
 const STD = 0.3081;
@@ -163,6 +165,14 @@ async function handle(message: ToWorker): Promise<void> {
     case 'import':
       load(message.name, message.bytes);
       post({ type: 'loaded', name: message.name, filters: filters() });
+      return;
+    case 'store':
+      await storeStateDict(STORED, model.stateDict(), { metadata: { format: 'pt', model: 'lenet5', steps: String(step) } });
+      post({ type: 'stored', step });
+      return;
+    case 'restore':
+      model.loadStateDict(await loadStoredStateDict(STORED));
+      post({ type: 'loaded', name: 'the weights kept in this browser', filters: filters() });
       return;
   }
 }

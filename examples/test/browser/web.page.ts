@@ -118,8 +118,33 @@ const pageTest: PageTest = {
       assert.ok(downloaded !== '', 'a file was downloaded');
       await upload(page, downloaded);
       const state = await waitFor(page, 'the loaded message', (s) => s.message.kind === 'info' && s.message.text.startsWith('Loaded'));
-      assert.match(state.message.text, /Loaded the weights of lenet5-mnist-step\d+\.safetensors/);
+      assert.match(state.message.text, /^Loaded lenet5-mnist-step\d+\.safetensors\.$/);
       assert.ok(readFileSync(downloaded).length > 200_000, 'LeNet-5 has 61,706 float32 parameters');
+    });
+
+    await check('weights kept in IndexedDB come back on a later visit; before any are kept, restoring says so', async () => {
+      const fresh = await openPage();
+      await fresh.setViewport({ width: 1200, height: 900 });
+      await fresh.goto(`${base}index.html`);
+      await fresh.bringToFront(); // a page in the background gets no frames, so clicks on it would wait
+      await waitFor(fresh, 'the worker to be ready', (s) => s.ready);
+      await fresh.click('#restore');
+      let state = await waitFor(fresh, 'the nothing-kept message', (s) => s.message.kind === 'error');
+      assert.match(state.message.text, /Could not load those weights: loadStoredStateDict: no state dict is stored under "torchlet-web-lenet5"/);
+      await page.bringToFront();
+      await page.click('#store');
+      state = await waitFor(page, 'the kept message', (s) => s.message.text.startsWith('Kept'));
+      assert.match(state.message.text, /Kept the weights of step \d+ in this browser/);
+      await fresh.bringToFront();
+      await fresh.reload();
+      await waitFor(fresh, 'the worker to be ready again', (s) => s.ready);
+      await fresh.click('#restore');
+      state = await waitFor(fresh, 'the restored message', (s) => s.message.kind === 'info');
+      assert.is(state.message.text, 'Loaded the weights kept in this browser.');
+      const before = state.predictions;
+      await draw(fresh, DIGIT_STROKES[1]);
+      state = await waitFor(fresh, 'a prediction with the kept weights', (s) => s.predictions > before);
+      assert.is(state.prediction?.digit, 1, 'the kept weights are the trained ones');
     });
   },
 };
