@@ -1,7 +1,8 @@
 // The browser tests: every packages/*/test/browser/*.browser.ts (and examples/test/browser/) is bundled by esbuild (with the *.worker.ts scripts
 // beside it) and run in its own page of ONE headless Chromium, served on localhost: with the cross-origin isolation
-// headers, or without them for *.plain.browser.ts. A page error, a failed test or a page that never finishes fails
-// the run. Prints uvu's "Total:" and "Passed:" lines, which scripts/test.mjs adds to the Node tests' totals.
+// headers, or without them for *.plain.browser.ts. A *.page.ts beside them is a test that drives a whole page from
+// Node (scripts/browser/page-test.ts), e.g. the page of `pnpm web`; it runs in the same Chromium. A page error, a
+// failed test or a page that never finishes fails the run. Prints uvu's "Total:" and "Passed:" lines, which scripts/test.mjs adds to the Node tests' totals.
 // Run: node --conditions=source --import tsx scripts/test-browser.ts [filename-regex]
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from './browser/chromium.js';
 import { serve } from './browser/server.js';
 import type { BrowserResults } from './browser/harness.js';
+import { runPageTest, type PageTest } from './browser/page-test.js';
 import { buildBrowserWorker } from './build-browser-worker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,8 +19,9 @@ const filter = new RegExp(process.argv[2] ?? '');
 const PAGE_TIMEOUT_MS = 240_000;
 
 /** Test pages and worker scripts, keyed by the served path <package>/<name>.js. */
-function entries(): { tests: string[]; points: { in: string; out: string }[] } {
+function entries(): { tests: string[]; pageTests: { name: string; path: string }[]; points: { in: string; out: string }[] } {
   const tests: string[] = [];
+  const pageTests: { name: string; path: string }[] = [];
   const points: { in: string; out: string }[] = [];
   const places = [...readdirSync(join(root, 'packages')).map((pkg) => ['packages', pkg]), ['examples']];
   for (const place of places) {
@@ -31,6 +34,7 @@ function entries(): { tests: string[]; points: { in: string; out: string }[] } {
       continue;
     }
     for (const name of names) {
+      if (name.endsWith('.page.ts') && filter.test(`${pkg}/${name}`)) pageTests.push({ name: `${pkg}/${name.replace(/\.ts$/, '')}`, path: join(dir, name) });
       const isTest = name.endsWith('.browser.ts');
       if (!isTest && !name.endsWith('.worker.ts')) continue;
       const out = `${pkg}/${name.replace(/\.ts$/, '')}`;
@@ -39,11 +43,11 @@ function entries(): { tests: string[]; points: { in: string; out: string }[] } {
       points.push({ in: join(dir, name), out });
     }
   }
-  return { tests, points };
+  return { tests, pageTests, points };
 }
 
-const { tests, points } = entries();
-if (tests.length === 0) {
+const { tests, pageTests, points } = entries();
+if (tests.length + pageTests.length === 0) {
   // A filter meant for the Node tests may match no browser test; without a filter, finding none is an error.
   console.log(`test-browser: no browser test matches ${filter}\n  Total:     0\n  Passed:    0`);
   process.exit(process.argv[2] === undefined || process.argv[2] === '' ? 1 : 0);
@@ -64,6 +68,10 @@ const bundle = await build({
 });
 const files = new Map<string, string | Uint8Array>();
 for (const file of bundle.outputFiles) files.set(file.path.replace(/^\/bundle\//, ''), file.text);
+for (const test of pageTests) {
+  const served = await ((await import(pathToFileURL(test.path).href)).default as PageTest).files();
+  for (const [name, body] of served) files.set(`${test.name}/${name}`, body);
+}
 for (const test of tests) {
   files.set(`${test}.html`, `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${test}</title><script type="module" src="./${basename(test)}.js"></script>`);
 }
@@ -115,6 +123,15 @@ try {
     for (const { name, error } of results.failures) console.log(`  FAIL ${name}\n    ${error.replace(/\n/g, '\n    ')}`);
     if (failed > 0 || process.env.TORCHLET_BROWSER_LOG) console.log(log.join('\n'));
     await page.close();
+  }
+  for (const test of pageTests) {
+    const pageTest = (await import(pathToFileURL(test.path).href)).default as PageTest;
+    const { results, log } = await runPageTest(pageTest, browser, `${origin}/iso/${test.name}/`);
+    total += results.passed + results.failed;
+    passed += results.passed;
+    console.log(`${test.name}.ts (drives the page from Node): ${results.passed} passed, ${results.failed} failed`);
+    for (const { name, error } of results.failures) console.log(`  FAIL ${name}\n    ${error.replace(/\n/g, '\n    ')}`);
+    if (results.failed > 0 || process.env.TORCHLET_BROWSER_LOG) console.log(log.join('\n'));
   }
 } finally {
   await browser.close();

@@ -1,7 +1,9 @@
 // Runs every package's and the examples' uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), then the
-// browser tests in headless Chromium (scripts/test-browser.ts, not under c8), prints uvu's totals of both summed as
+// browser tests in headless Chromium (scripts/test-browser.ts, not under c8), then the packed-install test of the
+// packages as npm users get them (scripts/test-packages.ts: build, pack, npm install, strict tsc, esbuild, size
+// budget, publish dry run), prints uvu's totals of all three summed as
 // "N passed, N failed", and fails on a failing test or on line coverage of packages/*/src below 90%. The files that
-// run only in a browser (platform/browser*.ts) are left out of the Node coverage gate; the browser tests exercise them.
+// run only in a browser (core's platform/browser*.ts, nn's browser-storage.ts: IndexedDB) are left out of the Node coverage gate; the browser tests exercise them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -11,11 +13,12 @@ const filter = process.argv[2] ?? '';
 
 const args = [
   c8, '--check-coverage', '--lines', '90', '--include', 'packages/*/src/**', '--exclude', '**/*.d.ts',
-  '--exclude', 'packages/core/src/platform/browser*.ts',
+  '--exclude', 'packages/core/src/platform/browser*.ts', '--exclude', 'packages/nn/src/browser-storage.ts',
   '--reporter', 'text-summary', '--reporter', 'lcov', '--report-dir', 'coverage',
   process.execPath, join('scripts', 'test-backends.mjs'), filter,
 ];
 const browserArgs = ['--conditions=source', '--import', 'tsx', join('scripts', 'test-browser.ts'), filter];
+const packagesArgs = ['--import', 'tsx', join('scripts', 'test-packages.ts')];
 
 let out = '';
 /** Runs a child, echoing and keeping its output; resolves with its exit code. */
@@ -29,8 +32,14 @@ function run(argv) {
 const nodeCode = await run(args);
 console.log('\n=== browser: headless Chromium ===');
 const browserCode = await run(browserArgs);
+// The packed packages are tested only in the full run: a filter picks Node and browser tests by file name.
+let packagesCode = 0;
+if (filter === '') {
+  console.log('\n=== packages: packed, installed with npm, compiled and bundled as a consumer ===');
+  packagesCode = await run(packagesArgs);
+}
 {
-  const code = nodeCode !== 0 ? nodeCode : browserCode;
+  const code = nodeCode !== 0 ? nodeCode : browserCode !== 0 ? browserCode : packagesCode;
   const sum = (label) => [...out.matchAll(new RegExp(`${label}:\\s+(\\d+)`, 'g'))].reduce((s, m) => s + Number(m[1]), 0);
   const total = sum('Total');
   const passed = sum('Passed');

@@ -3,16 +3,19 @@ import { Tensor, type NestedArray } from './tensor.js';
 import { checkShape, formatShape, numelOf } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
 
+/** Options of the creation functions: the dtype and whether the tensor requires grad. */
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
 
+/** Options of `tensor(data)`. */
 export interface TensorDataOptions extends TensorOptions {
   /** Needed when data is flat and meant to be more than 1-D. */
   shape?: readonly number[];
 }
 
+/** Options of the random creation functions, with the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
@@ -127,6 +130,7 @@ function walkNested(data: NestedArray, depth: number, shape: number[], out: numb
   }
 }
 
+/** A tensor of `shape` filled with `value`, as torch.full. */
 export function full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
   return filled('full', shape, value, options);
 }
@@ -141,10 +145,12 @@ function filled(op: string, shape: readonly number[], value: number, options?: T
   return finish(t, options);
 }
 
+/** A tensor of `shape` filled with zeros, as torch.zeros. */
 export function zeros(shape: readonly number[], options?: TensorOptions): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
+/** A tensor of `shape` filled with ones, as torch.ones. */
 export function ones(shape: readonly number[], options?: TensorOptions): Tensor {
   return filled('ones', shape, 1, options);
 }
@@ -154,16 +160,19 @@ function likeOptions(op: string, like: Tensor, options?: TensorOptions): TensorO
   return { dtype: like.dtype, ...options };
 }
 
+/** Zeros with `like`'s shape (and dtype unless given), as torch.zeros_like. */
 export function zerosLike(like: Tensor, options?: TensorOptions): Tensor {
   const o = likeOptions('zerosLike', like, options);
   return filled('zerosLike', like.shape, 0, o);
 }
 
+/** Ones with `like`'s shape (and dtype unless given), as torch.ones_like. */
 export function onesLike(like: Tensor, options?: TensorOptions): Tensor {
   const o = likeOptions('onesLike', like, options);
   return filled('onesLike', like.shape, 1, o);
 }
 
+/** `value` with `like`'s shape (and dtype unless given), as torch.full_like. */
 export function fullLike(like: Tensor, value: number, options?: TensorOptions): Tensor {
   const o = likeOptions('fullLike', like, options);
   return filled('fullLike', like.shape, value, o);
@@ -183,6 +192,7 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
   return finish(t, options);
 }
 
+/** `steps` evenly spaced values from `start` to `end` inclusive, as torch.linspace. */
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = emptyFor('linspace', [steps], checkOptions('linspace', options));
@@ -191,6 +201,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   return finish(t, options);
 }
 
+/** The n x m identity matrix, as torch.eye. */
 export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new Error(`eye: expected non-negative integer sizes, got (${n}, ${m})`);
   const t = emptyFor('eye', [n, m], checkOptions('eye', options));
@@ -230,11 +241,13 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return finish(t, options);
 }
 
+/** Uniform [0, 1) values with `like`'s shape, as torch.rand_like. */
 export function randLike(like: Tensor, options?: RandomOptions): Tensor {
   const o = likeOptions('randLike', like, options);
   return randomFill('randLike', like.shape, o, (g) => g.random());
 }
 
+/** Standard normal values with `like`'s shape, as torch.randn_like. */
 export function randnLike(like: Tensor, options?: RandomOptions): Tensor {
   const o = likeOptions('randnLike', like, options);
   return randomFill('randnLike', like.shape, o, (g) => g.normal());

@@ -1,5 +1,8 @@
+/** A tensor's element type. */
 export type DType = 'float32' | 'float64' | 'int32';
+/** The typed arrays that hold floating-point tensors. */
 export type FloatArray = Float32Array | Float64Array;
+/** The typed arrays that hold a tensor's elements, one per DType. */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];

@@ -3,6 +3,7 @@ import { noGrad } from './tape.js';
 import { Generator } from './random.js';
 import { formatShape, stridesOf } from './shape.js';
 
+/** Tolerances and step of `gradcheck`, as torch.autograd.gradcheck. */
 export interface GradcheckOptions {
   /** Finite-difference step. */
   eps?: number;

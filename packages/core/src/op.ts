@@ -1,6 +1,16 @@
-import typedFunction, { type Typed } from 'typed-function';
+import typedFunction from 'typed-function';
 import { Tensor } from './tensor.js';
 import { Node, OpContext, callWithoutGrad, checkFinite, isAnomalyEnabled, isGradEnabled, type GradList } from './tape.js';
+
+/**
+ * The part of a typed-function instance that torchlet uses and exports. Declared here, not imported, so that the
+ * published .d.ts needs no types of typed-function's (it ships none; src/typed-function.d.ts is only this repo's).
+ */
+export interface Typed {
+  (name: string, signatures: Record<string, (...args: never[]) => unknown>): (...args: never[]) => unknown;
+  addType(type: { name: string; test: (x: unknown) => boolean }, beforeObjectTest?: boolean): void;
+  onMismatch: (name: string, args: ArrayLike<unknown>, signatures: { signature?: string; params?: ParsedParam[] }[]) => unknown;
+}
 
 /** The typed-function instance every op's signatures are checked with; knows Tensor, TypedArray and undefined. */
 export const typed: Typed = typedFunction.create();
@@ -50,6 +60,7 @@ export function setOpTracer(next: OpTracer | null): OpTracer | null {
   return previous;
 }
 
+/** What `defineOp` takes: the name, signatures, forward and (for differentiable ops) backward of an op. */
 export interface OpDefinition<Args extends unknown[], S> {
   /** The op's name, used in error messages and in `gradFn` (`${name}Backward`). */
   name: string;

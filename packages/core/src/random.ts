@@ -47,6 +47,7 @@ export class Generator {
 /** The default generator, like torch.default_generator: fixed default seed, so runs repeat unless seeded otherwise. */
 export const defaultGenerator = new Generator(0);
 
+/** Seeds the default generator, as torch.manual_seed: the same seed repeats the same run. */
 export function manualSeed(seed: number | string): void {
   defaultGenerator.manualSeed(seed);
 }

@@ -6,6 +6,7 @@ export function numelOf(shape: readonly number[]): number {
   return n;
 }
 
+/** A shape as error messages print it, e.g. `[2, 3]`. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

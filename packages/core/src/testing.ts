@@ -1,6 +1,7 @@
 import { Tensor } from './tensor.js';
 import { formatShape, sameShape } from './shape.js';
 
+/** Tolerances of `assertClose`, as torch.testing.assert_close. */
 export interface CloseOptions {
   atol?: number;
   rtol?: number;

@@ -8,6 +8,7 @@ import { cifar10Dataset } from './cifar.js';
 
 // cifar10(): the binary batches from a folder, in Node (node.ts). parseCifar10 (cifar.ts) takes bytes.
 
+/** Where `cifar10()` reads the binary batches and which split. */
 export interface Cifar10Options {
   /** The folder holding data_batch_1.bin..data_batch_5.bin and test_batch.bin, or the folder containing cifar-10-batches-bin. */
   dir: string;

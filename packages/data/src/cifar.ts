@@ -2,6 +2,7 @@ import { Tensor } from '@torchlet/core';
 import { ImageDataset } from './dataset.js';
 import { bytesToUnitInto } from './pixels.js';
 
+/** CIFAR-10's class names, in label order. */
 export const cifar10Classes: readonly string[] = Object.freeze([
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ]);

@@ -9,6 +9,7 @@ export interface Batch {
   y: Tensor;
 }
 
+/** Options of a DataLoader, as torch.utils.data.DataLoader: batch size, shuffling, dropping the last batch. */
 export interface DataLoaderOptions {
   batchSize?: number;
   /** Visit the samples in a new random order every epoch. */

@@ -26,6 +26,7 @@ export interface ContiguousDataset extends Dataset {
   getInto(index: number, out: Float32Array, offset: number): number;
 }
 
+/** Whether a dataset's samples are rows of two tensors, so a DataLoader can copy batches directly. */
 export function isContiguous(dataset: Dataset): dataset is ContiguousDataset {
   const d = dataset as Partial<ContiguousDataset>;
   return typeof d.getInto === 'function' && Array.isArray(d.sampleShape);

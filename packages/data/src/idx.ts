@@ -5,8 +5,10 @@ import { gunzipSync } from 'fflate';
  * one big-endian u32 size per dimension, then the elements in row-major order, big-endian.
  */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+/** The typed arrays an IDX file decodes to, one per IDX element type. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
+/** An IDX file's contents: element type, shape and data. */
 export interface IdxArray {
   dtype: IdxDType;
   shape: number[];

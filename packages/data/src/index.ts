@@ -13,3 +13,6 @@ export {
   type Transform, type Padding, type RandomCropOptions, shift, normalize, pad, randomShift, randomCrop, toFloat, compose,
 } from './transforms.js';
 export { parseFirstNames, splitFirstNames, type FirstNamesOptions } from './first-names.js';
+export {
+  fromPixels, bytesFrom, fetchBytes, type ImageDataLike, type DrawableImage, type FromPixelsOptions, type BytesSource,
+} from './browser-pixels.js';

@@ -7,12 +7,14 @@ import { fashionMnistClasses, mnistClasses, mnistDataset } from './mnist.js';
 
 // mnist() and fashionMnist(): the IDX files from a folder, in Node (node.ts). parseMnist (mnist.ts) takes bytes.
 
+/** Where `mnist()` reads the IDX files and which split. */
 export interface MnistOptions {
   /** The folder holding the four IDX files (raw or .gz). */
   dir: string;
   split?: Split;
 }
 
+/** Where `fashionMnist()` reads the IDX files and which split. */
 export interface FashionMnistOptions {
   split?: Split;
   /** Where Debian's dataset-fashion-mnist puts the files by default. */

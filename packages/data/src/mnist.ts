@@ -3,14 +3,17 @@ import { ImageDataset } from './dataset.js';
 import { parseIdxAs, type IdxArray } from './idx.js';
 import { bytesToUnit } from './pixels.js';
 
+/** MNIST's class names, '0' to '9'. */
 export const mnistClasses: readonly string[] = Object.freeze([
   '0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine',
 ]);
 
+/** Fashion-MNIST's class names, in label order. */
 export const fashionMnistClasses: readonly string[] = Object.freeze([
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ]);
 
+/** Options of `parseMnist`. */
 export interface ParseMnistOptions {
   /** The class names; default mnistClasses (fashionMnistClasses for Fashion-MNIST). */
   classes?: readonly string[];

@@ -1,5 +1,6 @@
 import { Generator, defaultGenerator } from '@torchlet/core';
 
+/** A seed or generator for the random choices. */
 export interface SeedOptions {
   /** Seeds this call's own Generator; without it the draws come from core's default generator (see manualSeed). */
   seed?: number | string;

@@ -1,3 +1,4 @@
+/** Which part of a dataset: the training or the test split. */
 export type Split = 'train' | 'test';
 
 export function checkSplit(op: string, split: unknown): Split {

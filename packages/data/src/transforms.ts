@@ -103,6 +103,7 @@ export function normalize(mean: number | readonly number[], std: number | readon
   };
 }
 
+/** A padding: one for every side, [left/right, top/bottom], or [left, top, right, bottom], as torchvision's Pad. */
 export type Padding = number | readonly [number, number] | readonly [number, number, number, number];
 
 /**
@@ -151,6 +152,7 @@ export function randomShift(maxShift: number, ...rest: [SeedOptions?]): Transfor
   };
 }
 
+/** Options of `randomCrop`: padding before the crop and the seed. */
 export interface RandomCropOptions extends SeedOptions {
   /** Zero padding added on every side before cropping (torchvision's padding). */
   padding?: number;

@@ -31,3 +31,4 @@ export {
 } from './layers/transformer.js';
 export { Conv1d, type Conv1dOptions } from './layers/conv1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './layers/conv-transpose.js';
+export { storeStateDict, loadStoredStateDict, storedStateDicts, deleteStoredStateDict } from './browser-storage.js';

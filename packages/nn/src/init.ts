@@ -10,11 +10,14 @@ export interface GeneratorOption {
   generator?: Generator;
 }
 
+/** The nonlinearities whose gain `calculateGain` knows, as torch.nn.init. */
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
 
+/** Whether Kaiming initialisation keeps the variance of the forward (fanIn) or backward (fanOut) pass. */
 export type FanMode = 'fanIn' | 'fanOut';
 
+/** Options of the Kaiming initialisers. */
 export interface KaimingOptions extends GeneratorOption {
   /** Negative slope of the leaky ReLU that follows (used only with 'leakyRelu'). Default 0. */
   a?: number;
@@ -121,6 +124,7 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
   return fillNormal(t, 0, std, options.generator ?? defaultGenerator);
 }
 
+/** Options of the Xavier initialisers. */
 export interface XavierOptions extends GeneratorOption {
   gain?: number;
 }

@@ -21,6 +21,7 @@ export function load(path: string): Record<string, Tensor> {
   return loadWithMetadata(path).tensors;
 }
 
+/** Reads a safetensors file's tensors and its metadata, as `load` does the tensors. */
 export function loadWithMetadata(path: string): { tensors: Record<string, Tensor>; metadata: Metadata } {
   if (typeof path !== 'string' || path === '') throw new TypeError(`load: expected a file path, got ${describe(path)}`);
   let bytes: Uint8Array;

@@ -89,6 +89,7 @@ function writeLittleEndian(t: Tensor, out: Uint8Array, at: number): void {
   }
 }
 
+/** Options of `deserialize`. */
 export interface DeserializeOptions {
   /** Names the source (a file path) in error messages. */
   source?: string;

@@ -1,6 +1,7 @@
 import { Tensor, noGrad, zeros, type DType } from '@torchlet/core';
 import type { Module } from './module.js';
 
+/** Options of a module's `summary()`. */
 export interface SummaryOptions {
   /** dtype of the zero input (float32 by default). */
   dtype?: DType;

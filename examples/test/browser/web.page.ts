@@ -1,0 +1,152 @@
+// The page of `pnpm web` in Chromium, driven as a person would: it loads with no page error, training lowers the
+// loss and pauses and resumes, a digit drawn with pointer events gets the ten probabilities, the weights download as
+// a .safetensors file that torchlet's Node `load` reads with PyTorch's keys, and corrupt or wrong files get a message
+// on the page while the page keeps working.
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Linear, load, serialize } from '@torchlet/nn';
+import type { Page } from 'puppeteer-core';
+import type { PageTest } from '../../../scripts/browser/page-test.js';
+import { buildWeb } from '../../web/build.js';
+import { DIGIT_STROKES, draw, pageState, waitFor } from '../../web/drive.js';
+import { lenet5 } from '../../lenet/models.js';
+
+const STEPS = 100;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function upload(page: Page, path: string): Promise<void> {
+  const input = await page.$('#load');
+  if (input === null) throw new Error('the page has no #load input');
+  await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(path);
+}
+
+const pageTest: PageTest = {
+  files: () => buildWeb(),
+  async run({ base, check, openPage }) {
+    const dir = mkdtempSync(join(tmpdir(), 'torchlet-web-'));
+    const page = await openPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    const session = await page.createCDPSession();
+    await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await page.goto(`${base}index.html`);
+
+    await check('the page loads, fetches the sample and starts its worker on 2 threads', async () => {
+      await waitFor(page, 'the worker to be ready', (s) => s.ready);
+      const setup = await page.$eval('#setup', (e) => e.textContent ?? '');
+      assert.match(setup, /8000 training and 2000 held-out/);
+      assert.match(setup, /wasm kernels on 2 threads/);
+    });
+
+    await check(`training lowers the loss over ${STEPS} steps; pause stops it, resume goes on`, async () => {
+      await page.click('#start');
+      let state = await waitFor(page, `${STEPS} steps`, (s) => s.step >= STEPS);
+      await page.click('#start'); // pause
+      state = await waitFor(page, 'the pause', (s) => !s.running);
+      const first = mean(state.losses.slice(0, 10));
+      const last = mean(state.losses.slice(-10));
+      const lossCount = state.losses.length;
+      assert.ok(last < first * 0.7, `the loss fell from ${first.toFixed(3)} to ${last.toFixed(3)}`);
+      const pausedAt = state.step;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.is((await pageState(page)).step, pausedAt, 'no step while paused');
+      assert.is(await page.$eval('#start', (e) => e.textContent), 'Resume');
+      await page.click('#start');
+      state = await waitFor(page, 'steps after resuming', (s) => s.step >= pausedAt + 20);
+      await page.click('#start');
+      state = await waitFor(page, 'the second pause', (s) => !s.running);
+      const filters = await page.$$eval('#filters canvas', (canvases) => canvases.length);
+      assert.is(filters, 6, 'six first-layer filters drawn');
+      assert.ok(state.testAccuracies.length >= 2, 'held-out accuracy measured');
+      console.log(`report: page: ${state.step} steps, loss ${first.toFixed(3)} -> ${last.toFixed(3)} (means of the first and last 10 of ${lossCount}), ` +
+        `held-out accuracy ${(state.testAccuracies.at(-1)!.y * 100).toFixed(1)}%, ${state.samplesPerSec.toFixed(0)} samples/s, ready ${state.readyMs?.toFixed(0)} ms after the page started loading, first step ${state.firstStepMs?.toFixed(0)} ms`);
+    });
+
+    await check('a 1 drawn with pointer events gets a prediction and ten probabilities', async () => {
+      const before = (await pageState(page)).predictions;
+      await draw(page, DIGIT_STROKES[1]);
+      const state = await waitFor(page, 'a prediction', (s) => s.predictions > before && s.prediction !== undefined);
+      const { digit, probabilities } = state.prediction!;
+      assert.is(probabilities.length, 10);
+      assert.ok(Math.abs(mean(probabilities) * 10 - 1) < 1e-5, 'the probabilities sum to 1');
+      assert.is(digit, 1, `predicted ${digit}: ${probabilities.map((p) => p.toFixed(2)).join(' ')}`);
+      assert.is(await page.$eval('#prediction', (e) => e.textContent), '1');
+      const width = await page.$eval('#bar-1', (e) => parseFloat((e as HTMLElement).style.width));
+      assert.ok(width > 30, `the bar of 1 is ${width}% wide`);
+      console.log(`report: page: a drawn 1 predicted ${digit} with p=${probabilities[1].toFixed(3)}`);
+    });
+
+    let downloaded = '';
+    await check('the weights download as .safetensors that torchlet loads in Node with the keys of PyTorch\'s LeNet-5', async () => {
+      await page.click('#download');
+      const until = Date.now() + 20_000;
+      while (!readdirSync(dir).some((f) => f.endsWith('.safetensors')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const name = readdirSync(dir).find((f) => f.endsWith('.safetensors'));
+      assert.ok(name !== undefined, `a .safetensors file in ${dir}: ${readdirSync(dir).join(', ')}`);
+      downloaded = join(dir, name!);
+      const tensors = load(downloaded);
+      const expected = lenet5(1, 28).stateDict();
+      assert.equal(Object.keys(tensors), Object.keys(expected));
+      for (const key of Object.keys(expected)) assert.equal(tensors[key].shape, expected[key].shape, key);
+      assert.match((await pageState(page)).message.text, /Saved lenet5-mnist-step\d+\.safetensors/);
+    });
+
+    await check('a corrupt file gets a message on the page naming what is wrong, and the page keeps working', async () => {
+      const corrupt = join(dir, 'corrupt.safetensors');
+      writeFileSync(corrupt, 'this is not a safetensors file at all');
+      await upload(page, corrupt);
+      let state = await waitFor(page, 'the error message', (s) => s.message.kind === 'error');
+      assert.match(state.message.text, /Could not load those weights: safetensors: corrupt\.safetensors is not a valid safetensors file/);
+      assert.is(await page.$eval('#message', (e) => e.className), 'error');
+      const wrong = join(dir, 'linear.safetensors');
+      writeFileSync(wrong, serialize(new Linear(3, 2).stateDict()));
+      await upload(page, wrong);
+      state = await waitFor(page, 'the wrong-model message', (s) => s.message.text.includes('loadStateDict'));
+      assert.match(state.message.text, /missing key/i);
+      const before = state.predictions;
+      await page.click('#clear');
+      await draw(page, DIGIT_STROKES[7]);
+      await waitFor(page, 'a prediction after the errors', (s) => s.predictions > before);
+      await page.click('#start');
+      await waitFor(page, 'training after the errors', (s) => s.running);
+      await page.click('#start');
+      await waitFor(page, 'the pause', (s) => !s.running);
+    });
+
+    await check('the downloaded weights load back into the page', async () => {
+      assert.ok(downloaded !== '', 'a file was downloaded');
+      await upload(page, downloaded);
+      const state = await waitFor(page, 'the loaded message', (s) => s.message.kind === 'info' && s.message.text.startsWith('Loaded'));
+      assert.match(state.message.text, /^Loaded lenet5-mnist-step\d+\.safetensors\.$/);
+      assert.ok(readFileSync(downloaded).length > 200_000, 'LeNet-5 has 61,706 float32 parameters');
+    });
+
+    await check('weights kept in IndexedDB come back on a later visit; before any are kept, restoring says so', async () => {
+      const fresh = await openPage();
+      await fresh.setViewport({ width: 1200, height: 900 });
+      await fresh.goto(`${base}index.html`);
+      await fresh.bringToFront(); // a page in the background gets no frames, so clicks on it would wait
+      await waitFor(fresh, 'the worker to be ready', (s) => s.ready);
+      await fresh.click('#restore');
+      let state = await waitFor(fresh, 'the nothing-kept message', (s) => s.message.kind === 'error');
+      assert.match(state.message.text, /Could not load those weights: loadStoredStateDict: no state dict is stored under "torchlet-web-lenet5"/);
+      await page.bringToFront();
+      await page.click('#store');
+      state = await waitFor(page, 'the kept message', (s) => s.message.text.startsWith('Kept'));
+      assert.match(state.message.text, /Kept the weights of step \d+ in this browser/);
+      await fresh.bringToFront();
+      await fresh.reload();
+      await waitFor(fresh, 'the worker to be ready again', (s) => s.ready);
+      await fresh.click('#restore');
+      state = await waitFor(fresh, 'the restored message', (s) => s.message.kind === 'info');
+      assert.is(state.message.text, 'Loaded the weights kept in this browser.');
+      const before = state.predictions;
+      await draw(fresh, DIGIT_STROKES[1]);
+      state = await waitFor(fresh, 'a prediction with the kept weights', (s) => s.predictions > before);
+      assert.is(state.prediction?.digit, 1, 'the kept weights are the trained ones');
+    });
+  },
+};
+
+export default pageTest;

@@ -1,0 +1,37 @@
+// The messages between the page (main.ts) and its training worker (train.worker.ts).
+
+export type ToWorker =
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'predict'; id: number; pixels: Float32Array }
+  | { type: 'export' }
+  | { type: 'import'; name: string; bytes: Uint8Array }
+  /** Keep the weights in IndexedDB, or load them from there (between visits). */
+  | { type: 'store' }
+  | { type: 'restore' };
+
+export interface Progress {
+  type: 'progress';
+  step: number;
+  epoch: number;
+  loss: number;
+  /** Accuracy on this step's batch. */
+  accuracy: number;
+  samplesPerSec: number;
+  /** Accuracy on the held-out digits, measured every few steps. */
+  testAccuracy?: number;
+  /** The first conv layer's weights, [6, 1, 5, 5]. */
+  filters: Float32Array;
+  /** Milliseconds of the first step (wasm compile, worker start and first allocation included); on step 1 only. */
+  firstStepMs?: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; threads: number; backend: string; isolated: boolean; trainSize: number; testSize: number; filters: Float32Array }
+  | Progress
+  | { type: 'running'; running: boolean }
+  | { type: 'prediction'; id: number; probabilities: number[] }
+  | { type: 'weights'; bytes: Uint8Array }
+  | { type: 'loaded'; name: string; filters: Float32Array }
+  | { type: 'stored'; step: number }
+  | { type: 'error'; during: string; message: string };

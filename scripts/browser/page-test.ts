@@ -1,0 +1,64 @@
+/*
+ * Tests that drive a whole page from Node (examples/test/browser/*.page.ts and packages/<pkg>/test/browser/*.page.ts):
+ * the module's default export is a PageTest. The runner (scripts/test-browser.ts) serves its files under
+ * /iso/<prefix>/ in the same Chromium as the in-page tests and calls run(); `check` runs one named assertion block,
+ * and a page error on any page opened with openPage fails the test.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import type { BrowserResults } from './harness.js';
+
+export interface PageTestContext {
+  browser: Browser;
+  /** Where the files are served, ending in /. */
+  base: string;
+  results: BrowserResults;
+  /** Runs one named check; a throw records it as a failure and the next check still runs. */
+  check(name: string, fn: () => Promise<void>): Promise<void>;
+  /** A new page whose page errors (uncaught exceptions) become failures. */
+  openPage(): Promise<Page>;
+}
+
+export interface PageTest {
+  /** The files to serve, keyed by name. */
+  files(): Promise<Map<string, string | Uint8Array>>;
+  run(context: PageTestContext): Promise<void>;
+}
+
+export async function runPageTest(pageTest: PageTest, browser: Browser, base: string): Promise<{ results: BrowserResults; log: string[] }> {
+  const results: BrowserResults = { passed: 0, failed: 0, failures: [] };
+  const log: string[] = [];
+  const pages: Page[] = [];
+  const context: PageTestContext = {
+    browser,
+    base,
+    results,
+    async check(name, fn) {
+      try {
+        await fn();
+        results.passed++;
+      } catch (err) {
+        results.failed++;
+        results.failures.push({ name, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+      }
+    },
+    async openPage() {
+      const page = await browser.newPage();
+      pages.push(page);
+      page.on('pageerror', (err) => {
+        results.failed++;
+        results.failures.push({ name: 'page error', error: String((err as Error).stack ?? err) });
+      });
+      page.on('console', (message) => log.push(`  [console.${message.type()}] ${message.text()}`));
+      return page;
+    },
+  };
+  try {
+    await pageTest.run(context);
+  } catch (err) {
+    results.failed++;
+    results.failures.push({ name: 'the page test ran to its end', error: String((err as Error)?.stack ?? err) });
+  } finally {
+    for (const page of pages) await page.close().catch(() => undefined);
+  }
+  return { results, log };
+}
