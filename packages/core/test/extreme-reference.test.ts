@@ -8,7 +8,7 @@ import {
   leakyRelu, log, logSoftmax, logsumexp, lt, matmul, max, maxPool2d, maximum, mean, min, minimum, mul, neg, pow, relu, sigmoid, softmax, softplus,
   sqrt, sub, sum, tanh, tensor, var as variance,
 } from '@torchlet/core';
-import { getNumThreads, threadsReady, workerChunks } from '../src/kernels/wasm/pool.js';
+import { getNumThreads, splitJobCount, threadsReady } from '../src/kernels/wasm/pool.js';
 
 // Issue 11: extreme and degenerate input through every op family, against PyTorch 1.13's answers recorded by
 // scripts/reference/edge_cases.py (read its header for the case format). The runner runs this file on each kernel
@@ -148,9 +148,9 @@ test('extreme and degenerate input gives PyTorch 1.13 answers (or both refuse), 
   const counts = { match: 0, refused: 0, deliberate: 0 };
   const failures: string[] = [];
   for (const c of cases) {
-    const chunksBefore = workerChunks();
+    const splitsBefore = splitJobCount();
     const outcome = run(c);
-    if (threaded && c.name.includes('threaded') && workerChunks() === chunksBefore) failures.push(`${c.name}: no work ran on the thread pool`);
+    if (threaded && c.name.includes('threaded') && splitJobCount() === splitsBefore) failures.push(`${c.name}: not split across the thread pool`);
     const reason = DELIBERATE[c.name];
     if (reason !== undefined) {
       if (outcome.kind === 'differs') counts.deliberate++;

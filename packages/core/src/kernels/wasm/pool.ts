@@ -287,6 +287,7 @@ export function runConvJob(runtime: GemmRuntime, write: (job: Int32Array) => voi
  */
 function runPosted({ memory, exports }: Pick<GemmRuntime, 'memory' | 'exports'>, job: Int32Array, parts: number): void {
   Atomics.store(job, NEXT, 0);
+  splitJobs++;
   const posted: number[] = [];
   for (let t = 1; t < threads && posted.length < parts - 1; t++) {
     if (!isReady(t)) continue;
@@ -320,6 +321,17 @@ function waitWhileRunning(slot: Int32Array): void {
     Atomics.wait(slot, STATE, RUNNING);
     state = Atomics.load(slot, STATE);
   }
+}
+
+let splitJobs = 0;
+
+/**
+ * How many jobs have been split across the pool so far (posted to the workers ready then). Whether a worker claims a
+ * chunk of one depends on the scheduler (on a busy machine the main thread may finish them all), so tests that a
+ * path is threaded count these, not workerChunks().
+ */
+export function splitJobCount(): number {
+  return splitJobs;
 }
 
 /** How many chunks of split products the workers have computed so far (tests and benchmarks). */
