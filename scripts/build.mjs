@@ -19,6 +19,8 @@ for (const name of packages) {
   // Core's worker thread in Node (platform/node.ts) loads dist/node-worker.js, a bundle of its own.
   if (name === 'core') entries.push({ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' });
   if (withNodeEntry.has(name)) entries.push({ in: join(dir, 'src', 'node.ts'), out: 'node' });
+  // nn's ONNX exporter is an entry of its own (@torchlet/nn/onnx) so that protobufjs stays out of apps that do not export.
+  if (name === 'nn') entries.push({ in: join(dir, 'src', 'onnx', 'index.ts'), out: 'onnx' });
   await build({
     entryPoints: entries,
     outdir: join(dir, 'dist'),

@@ -49,7 +49,9 @@ const downloadButton = $<HTMLButtonElement>('download');
 const fileInput = $<HTMLInputElement>('load');
 
 startButton.onclick = () => send({ type: state.running ? 'pause' : 'start' });
-downloadButton.onclick = () => send({ type: 'export' });
+downloadButton.onclick = () => send({ type: 'export', format: 'safetensors' });
+const onnxButton = $<HTMLButtonElement>('download-onnx');
+onnxButton.onclick = () => send({ type: 'export', format: 'onnx' });
 const storeButton = $<HTMLButtonElement>('store');
 const restoreButton = $<HTMLButtonElement>('restore');
 storeButton.onclick = () => send({ type: 'store' });
@@ -126,7 +128,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       $('setup').textContent = `${message.trainSize} training and ${message.testSize} held-out MNIST digits; ` +
         `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
         (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + ', in a Web Worker.';
-      startButton.disabled = downloadButton.disabled = storeButton.disabled = restoreButton.disabled = false;
+      startButton.disabled = downloadButton.disabled = onnxButton.disabled = storeButton.disabled = restoreButton.disabled = false;
       drawFilters(message.filters);
       return;
     case 'running':
@@ -162,10 +164,13 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     }
     case 'weights': {
       const url = URL.createObjectURL(new Blob([message.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: `lenet5-mnist-step${state.step}.safetensors` });
+      const link = Object.assign(document.createElement('a'), { href: url, download: `lenet5-mnist-step${state.step}.${message.format}` });
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      show('info', `Saved ${link.download} (${(message.bytes.length / 1024).toFixed(0)} KiB): load it with torchlet's load(), or safetensors.torch.load_file() into PyTorch's LeNet-5.`);
+      const use = message.format === 'onnx'
+        ? 'run it with ONNX Runtime (input "image" [N, 1, 28, 28], output "logits")'
+        : "load it with torchlet's load(), or safetensors.torch.load_file() into PyTorch's LeNet-5";
+      show('info', `Saved ${link.download} (${(message.bytes.length / 1024).toFixed(0)} KiB): ${use}.`);
       return;
     }
     case 'stored':

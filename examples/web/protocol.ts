@@ -4,7 +4,8 @@ export type ToWorker =
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'predict'; id: number; pixels: Float32Array }
-  | { type: 'export' }
+  /** The trained model as .safetensors weights, or as an .onnx graph for ONNX Runtime. */
+  | { type: 'export'; format: 'safetensors' | 'onnx' }
   | { type: 'import'; name: string; bytes: Uint8Array }
   /** Keep the weights in IndexedDB, or load them from there (between visits). */
   | { type: 'store' }
@@ -31,7 +32,7 @@ export type FromWorker =
   | Progress
   | { type: 'running'; running: boolean }
   | { type: 'prediction'; id: number; probabilities: number[] }
-  | { type: 'weights'; bytes: Uint8Array }
+  | { type: 'weights'; format: 'safetensors' | 'onnx'; bytes: Uint8Array }
   | { type: 'loaded'; name: string; filters: Float32Array }
   | { type: 'stored'; step: number }
   | { type: 'error'; during: string; message: string };

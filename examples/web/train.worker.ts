@@ -1,7 +1,8 @@
 // The page's worker: trains LeNet-5 on the embedded MNIST sample off the main thread (on the kernel pool's threads
 // when the page is cross-origin isolated), answers predictions and saves and loads the weights as safetensors.
-import { argmax, crossEntropy, getBackend, getNumThreads, manualSeed, noGrad, softmax, Tensor } from '@torchlet/core';
+import { argmax, crossEntropy, getBackend, getNumThreads, manualSeed, noGrad, softmax, Tensor, zeros } from '@torchlet/core';
 import { deserialize, loadStoredStateDict, serialize, storeStateDict } from '@torchlet/nn';
+import { toOnnx } from '@torchlet/nn/onnx';
 import { SGD } from '@torchlet/optim';
 import { parseMnistSample, type ImageDataset } from '@torchlet/data';
 import { lenet5 } from '../lenet/models.js';
@@ -158,8 +159,10 @@ async function handle(message: ToWorker): Promise<void> {
       post({ type: 'prediction', id: message.id, probabilities: predict(message.pixels) });
       return;
     case 'export': {
-      const bytes = serialize(model.stateDict(), { metadata: { format: 'pt', model: 'lenet5', steps: String(step) } });
-      post({ type: 'weights', bytes }, [bytes.buffer]);
+      const bytes = message.format === 'onnx'
+        ? toOnnx(model, zeros([1, 1, 28, 28]), { inputNames: ['image'], outputNames: ['logits'] })
+        : serialize(model.stateDict(), { metadata: { format: 'pt', model: 'lenet5', steps: String(step) } });
+      post({ type: 'weights', format: message.format, bytes }, [bytes.buffer]);
       return;
     }
     case 'import':

@@ -9,7 +9,7 @@ setNumThreads(2);
 manualSeed(0);
 const model = new Sequential(new Conv2d(1, 6, 5), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(6 * 12 * 12, 10));
 const optimizer = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-const loader = new DataLoader(mnistSample({ split: 'train' }), { batchSize: 64, shuffle: true, generator: 0 });
+const loader = new DataLoader(mnistSample({ split: 'train' }), { batchSize: 64, shuffle: true, seed: 0 });
 const losses = [];
 for (const { x, y } of loader) {
   const loss = crossEntropy(model.forward(x), y);

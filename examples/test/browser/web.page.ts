@@ -6,7 +6,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Tensor, manualSeed, noGrad, randn } from '@torchlet/core';
 import { Linear, load, serialize } from '@torchlet/nn';
+import * as ort from 'onnxruntime-node';
 import type { Page } from 'puppeteer-core';
 import type { PageTest } from '../../../scripts/browser/page-test.js';
 import { buildWeb } from '../../web/build.js';
@@ -90,6 +92,29 @@ const pageTest: PageTest = {
       assert.equal(Object.keys(tensors), Object.keys(expected));
       for (const key of Object.keys(expected)) assert.equal(tensors[key].shape, expected[key].shape, key);
       assert.match((await pageState(page)).message.text, /Saved lenet5-mnist-step\d+\.safetensors/);
+    });
+
+    await check('the model downloads as .onnx that ONNX Runtime runs with the outputs of the downloaded weights in torchlet', async () => {
+      await page.click('#download-onnx');
+      const until = Date.now() + 20_000;
+      while (!readdirSync(dir).some((f) => f.endsWith('.onnx')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const name = readdirSync(dir).find((f) => f.endsWith('.onnx'));
+      assert.ok(name !== undefined, `an .onnx file in ${dir}: ${readdirSync(dir).join(', ')}`);
+      const model = lenet5(1, 28);
+      model.loadStateDict(load(downloaded));
+      model.eval();
+      manualSeed(3);
+      const x = randn([7, 1, 28, 28]);
+      const expected = noGrad(() => model(x) as Tensor);
+      const session = await ort.InferenceSession.create(readFileSync(join(dir, name!)));
+      const { logits } = await session.run({ image: new ort.Tensor('float32', Float32Array.from(x.data), [...x.shape]) });
+      await session.release();
+      assert.equal([...logits.dims], [7, 10]);
+      let worst = 0;
+      const got = logits.data as Float32Array;
+      for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected.data[i]));
+      assert.ok(worst < 1e-4, `ONNX Runtime differs from torchlet by ${worst}`);
+      console.log(`report: page: ${name} runs in ONNX Runtime, batch 7, max |diff| ${worst.toExponential(2)} from torchlet`);
     });
 
     await check('a corrupt file gets a message on the page naming what is wrong, and the page keeps working', async () => {

@@ -21,7 +21,7 @@ export {
 } from './layers/loss.js';
 // save/load by file path are in node.ts, the package's entry in Node.
 export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
-export { toOnnx, OnnxExportError, OnnxUnsupportedOpError, type OnnxExportOptions, type DynamicAxes } from './onnx/index.js';
+// ONNX export is the '@torchlet/nn/onnx' entry (in Node also this package's main entry): protobufjs stays out of other apps.
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { RNN, LSTM, GRU, type RNNBaseOptions, type RNNOptions, type LSTMOptions } from './layers/rnn.js';

@@ -9,7 +9,7 @@ import {
 import {
   AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, GELU, LeakyReLU, Linear, LogSoftmax,
   MaxPool2d, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh, init, toOnnx,
-} from '../src/index.js';
+} from '../src/node.js';
 import { maxAbsDiff, runOnnx, torchletOutput } from './onnx-runtime.js';
 
 const TOLERANCE = 1e-4;

@@ -189,14 +189,19 @@ export interface ModelProto {
   graph: GraphProto;
 }
 
-const ModelType = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
+// Built on first use, not at import: a top-level call would keep protobufjs in every browser bundle that imports
+// @torchlet/nn, exporting or not (the packed-install test holds the bundle to its size budget).
+let modelType: protobuf.Type | null = null;
+const ModelType = (): protobuf.Type => (modelType ??= protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto'));
 
 /** The model's protobuf bytes. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  return ModelType.encode(ModelType.fromObject(model)).finish();
+  const type = ModelType();
+  return type.encode(type.fromObject(model)).finish();
 }
 
 /** Decodes bytes written by encodeModel (the tests read exported files back with it). */
 export function decodeModel(bytes: Uint8Array): ModelProto {
-  return ModelType.toObject(ModelType.decode(bytes), { longs: Number, defaults: false }) as ModelProto;
+  const type = ModelType();
+  return type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as ModelProto;
 }
