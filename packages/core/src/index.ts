@@ -33,3 +33,4 @@ export { getBackend, setBackend, type Backend } from './kernels/backend.js';
 /** The backend table (kernels/backend.ts), for torchlet's own packages: @torchlet/optim's update loops run through it. */
 export * as kernels from './kernels/backend.js';
 export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';
+import './methods.js';

@@ -4,6 +4,7 @@ import type { OpContext } from '../tape.js';
 import { type DType, promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim, numelOf, stridesOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
+import { checkOptionKeys, rejectExtraArguments } from '../options.js';
 
 /**
  * Slicing, selection, concatenation, padding and indexed reads. Storage is always contiguous here, so every
@@ -85,6 +86,7 @@ type SliceArgs = [Tensor, number, number | null, number | null, number];
 
 /** Elements start .. start + length - 1 along dim (start may be negative); like torch.narrow. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  rejectExtraArguments('narrow', 4, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`narrow: expected a Tensor, got ${typeof x}`);
   checkNotScalar('narrow', x);
   const d = normalizeDim('narrow', dim, x.ndim);
@@ -125,6 +127,7 @@ export const select = defineOp({
 
 /** x[i]: the slice at index i along dim 0, which is removed; negative i counts from the end. */
 export function index(x: Tensor, i: number): Tensor {
+  rejectExtraArguments('index', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);
   checkNotScalar('index', x);
   resolveIndex('index', i, 0, x.shape[0]);
@@ -298,6 +301,7 @@ function padArgs(pads: unknown[]): number[] {
 }
 
 function padValue(options: PadOptions | undefined): number {
+  checkOptionKeys('pad', options ?? {}, ['value', 'mode']);
   const { value = 0, mode = 'constant' } = options ?? {};
   if (mode !== 'constant') throw new Error(`pad: only mode 'constant' is supported, got ${JSON.stringify(mode)}`);
   if (typeof value !== 'number') throw new TypeError(`pad: expected a number value, got ${typeof value}`);
@@ -396,10 +400,3 @@ declare module '../tensor.js' {
     indexSelect(dim: number, index: Tensor): Tensor;
   }
 }
-
-Tensor.prototype.slice = function (dim, start, end, step) { return slice(this, dim, start, end, step); };
-Tensor.prototype.narrow = function (dim, start, length) { return narrow(this, dim, start, length); };
-Tensor.prototype.select = function (dim, i) { return select(this, dim, i); };
-Tensor.prototype.index = function (i) { return index(this, i); };
-Tensor.prototype.gather = function (dim, idx) { return gather(this, dim, idx); };
-Tensor.prototype.indexSelect = function (dim, idx) { return indexSelect(this, dim, idx); };
