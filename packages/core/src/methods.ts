@@ -85,3 +85,15 @@ proto.var = function (...args) {
   }
   return (reduction.var as Op)(this, ...args);
 };
+
+/** A tensor iterates over its first dimension, as in PyTorch: `for (const row of t)`, `[...t]` (each row a copy). */
+Tensor.prototype[Symbol.iterator] = function* (this: Tensor): Generator<Tensor, void, undefined> {
+  if (this.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
+  for (let i = 0; i < this.shape[0]; i++) yield indexing.select(this, 0, i);
+};
+
+declare module './tensor.js' {
+  interface Tensor {
+    [Symbol.iterator](): Iterator<Tensor>;
+  }
+}
