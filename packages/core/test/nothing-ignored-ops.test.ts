@@ -29,6 +29,12 @@ const f = (name: keyof typeof core, ...required: (() => unknown)[]) => (...more:
 const k = <T>(value: T) => () => value;
 
 const ops: Record<string, Entry> = {
+  // creation (the others wait for branch edge, below)
+  empty: { call: f('empty', k([2])), options: true },
+  zeros: { call: f('zeros', k([2])), options: true },
+  ones: { call: f('ones', k([2])), options: true },
+  rand: { call: f('rand', k([2])), options: true },
+  randn: { call: f('randn', k([2])), options: true },
   // arithmetic and comparison
   add: { call: f('add', v, v) },
   sub: { call: f('sub', v, v) },
@@ -139,7 +145,7 @@ const notOps = [
  * written; their entries join `ops` when that lands.
  */
 const awaitingEdge = [
-  'tensor', 'empty', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint',
+  'tensor', 'full', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye', 'randint',
   'randLike', 'randnLike', 'clone',
 ];
 
