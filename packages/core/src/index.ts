@@ -33,4 +33,10 @@ export { getBackend, setBackend, type Backend } from './kernels/backend.js';
 /** The backend table (kernels/backend.ts), for torchlet's own packages: @torchlet/optim's update loops run through it. */
 export * as kernels from './kernels/backend.js';
 export { getNumThreads, setNumThreads } from './kernels/wasm/pool.js';
+export * from './ops/tiling.js';
+export * from './ops/splitting.js';
+export * from './ops/reordering.js';
+export * from './ops/masks.js';
+export * from './ops/products.js';
+export * from './ops/randperm.js';
 import './methods.js';

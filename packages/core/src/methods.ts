@@ -18,6 +18,11 @@ import * as indexing from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
 import * as reduction from './ops/reduction.js';
 import { to } from './ops/cast.js';
+import { repeat, tile, unflatten, viewAs } from './ops/tiling.js';
+import { chunk, split } from './ops/splitting.js';
+import { flip, roll } from './ops/reordering.js';
+import { tril, triu } from './ops/masks.js';
+import { bmm, mm } from './ops/products.js';
 import type { Dims, VarOptions } from './ops/reduction.js';
 
 type Op = (x: Tensor, ...args: unknown[]) => unknown;
@@ -34,6 +39,7 @@ const functions: Record<string, unknown> = {
   expand: shape.expand, permute: shape.permute, transpose: shape.transpose, t: shape.t,
   slice: indexing.slice, narrow: indexing.narrow, select: indexing.select, index: indexing.index, gather: indexing.gather,
   indexSelect: indexing.indexSelect,
+  viewAs, unflatten, repeat, tile, chunk, split, flip, roll, triu, tril, mm, bmm,
 };
 for (const [name, fn] of Object.entries(functions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...args); };
@@ -95,5 +101,22 @@ Tensor.prototype[Symbol.iterator] = function* (this: Tensor): Generator<Tensor, 
 declare module './tensor.js' {
   interface Tensor {
     [Symbol.iterator](): Iterator<Tensor>;
+  }
+}
+
+declare module './tensor.js' {
+  interface Tensor {
+    viewAs(other: Tensor): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    repeat(...sizes: number[] | [readonly number[]]): Tensor;
+    tile(dims: readonly number[]): Tensor;
+    chunk(chunks: number, dim?: number): Tensor[];
+    split(splitSizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    flip(dims: number | readonly number[]): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    triu(diagonal?: number): Tensor;
+    tril(diagonal?: number): Tensor;
+    mm(mat2: Tensor): Tensor;
+    bmm(mat2: Tensor): Tensor;
   }
 }

@@ -123,6 +123,23 @@ const ops: Record<string, Entry> = {
   klDiv: { call: f('klDiv', v, v), options: true },
   binaryCrossEntropy: { call: f('binaryCrossEntropy', () => tensor([0.5]), () => tensor([1])), options: true },
   binaryCrossEntropyWithLogits: { call: f('binaryCrossEntropyWithLogits', () => tensor([0.5]), () => tensor([1])), options: true },
+  // issue 10's new ops
+  viewAs: { call: f('viewAs', m, () => randn([3, 2])) },
+  unflatten: { call: f('unflatten', m, k(1), k([3, 1])) },
+  repeat: { call: f('repeat', m, k([1, 2])) },
+  tile: { call: f('tile', m, k([2])) },
+  meshgrid: { call: f('meshgrid', v, v), options: true },
+  split: { call: f('split', m, k(1)), positional: { args: [1], check: (y: Tensor[]) => eq(y.length, 3) } },
+  chunk: { call: f('chunk', m, k(2)), positional: { args: [1], check: (y: Tensor[]) => eq(y.length, 2) } },
+  flip: { call: f('flip', m, k(0)) },
+  roll: { call: f('roll', m, k(1)), positional: { args: [1], check: (y: Tensor) => eq(y.tolist(), [[2, 0, 1], [5, 3, 4]]) } },
+  triu: { call: f('triu', m), positional: { args: [1], check: (y: Tensor) => eq(y.tolist(), [[0, 1, 2], [0, 0, 5]]) } },
+  tril: { call: f('tril', m), positional: { args: [-1], check: (y: Tensor) => eq(y.tolist(), [[0, 0, 0], [3, 0, 0]]) } },
+  oneHot: { call: f('oneHot', idx), positional: { args: [3], check: (y: Tensor) => eq(y.shape, [2, 3]) } },
+  randperm: { call: f('randperm', k(3)), options: true },
+  mm: { call: f('mm', m, () => randn([3, 2])) },
+  bmm: { call: f('bmm', () => randn([1, 2, 3]), () => randn([1, 3, 2])) },
+  einsum: { call: f('einsum', k('ij->j'), m) },
   // in place
   add_: { call: f('add_', v, v), options: true },
   sub_: { call: f('sub_', v, v), options: true },
@@ -201,6 +218,8 @@ const methods: Record<string, [() => Tensor, ...unknown[]]> = {
   sum: [m, 1, true], mean: [m, 1, true], var: [m], max: [m, 1, true], min: [m, 1, true], argmax: [m, 1, true], argmin: [m, 1, true], logsumexp: [m, 1, true],
   slice: [m, 1, 0, 3, 1], narrow: [m, 1, 0, 2], select: [m, 0, 1], index: [m, 0], gather: [m, 1, tensor([[0], [1]], { dtype: 'int32' })],
   indexSelect: [m, 0, idx()],
+  viewAs: [m, randn([3, 2])], unflatten: [m, 1, [3, 1]], repeat: [m, [1, 2]], tile: [m, [2]], chunk: [m, 2], split: [m, 1], flip: [m, 0],
+  roll: [m, 1], triu: [m], tril: [m], mm: [m, randn([3, 2])], bmm: [() => randn([1, 2, 3]), randn([1, 3, 2])],
   add_: [v, 1], sub_: [v, 1], mul_: [v, 1], fill_: [v, 1], zero_: [v], copy_: [v, v()],
 };
 const notOpMethods = [

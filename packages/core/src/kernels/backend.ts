@@ -61,3 +61,6 @@ export { type ClassLossGeometry, type LossReduction, crossEntropy, crossEntropyB
 
 // optimizer updates and gradient clipping (@torchlet/optim)
 export { type AdamSettings, type SgdSettings, adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './cpu/optim.js';
+
+// index ranges, triangular masks, one-hot encodings and permutations (flip, roll, triu/tril, oneHot, randperm)
+export { cyclicRange, maxElement, oneHot, randperm, triangleMask } from './cpu/ranges.js';
