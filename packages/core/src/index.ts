@@ -39,4 +39,5 @@ export * from './ops/reordering.js';
 export * from './ops/masks.js';
 export * from './ops/products.js';
 export * from './ops/randperm.js';
+export * from './ops/index-expression.js';
 import './methods.js';

@@ -23,6 +23,7 @@ import { chunk, split } from './ops/splitting.js';
 import { flip, roll } from './ops/reordering.js';
 import { tril, triu } from './ops/masks.js';
 import { bmm, mm } from './ops/products.js';
+import { type IndexEntry, index } from './ops/index-expression.js';
 import type { Dims, VarOptions } from './ops/reduction.js';
 
 type Op = (x: Tensor, ...args: unknown[]) => unknown;
@@ -37,7 +38,7 @@ const functions: Record<string, unknown> = {
   softmax: softmax.softmax, logSoftmax: softmax.logSoftmax, matmul: linalg.matmul, to,
   reshape: shape.reshape, view: shape.reshape, flatten: shape.flatten, squeeze: shape.squeeze, unsqueeze: shape.unsqueeze,
   expand: shape.expand, permute: shape.permute, transpose: shape.transpose, t: shape.t,
-  slice: indexing.slice, narrow: indexing.narrow, select: indexing.select, index: indexing.index, gather: indexing.gather,
+  slice: indexing.slice, narrow: indexing.narrow, select: indexing.select, index, gather: indexing.gather,
   indexSelect: indexing.indexSelect,
   viewAs, unflatten, repeat, tile, chunk, split, flip, roll, triu, tril, mm, bmm,
 };
@@ -106,6 +107,8 @@ declare module './tensor.js' {
 
 declare module './tensor.js' {
   interface Tensor {
+    /** PyTorch's x[...]: `x.index(':, 0')`, `x.index([':', 0])` (see index in ops/index-expression.ts). */
+    index(expression: IndexEntry | readonly IndexEntry[]): Tensor;
     viewAs(other: Tensor): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     repeat(...sizes: number[] | [readonly number[]]): Tensor;

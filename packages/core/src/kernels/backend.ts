@@ -63,4 +63,4 @@ export { type ClassLossGeometry, type LossReduction, crossEntropy, crossEntropyB
 export { type AdamSettings, type SgdSettings, adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './cpu/optim.js';
 
 // index ranges, triangular masks, one-hot encodings and permutations (flip, roll, triu/tril, oneHot, randperm)
-export { cyclicRange, maxElement, oneHot, randperm, triangleMask } from './cpu/ranges.js';
+export { cyclicRange, maxElement, nonzeroFlat, oneHot, randperm, triangleMask } from './cpu/ranges.js';

@@ -38,3 +38,15 @@ export function randpermLoop(out: TypedArray, random: () => number): void {
     out[j] = t;
   }
 }
+
+/** The flat positions where mask is nonzero, in order, into out (sized by countNonzeroLoop). */
+export function nonzeroLoop(mask: TypedArray, out: Int32Array): void {
+  let k = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) out[k++] = i;
+}
+
+export function countNonzeroLoop(mask: TypedArray): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
+  return n;
+}

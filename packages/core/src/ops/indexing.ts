@@ -125,15 +125,6 @@ export const select = defineOp({
   },
 }) as unknown as (x: Tensor, dim: number, index: number) => Tensor;
 
-/** x[i]: the slice at index i along dim 0, which is removed; negative i counts from the end. */
-export function index(x: Tensor, i: number): Tensor {
-  rejectExtraArguments('index', 2, arguments.length);
-  if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);
-  checkNotScalar('index', x);
-  resolveIndex('index', i, 0, x.shape[0]);
-  return select(x, 0, i);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // cat and stack
 
@@ -395,7 +386,6 @@ declare module '../tensor.js' {
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
-    index(i: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
   }

@@ -1,7 +1,7 @@
 import { Tensor } from '../../tensor.js';
 import { empty } from '../../creation.js';
 import type { DType } from '../../dtype.js';
-import { cyclicRangeLoop, maxLoop, oneHotLoop, randpermLoop, triangleMaskLoop } from '../ranges.js';
+import { countNonzeroLoop, cyclicRangeLoop, maxLoop, nonzeroLoop, oneHotLoop, randpermLoop, triangleMaskLoop } from '../ranges.js';
 
 /** The CPU backend's entries for index ranges, triangular masks, one-hot encodings and permutations (kernels/ranges.ts). */
 
@@ -34,5 +34,12 @@ export function maxElement(x: Tensor): number {
 export function randperm(n: number, dtype: DType, random: () => number): Tensor {
   const out = empty([n], dtype);
   randpermLoop(out.data, random);
+  return out;
+}
+
+/** int32 [k]: the flat positions of the k nonzero elements of mask (its size depends on the values: a host read). */
+export function nonzeroFlat(mask: Tensor): Tensor {
+  const out = empty([countNonzeroLoop(mask.data)], 'int32');
+  nonzeroLoop(mask.data, out.data as Int32Array);
   return out;
 }
