@@ -40,4 +40,5 @@ export * from './ops/masks.js';
 export * from './ops/products.js';
 export * from './ops/randperm.js';
 export * from './ops/index-expression.js';
+export * from './ops/scatter.js';
 import './methods.js';

@@ -24,6 +24,7 @@ import { flip, roll } from './ops/reordering.js';
 import { tril, triu } from './ops/masks.js';
 import { bmm, mm } from './ops/products.js';
 import { type IndexEntry, index } from './ops/index-expression.js';
+import { indexSet, maskedFill, scatter, scatterAdd } from './ops/scatter.js';
 import type { Dims, VarOptions } from './ops/reduction.js';
 
 type Op = (x: Tensor, ...args: unknown[]) => unknown;
@@ -40,6 +41,7 @@ const functions: Record<string, unknown> = {
   expand: shape.expand, permute: shape.permute, transpose: shape.transpose, t: shape.t,
   slice: indexing.slice, narrow: indexing.narrow, select: indexing.select, index, gather: indexing.gather,
   indexSelect: indexing.indexSelect,
+  indexSet, maskedFill, scatter, scatterAdd,
   viewAs, unflatten, repeat, tile, chunk, split, flip, roll, triu, tril, mm, bmm,
 };
 for (const [name, fn] of Object.entries(functions)) {
@@ -109,6 +111,10 @@ declare module './tensor.js' {
   interface Tensor {
     /** PyTorch's x[...]: `x.index(':, 0')`, `x.index([':', 0])` (see index in ops/index-expression.ts). */
     index(expression: IndexEntry | readonly IndexEntry[]): Tensor;
+    indexSet(expression: IndexEntry | readonly IndexEntry[], value: number | Tensor): Tensor;
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     viewAs(other: Tensor): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     repeat(...sizes: number[] | [readonly number[]]): Tensor;
