@@ -67,7 +67,7 @@ export function empty(...sizes: number[]): Tensor;
 export function empty(shape: readonly number[], options?: TensorOptions | DType): Tensor;
 export function empty(...args: [...number[], TensorOptions]): Tensor;
 export function empty(...args: unknown[]): Tensor {
-  if (args.length === 2 && isDType(args[1]) && Array.isArray(args[0])) return emptyFor('empty', args[0] as number[], args[1] as DType);
+  if (args.length === 2 && typeof args[1] === 'string' && Array.isArray(args[0])) return emptyFor('empty', args[0] as number[], args[1] as DType);
   const [shape, options] = sizeAndOptions<TensorOptions>('empty', args, ['dtype', 'requiresGrad']);
   return finish(emptyFor('empty', shape, checkOptions('empty', options)), options);
 }

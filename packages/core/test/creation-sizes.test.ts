@@ -20,6 +20,7 @@ test('anything else after the sizes, or an unknown option key, is an error namin
   assert.throws(() => randn(2, { dtpye: 'float64' } as never), /randn: unknown option "dtpye" .*did you mean "dtype"\?/);
   assert.throws(() => rand(2, { requires_grad: true } as never), /rand: unknown option "requires_grad" .*did you mean "requiresGrad"\?/);
   assert.throws(() => empty(2, 'three' as never), /empty: expected an options object after the sizes, got \(string\)/);
+  assert.throws(() => empty([2], 'float16' as never), /allocate: unknown dtype "float16"/);
   assert.throws(() => zeros(2.5), /zeros: expected a shape of non-negative integers, got \[2\.5\]/);
   assert.throws(() => randn('3' as never), /randn: expected a shape \(sizes as numbers or one array\), got string/);
 });

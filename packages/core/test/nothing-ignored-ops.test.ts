@@ -30,7 +30,7 @@ const k = <T>(value: T) => () => value;
 
 const ops: Record<string, Entry> = {
   // creation (the others wait for branch edge, below)
-  empty: { call: f('empty', k([2])), options: true },
+  empty: { call: f('empty', k([2])), positional: { args: [{ dtype: 'float64' }], check: (y: Tensor) => eq(y.dtype, 'float64') }, options: true },
   zeros: { call: f('zeros', k([2])), options: true },
   ones: { call: f('ones', k([2])), options: true },
   rand: { call: f('rand', k([2])), options: true },
