@@ -23,8 +23,8 @@ import { chunk, split } from './ops/splitting.js';
 import { flip, roll } from './ops/reordering.js';
 import { tril, triu } from './ops/masks.js';
 import { bmm, mm } from './ops/products.js';
-import { type IndexEntry, index } from './ops/index-expression.js';
-import { indexSet, maskedFill, scatter, scatterAdd } from './ops/scatter.js';
+import { type IndexEntry, index, isIndexCopy } from './ops/index-expression.js';
+import { indexPut_, indexSet, maskedFill, scatter, scatterAdd } from './ops/scatter.js';
 import type { Dims, VarOptions } from './ops/reduction.js';
 
 type Op = (x: Tensor, ...args: unknown[]) => unknown;
@@ -49,10 +49,14 @@ for (const [name, fn] of Object.entries(functions)) {
 }
 
 const inPlace: Record<string, unknown> = {
-  add_: inplace.add_, sub_: inplace.sub_, mul_: inplace.mul_, fill_: inplace.fill_, zero_: inplace.zero_, copy_: inplace.copy_,
+  add_: inplace.add_, sub_: inplace.sub_, mul_: inplace.mul_, fill_: inplace.fill_, zero_: inplace.zero_, copy_: inplace.copy_, indexPut_,
 };
 for (const [name, fn] of Object.entries(inPlace)) {
   proto[name] = function (...args) {
+    if (isIndexCopy(this)) {
+      throw new Error(`${name}: this tensor is a copy made by index (storage is contiguous, so index never returns a view); ` +
+        'writing into it would not change the tensor indexed: use indexPut_ or indexSet on that tensor');
+    }
     (fn as Op)(this, ...args);
     return this;
   };
@@ -112,6 +116,7 @@ declare module './tensor.js' {
     /** PyTorch's x[...]: `x.index(':, 0')`, `x.index([':', 0])` (see index in ops/index-expression.ts). */
     index(expression: IndexEntry | readonly IndexEntry[]): Tensor;
     indexSet(expression: IndexEntry | readonly IndexEntry[], value: number | Tensor): Tensor;
+    indexPut_(expression: IndexEntry | readonly IndexEntry[], value: number | Tensor): this;
     maskedFill(mask: Tensor, value: number | Tensor): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;

@@ -144,6 +144,7 @@ const ops: Record<string, Entry> = {
   scatter: { call: f('scatter', m, k(1), () => tensor([[0], [1]], { dtype: 'int32' }), k(5)) },
   maskedFill: { call: f('maskedFill', m, () => m().gt(2), k(0)) },
   indexSet: { call: f('indexSet', m, k(':, 0'), k(1)) },
+  indexPut_: { call: f('indexPut_', m, k(':, 0'), k(1)) },
   // in place
   add_: { call: f('add_', v, v), options: true },
   sub_: { call: f('sub_', v, v), options: true },
@@ -156,7 +157,7 @@ const ops: Record<string, Entry> = {
 /** Exports that are not tensor ops: the machinery, shape helpers and global switches. */
 const notOps = [
   'assertClose', 'broadcastBinary', 'broadcastShapes', 'checkOptionKeys', 'closestName', 'defineOp', 'detectAnomaly', 'enableGrad',
-  'formatShape', 'getBackend', 'getNumThreads', 'gradcheck', 'inferShape', 'isGradEnabled', 'isTensor', 'manualSeed', 'noGrad',
+  'formatShape', 'getBackend', 'getNumThreads', 'gradcheck', 'inferShape', 'isGradEnabled', 'isIndexCopy', 'isTensor', 'manualSeed', 'noGrad',
   'numelOf', 'positionalOptions', 'promoteTypes', 'reducedShape', 'scalarLike', 'setBackend', 'setNumThreads', 'setOpTracer',
   'sumDimsData', 'sumToShape', 'typed', 'unknownOptionMessage',
 ];
@@ -223,7 +224,7 @@ const methods: Record<string, [() => Tensor, ...unknown[]]> = {
   slice: [m, 1, 0, 3, 1], narrow: [m, 1, 0, 2], select: [m, 0, 1], index: [m, 0], gather: [m, 1, tensor([[0], [1]], { dtype: 'int32' })],
   indexSelect: [m, 0, idx()],
   scatterAdd: [m, 1, tensor([[0], [1]], { dtype: 'int32' }), tensor([[1], [2]])], scatter: [m, 1, tensor([[0], [1]], { dtype: 'int32' }), 5],
-  maskedFill: [m, m().gt(2), 0], indexSet: [m, ':, 0', 1],
+  maskedFill: [m, m().gt(2), 0], indexSet: [m, ':, 0', 1], indexPut_: [m, ':, 0', 1],
   viewAs: [m, randn([3, 2])], unflatten: [m, 1, [3, 1]], repeat: [m, [1, 2]], tile: [m, [2]], chunk: [m, 2], split: [m, 1], flip: [m, 0],
   roll: [m, 1], triu: [m], tril: [m], mm: [m, randn([3, 2])], bmm: [() => randn([1, 2, 3]), randn([1, 3, 2])],
   add_: [v, 1], sub_: [v, 1], mul_: [v, 1], fill_: [v, 1], zero_: [v], copy_: [v, v()],

@@ -1,7 +1,7 @@
 // Expected values as PyTorch 1.13 gives them (Debian's python3-torch) for the same inputs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, arange, gradcheck, indexSet, maskedFill, randn, scatter, scatterAdd, tensor, zeros } from '@torchlet/core';
+import { Tensor, arange, gradcheck, indexPut_, indexSet, noGrad, maskedFill, randn, scatter, scatterAdd, tensor, zeros } from '@torchlet/core';
 
 const rnd = (shape: number[]): Tensor => randn(shape, { dtype: 'float64', requiresGrad: true });
 const int = (values: number[][]) => tensor(values, { dtype: 'int32' });
@@ -35,6 +35,20 @@ test("indexSet is PyTorch's x[expression] = value, out of place, with gradients 
   indexSet(original, '0', 1);
   assert.equal(original.tolist(), x().tolist(), 'the input is not changed');
   gradcheck((a, v) => indexSet(a, '1:, ::2', v), [rnd([3, 4]), rnd([2])]);
+});
+
+test('indexPut_ writes in place like the other in-place ops; writing into an index result is refused', () => {
+  const x = arange(12).reshape([3, 4]).float();
+  const version = x.version;
+  assert.is(x.indexPut_(':, 0', 9), x);
+  assert.equal(x.index(':, 0').tolist(), [9, 9, 9]);
+  assert.ok(x.version > version, 'the version counter moves');
+  const w = tensor([1, 2, 3], { requiresGrad: true });
+  assert.throws(() => indexPut_(w, '0', 5), /indexPut_: a tensor that requires grad \(shape \[3\]\) cannot be written in place while grad mode is on; use indexSet/);
+  noGrad(() => indexPut_(w, '0', 5));
+  assert.equal(w.tolist(), [5, 2, 3]);
+  assert.throws(() => x.index('0').fill_(1), /fill_: this tensor is a copy made by index .*use indexPut_ or indexSet/);
+  assert.throws(() => x.index(':, 1').add_(1), /add_: this tensor is a copy made by index/);
 });
 
 test.run();

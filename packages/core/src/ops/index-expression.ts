@@ -43,6 +43,14 @@ function consumed(e: IndexEntry): number {
   return 1;
 }
 
+/** The tensors index returned: copies, so an in-place method on one (which would not reach x) is refused. */
+const indexCopies = new WeakSet<Tensor>();
+
+/** Whether t came from index: its storage is its own, so writing into it would not change the tensor indexed. */
+export function isIndexCopy(t: Tensor): boolean {
+  return indexCopies.has(t);
+}
+
 export function index(x: Tensor, expression: IndexEntry | readonly IndexEntry[]): Tensor {
   rejectExtraArguments('index', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);
@@ -89,5 +97,7 @@ export function index(x: Tensor, expression: IndexEntry | readonly IndexEntry[])
       out = indexSelect(flat, d++, kernels.nonzeroFlat(mask));
     }
   }
-  return out === x ? reshape(x, x.shape) : out;
+  const result = out === x ? reshape(x, x.shape) : out;
+  indexCopies.add(result);
+  return result;
 }

@@ -3,6 +3,8 @@ import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, normalizeDim, sameShape } from '../shape.js';
 import { rejectExtraArguments } from '../options.js';
+import { isGradEnabled, noGrad } from '../tape.js';
+import { copy_ } from './inplace.js';
 import * as kernels from '../kernels/backend.js';
 import { add } from './arithmetic.js';
 import { where } from './compare.js';
@@ -90,4 +92,18 @@ export function indexSet(x: Tensor, expression: IndexEntry | readonly IndexEntry
   const flat = reshape(positions, [positions.numel()]);
   const values = typeof value === 'number' ? kernels.full(flat.shape, value, x.dtype) : reshape(expand(value, positions.shape), flat.shape);
   return reshape(scatter(reshape(x, [x.numel()]), 0, flat, values), x.shape);
+}
+
+/**
+ * PyTorch's `x[expression] = value` in place (index_put_): writes into x's storage and returns x. Like the other
+ * in-place ops (ops/inplace.ts) it is not recorded on the tape and is refused on a tensor that requires grad while
+ * grad mode is on (use indexSet for a differentiable write).
+ */
+export function indexPut_(x: Tensor, expression: IndexEntry | readonly IndexEntry[], value: number | Tensor): Tensor {
+  rejectExtraArguments('indexPut_', 3, arguments.length);
+  if (!(x instanceof Tensor)) throw new TypeError(`indexPut_: expected a Tensor input, got ${typeof x}`);
+  if (isGradEnabled() && x.requiresGrad) {
+    throw new Error(`indexPut_: a tensor that requires grad (shape ${formatShape(x.shape)}) cannot be written in place while grad mode is on; use indexSet, or noGrad(() => ...)`);
+  }
+  return copy_(x, noGrad(() => indexSet(x, expression, value)));
 }
