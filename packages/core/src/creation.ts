@@ -2,6 +2,7 @@ import { type DType, type TypedArray, allocate, checkValueFits, dtypeOfArray, is
 import { Tensor, type NestedArray } from './tensor.js';
 import { checkShape, formatShape, numelOf } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
+import { sizeAndOptions } from './size-args.js';
 
 /** Options of the creation functions: the dtype and whether the tensor requires grad. */
 export interface TensorOptions {
@@ -61,9 +62,17 @@ function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
   return t;
 }
 
-/** An empty (zero-filled) tensor, for ops to write their output into. */
-export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return emptyFor('empty', shape, dtype);
+/**
+ * An empty (zero-filled) tensor: `empty(2, 3)`, `empty([2, 3], { dtype })`. The kernels' own form
+ * `empty(shape, dtype)` (a dtype string) allocates their outputs.
+ */
+export function empty(...sizes: number[]): Tensor;
+export function empty(shape: readonly number[], options?: TensorOptions | DType): Tensor;
+export function empty(...args: [...number[], TensorOptions]): Tensor;
+export function empty(...args: unknown[]): Tensor {
+  if (args.length === 2 && typeof args[1] === 'string' && Array.isArray(args[0])) return emptyFor('empty', args[0] as number[], args[1] as DType);
+  const [shape, options] = sizeAndOptions<TensorOptions>('empty', args, ['dtype', 'requiresGrad']);
+  return finish(emptyFor('empty', shape, checkOptions('empty', options)), options);
 }
 
 function emptyFor(op: string, shape: readonly number[], dtype: DType): Tensor {
@@ -145,13 +154,21 @@ function filled(op: string, shape: readonly number[], value: number, options?: T
   return finish(t, options);
 }
 
-/** A tensor of `shape` filled with zeros, as torch.zeros. */
-export function zeros(shape: readonly number[], options?: TensorOptions): Tensor {
+/** A tensor filled with zeros, as torch.zeros: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(5, { dtype: 'int32' })`. */
+export function zeros(...sizes: number[]): Tensor;
+export function zeros(shape: readonly number[], options?: TensorOptions): Tensor;
+export function zeros(...args: [...number[], TensorOptions]): Tensor;
+export function zeros(...args: unknown[]): Tensor {
+  const [shape, options] = sizeAndOptions<TensorOptions>('zeros', args, ['dtype', 'requiresGrad']);
   return filled('zeros', shape, 0, options);
 }
 
-/** A tensor of `shape` filled with ones, as torch.ones. */
-export function ones(shape: readonly number[], options?: TensorOptions): Tensor {
+/** A tensor filled with ones, as torch.ones: `ones(2, 3)`, `ones([2, 3])`, `ones(2, 3, { dtype: 'float64' })`. */
+export function ones(...sizes: number[]): Tensor;
+export function ones(shape: readonly number[], options?: TensorOptions): Tensor;
+export function ones(...args: [...number[], TensorOptions]): Tensor;
+export function ones(...args: unknown[]): Tensor {
+  const [shape, options] = sizeAndOptions<TensorOptions>('ones', args, ['dtype', 'requiresGrad']);
   return filled('ones', shape, 1, options);
 }
 
@@ -218,13 +235,21 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
   return finish(t, options);
 }
 
-/** Uniform in [0, 1). */
-export function rand(shape: readonly number[], options?: RandomOptions): Tensor {
+/** Uniform in [0, 1): `rand(2, 3)`, `rand([2, 3], { generator })`. */
+export function rand(...sizes: number[]): Tensor;
+export function rand(shape: readonly number[], options?: RandomOptions): Tensor;
+export function rand(...args: [...number[], RandomOptions]): Tensor;
+export function rand(...args: unknown[]): Tensor {
+  const [shape, options] = sizeAndOptions<RandomOptions>('rand', args, ['dtype', 'requiresGrad', 'generator']);
   return randomFill('rand', shape, options, (g) => g.random());
 }
 
-/** Standard normal. */
-export function randn(shape: readonly number[], options?: RandomOptions): Tensor {
+/** Standard normal: `randn(64, 20)`, `randn([64, 20], { dtype: 'float64' })`. */
+export function randn(...sizes: number[]): Tensor;
+export function randn(shape: readonly number[], options?: RandomOptions): Tensor;
+export function randn(...args: [...number[], RandomOptions]): Tensor;
+export function randn(...args: unknown[]): Tensor {
+  const [shape, options] = sizeAndOptions<RandomOptions>('randn', args, ['dtype', 'requiresGrad', 'generator']);
   return randomFill('randn', shape, options, (g) => g.normal());
 }
 

@@ -101,3 +101,11 @@ function describeArg(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   return typeof value === 'object' || typeof value === 'function' ? ((value as object).constructor?.name ?? 'Object') : typeof value;
 }
+
+/**
+ * For an op written as a plain function: throws naming the op when arguments beyond the `takes` it has came
+ * (JavaScript would drop them silently). Call as `rejectExtraArguments('flatten', 3, arguments.length)`.
+ */
+export function rejectExtraArguments(op: string, takes: number, given: number): void {
+  if (given > takes) throw new TypeError(`${op}: takes at most ${takes} arguments, got ${given}`);
+}

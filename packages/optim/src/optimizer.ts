@@ -91,7 +91,8 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     }
     this.defaults = merged as Partial<H>;
     this.checkHyperparameters({ ...merged, lr: merged.lr ?? 0 } as unknown as H, 'in the options');
-    if (!isIterable(params)) {
+    // a Tensor is iterable over its rows, which are not parameters: refused as PyTorch does
+    if (params instanceof Tensor || !isIterable(params)) {
       throw new TypeError(`${name}: params must be an iterable of Tensors or of parameter groups, got ${describe(params)}`);
     }
     const items: unknown[] = [...params];

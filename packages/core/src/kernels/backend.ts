@@ -64,3 +64,6 @@ export { type AdamSettings, type SgdSettings, adamUpdate, clampMagnitude_, sgdUp
 
 // ---- sequence ops (issue 15; branch seq2): index ranges and causal masks, so the ops make no storage of their own ----
 export { lowerTriangleMask, range } from './cpu/sequence.js';
+
+// index ranges, triangular masks, one-hot encodings and permutations (flip, roll, triu/tril, oneHot, randperm)
+export { cyclicRange, maxElement, nonzeroFlat, oneHot, randperm, triangleMask } from './cpu/ranges.js';

@@ -3,6 +3,7 @@ import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, numelOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface BatchNormOptions {
   /** [C] buffers: read in eval mode, updated in place in training mode. */
@@ -36,6 +37,7 @@ type BatchNormArgs = [Tensor, Tensor | null, Tensor | null, BatchNormConfig];
 
 /** The affine parameters become positional arguments so the tape sees them as inputs. */
 function normalizeOptions(x: Tensor, options: BatchNormOptions = {}): BatchNormArgs {
+  checkOptionKeys('batchNorm', options, ['runningMean', 'runningVar', 'weight', 'bias', 'training', 'momentum', 'eps']);
   const { runningMean = null, runningVar = null, weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   return [x, weight, bias, { runningMean, runningVar, training, momentum, eps }];
 }

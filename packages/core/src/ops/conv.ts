@@ -1,8 +1,9 @@
-import { defineOp } from '../op.js';
+import { defineOp, typed } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
+import { positionalOptions } from '../options.js';
 
 export interface Conv2dOptions {
   stride?: IntPair;
@@ -17,18 +18,10 @@ interface ConvState {
   groups: number;
 }
 
-type ConvArgs = [Tensor, Tensor, Tensor | null, Conv2dOptions];
-
 /** Checks the arguments and works out the geometry; the backend's conv2d kernels (kernels/cpu/conv.ts) do the rest. */
 const conv2dOp = defineOp({
   name: 'conv2d',
-  signatures: {
-    'Tensor, Tensor': (x: Tensor, w: Tensor): ConvArgs => [x, w, null, {}],
-    'Tensor, Tensor, Tensor | null | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined): ConvArgs => [x, w, b ?? null, {}],
-    'Tensor, Tensor, Tensor | null | undefined, Object | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined, o: Conv2dOptions | undefined): ConvArgs => [
-      x, w, b ?? null, o ?? {},
-    ],
-  },
+  signatures: ['Tensor, Tensor, Tensor | null, Object'],
   forward(ctx: OpContext<ConvState>, x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOptions) {
     const { geometry, groups } = convGeometry(x, w, b, options);
     ctx.save(x, w);
@@ -46,9 +39,28 @@ const conv2dOp = defineOp({
 
 /**
  * torch.nn.functional.conv2d: x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null.
- * Output [N, O, Ho, Wo] with Ho = floor((H + 2·padding - dilation·(kH - 1) - 1) / stride) + 1.
+ * Output [N, O, Ho, Wo] with Ho = floor((H + 2·padding - dilation·(kH - 1) - 1) / stride) + 1. Takes PyTorch's
+ * positional form `conv2d(x, w, b, stride, padding, dilation, groups)` or an options object after the bias (or
+ * in its place: `conv2d(x, w, { stride: 2 })`).
  */
-export const conv2d = conv2dOp as unknown as (x: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions) => Tensor;
+export const conv2d = typed('conv2d', {
+  'Tensor, Tensor': (x: Tensor, w: Tensor) => conv2dCall(x, w, []),
+  // typed-function hands a rest parameter over as one array
+  'Tensor, Tensor, ...any': (x: Tensor, w: Tensor, rest: unknown[]) => conv2dCall(x, w, rest),
+}) as unknown as {
+  (x: Tensor, weight: Tensor, options: Conv2dOptions): Tensor;
+  (
+    x: Tensor, weight: Tensor, bias?: Tensor | null, stride?: IntPair | Conv2dOptions, padding?: Conv2dOptions['padding'] | Conv2dOptions,
+    dilation?: IntPair | Conv2dOptions, groups?: number | Conv2dOptions,
+  ): Tensor;
+};
+
+function conv2dCall(x: Tensor, weight: Tensor, args: unknown[]): Tensor {
+  const takesBias = args[0] === undefined || args[0] === null || args[0] instanceof Tensor;
+  const bias = takesBias ? ((args[0] as Tensor | null | undefined) ?? null) : null;
+  const options = positionalOptions<Conv2dOptions>('conv2d', takesBias ? args.slice(1) : args, ['stride', 'padding', 'dilation', 'groups']);
+  return (conv2dOp as (x: Tensor, w: Tensor, b: Tensor | null, o: Conv2dOptions) => Tensor)(x, weight, bias, options);
+}
 
 /** Checks every argument of conv2d against the others and works out the output size. */
 function convGeometry(x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOptions): { geometry: kernels.ConvGeometry; groups: number } {

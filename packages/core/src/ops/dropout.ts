@@ -4,7 +4,7 @@ import type { OpContext } from '../tape.js';
 import { formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { Generator, defaultGenerator } from '../random.js';
-import { checkOptionKeys } from '../options.js';
+import { positionalOptions } from '../options.js';
 
 export interface DropoutOptions {
   /** Where the mask's random numbers come from; defaultGenerator (seeded by manualSeed) when omitted. */
@@ -19,28 +19,25 @@ interface DropoutState {
 
 type DropoutArgs = [Tensor, number, boolean, Generator];
 
-function dropoutArgs(op: string, x: Tensor, p: number | undefined, training: boolean | undefined, options: DropoutOptions | undefined): DropoutArgs {
-  const prob = p ?? 0.5;
-  if (!(prob >= 0 && prob <= 1)) throw new Error(`${op}: probability has to be between 0 and 1, but got ${prob}`);
-  const opts = options ?? {};
-  checkOptionKeys(op, opts, ['generator']);
-  const generator = opts.generator ?? defaultGenerator;
+interface DropoutCall extends DropoutOptions {
+  p?: number;
+  training?: boolean;
+}
+
+/** PyTorch's (x, p = 0.5, training = true) positionally or by name, with the generator by name only. */
+function dropoutArgs(op: string, x: Tensor, args: unknown[]): DropoutArgs {
+  const { p = 0.5, training = true, generator = defaultGenerator } = positionalOptions<DropoutCall>(op, args, ['p', 'training'], ['generator']);
+  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: probability has to be between 0 and 1, but got ${p}`);
+  if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be a boolean, got ${typeof training}`);
   if (!(generator instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${typeof generator}`);
-  return [x, prob, training ?? true, generator];
+  return [x, p, training, generator];
 }
 
 function dropoutSignatures(op: string) {
   return {
-    Tensor: (x: Tensor) => dropoutArgs(op, x, undefined, undefined, undefined),
-    'Tensor, number | undefined': (x: Tensor, p: number | undefined) => dropoutArgs(op, x, p, undefined, undefined),
-    'Tensor, number | undefined, boolean | undefined': (x: Tensor, p: number | undefined, training: boolean | undefined) =>
-      dropoutArgs(op, x, p, training, undefined),
-    'Tensor, number | undefined, boolean | undefined, Object | undefined': (
-      x: Tensor,
-      p: number | undefined,
-      training: boolean | undefined,
-      options: DropoutOptions | undefined,
-    ) => dropoutArgs(op, x, p, training, options),
+    Tensor: (x: Tensor) => dropoutArgs(op, x, []),
+    // typed-function hands a rest parameter over as one array
+    'Tensor, ...any': (x: Tensor, args: unknown[]) => dropoutArgs(op, x, args),
   };
 }
 
@@ -66,7 +63,10 @@ function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
       const { mask, unitSize } = ctx.state;
       return [kernels.applyMask(g, mask, unitSize), null, null, null];
     },
-  }) as unknown as (x: Tensor, p?: number, training?: boolean, options?: DropoutOptions) => Tensor;
+  }) as unknown as {
+    (x: Tensor, options?: DropoutOptions & { p?: number; training?: boolean }): Tensor;
+    (x: Tensor, p?: number, training?: boolean, options?: DropoutOptions): Tensor;
+  };
 }
 
 /** torch.nn.functional.dropout(x, p = 0.5, training = true): zeroes elements with probability p, scales the rest by 1/(1-p). */

@@ -4,6 +4,7 @@ import type { OpContext } from '../tape.js';
 import { type DType, promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim, numelOf, stridesOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
+import { checkOptionKeys, rejectExtraArguments } from '../options.js';
 
 /**
  * Slicing, selection, concatenation, padding and indexed reads. Storage is always contiguous here, so every
@@ -85,6 +86,7 @@ type SliceArgs = [Tensor, number, number | null, number | null, number];
 
 /** Elements start .. start + length - 1 along dim (start may be negative); like torch.narrow. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  rejectExtraArguments('narrow', 4, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`narrow: expected a Tensor, got ${typeof x}`);
   checkNotScalar('narrow', x);
   const d = normalizeDim('narrow', dim, x.ndim);
@@ -122,14 +124,6 @@ export const select = defineOp({
     return [writeWindow(g, ctx.state)];
   },
 }) as unknown as (x: Tensor, dim: number, index: number) => Tensor;
-
-/** x[i]: the slice at index i along dim 0, which is removed; negative i counts from the end. */
-export function index(x: Tensor, i: number): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);
-  checkNotScalar('index', x);
-  resolveIndex('index', i, 0, x.shape[0]);
-  return select(x, 0, i);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // cat and stack
@@ -298,6 +292,7 @@ function padArgs(pads: unknown[]): number[] {
 }
 
 function padValue(options: PadOptions | undefined): number {
+  checkOptionKeys('pad', options ?? {}, ['value', 'mode']);
   const { value = 0, mode = 'constant' } = options ?? {};
   if (mode !== 'constant') throw new Error(`pad: only mode 'constant' is supported, got ${JSON.stringify(mode)}`);
   if (typeof value !== 'number') throw new TypeError(`pad: expected a number value, got ${typeof value}`);
@@ -391,15 +386,7 @@ declare module '../tensor.js' {
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
-    index(i: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
   }
 }
-
-Tensor.prototype.slice = function (dim, start, end, step) { return slice(this, dim, start, end, step); };
-Tensor.prototype.narrow = function (dim, start, length) { return narrow(this, dim, start, length); };
-Tensor.prototype.select = function (dim, i) { return select(this, dim, i); };
-Tensor.prototype.index = function (i) { return index(this, i); };
-Tensor.prototype.gather = function (dim, idx) { return gather(this, dim, idx); };
-Tensor.prototype.indexSelect = function (dim, idx) { return indexSelect(this, dim, idx); };

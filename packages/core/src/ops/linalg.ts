@@ -87,7 +87,6 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.matmul = function (other) { return matmul(this, other); };
 
 /**
  * torch.nn.functional.linear: x · Wᵀ + b for x [..., in], weight [out, in], bias [out] or null, in one product

@@ -1,9 +1,10 @@
-import { defineOp } from '../op.js';
+import { defineOp, typed } from '../op.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import type { AvgPoolDivisor, PoolGeometry } from '../kernels/backend.js';
+import { positionalOptions } from '../options.js';
 
 export interface MaxPool2dOptions {
   kernelSize: IntPair;
@@ -85,10 +86,7 @@ interface MaxPoolState {
 
 const maxPool2dValues = defineOp({
   name: 'maxPool2d',
-  signatures: {
-    'Tensor, number | Array': (x: Tensor, kernelSize: IntPair): [Tensor, MaxPool2dOptions] => [x, { kernelSize }],
-    'Tensor, Object': (x: Tensor, options: MaxPool2dOptions): [Tensor, MaxPool2dOptions] => [x, options],
-  },
+  signatures: ['Tensor, Object'],
   forward(ctx: OpContext<MaxPoolState>, x: Tensor, options: MaxPool2dOptions) {
     const g = poolGeometry('maxPool2d', x, options);
     const { out, indices } = kernels.maxPool2d(g, x);
@@ -105,16 +103,34 @@ const maxPool2dValues = defineOp({
   },
 });
 
+/** PyTorch's positional order of max_pool2d's arguments after the input. */
+const maxPoolArguments = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+
 /**
- * torch.nn.functional.max_pool2d on x [N, C, H, W]. Ties go to the first maximum of the window (row-major), so
- * the gradient of a window flows to exactly one position. `maxPool2d(x, 2)` is short for `{ kernelSize: 2 }`.
+ * torch.nn.functional.max_pool2d on x [N, C, H, W], with PyTorch's positional arguments (`maxPool2d(x, 3, 1)` is
+ * stride 1) or an options object. Ties go to the first maximum of the window (row-major), so the gradient of a
+ * window flows to exactly one position. With returnIndices, returns `{ values, indices }`.
  */
-export function maxPool2d(x: Tensor, options: MaxPool2dOptions & { returnIndices: true }): { values: Tensor; indices: Tensor };
-export function maxPool2d(x: Tensor, options: IntPair | (MaxPool2dOptions & { returnIndices?: false })): Tensor;
-export function maxPool2d(x: Tensor, options: IntPair | MaxPool2dOptions): Tensor | { values: Tensor; indices: Tensor } {
-  const values = maxPool2dValues(x, options as MaxPool2dOptions);
-  const wantsIndices = typeof options === 'object' && !Array.isArray(options) && (options as MaxPool2dOptions).returnIndices === true;
-  if (!wantsIndices) return values;
+export const maxPool2d = typed('maxPool2d', {
+  // typed-function hands a rest parameter over as one array
+  'Tensor, number | Array | Object': (x: Tensor, first: unknown) => maxPool2dCall(x, [first]),
+  'Tensor, number | Array | Object, ...any': (x: Tensor, first: unknown, rest: unknown[]) => maxPool2dCall(x, [first, ...rest]),
+}) as unknown as {
+  (x: Tensor, options: MaxPool2dOptions & { returnIndices: true }): { values: Tensor; indices: Tensor };
+  (
+    x: Tensor, kernelSize: IntPair, stride: IntPair | null | undefined, padding: IntPair | undefined, dilation: IntPair | undefined,
+    ceilMode: boolean | undefined, returnIndices: true,
+  ): { values: Tensor; indices: Tensor };
+  (
+    x: Tensor, kernelSize: IntPair | (MaxPool2dOptions & { returnIndices?: false }), stride?: IntPair | null, padding?: IntPair,
+    dilation?: IntPair, ceilMode?: boolean, returnIndices?: false,
+  ): Tensor;
+};
+
+function maxPool2dCall(x: Tensor, args: unknown[]): Tensor | { values: Tensor; indices: Tensor } {
+  const options = positionalOptions<MaxPool2dOptions>('maxPool2d', args, maxPoolArguments);
+  const values = maxPool2dValues(x, options);
+  if (options.returnIndices !== true) return values;
   const indices = indicesOfOutput.get(values)!;
   indicesOfOutput.delete(values);
   return { values, indices };
@@ -128,10 +144,7 @@ interface AvgPoolState {
 
 const avgPool2dOp = defineOp({
   name: 'avgPool2d',
-  signatures: {
-    'Tensor, number | Array': (x: Tensor, kernelSize: IntPair): [Tensor, AvgPool2dOptions] => [x, { kernelSize }],
-    'Tensor, Object': (x: Tensor, options: AvgPool2dOptions): [Tensor, AvgPool2dOptions] => [x, options],
-  },
+  signatures: ['Tensor, Object'],
   forward(ctx: OpContext<AvgPoolState>, x: Tensor, options: AvgPool2dOptions) {
     const g = poolGeometry('avgPool2d', x, { ...options, dilation: 1 });
     const override = options.divisorOverride ?? 0;
@@ -148,8 +161,24 @@ const avgPool2dOp = defineOp({
   },
 });
 
-/** torch.nn.functional.avg_pool2d on x [N, C, H, W]; padding is zeros and counted in the divisor unless countIncludePad is false. */
-export const avgPool2d = avgPool2dOp as unknown as (x: Tensor, options: IntPair | AvgPool2dOptions) => Tensor;
+/** PyTorch's positional order of avg_pool2d's arguments after the input. */
+const avgPoolArguments = ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
+
+/**
+ * torch.nn.functional.avg_pool2d on x [N, C, H, W], with PyTorch's positional arguments or an options object;
+ * padding is zeros and counted in the divisor unless countIncludePad is false.
+ */
+export const avgPool2d = typed('avgPool2d', {
+  'Tensor, number | Array | Object': (x: Tensor, first: unknown) => avgPool2dCall(x, [first]),
+  'Tensor, number | Array | Object, ...any': (x: Tensor, first: unknown, rest: unknown[]) => avgPool2dCall(x, [first, ...rest]),
+}) as unknown as (
+  x: Tensor, kernelSize: IntPair | AvgPool2dOptions, stride?: IntPair | null, padding?: IntPair, ceilMode?: boolean,
+  countIncludePad?: boolean, divisorOverride?: number | null,
+) => Tensor;
+
+function avgPool2dCall(x: Tensor, args: unknown[]): Tensor {
+  return (avgPool2dOp as (x: Tensor, options: AvgPool2dOptions) => Tensor)(x, positionalOptions<AvgPool2dOptions>('avgPool2d', args, avgPoolArguments));
+}
 
 interface AdaptiveState {
   inShape: readonly number[];

@@ -4,6 +4,7 @@ import type { OpContext } from '../tape.js';
 import { broadcastShapes, formatShape, normalizeDim, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
+import { rejectExtraArguments } from '../options.js';
 
 type ShapeContext = OpContext<readonly number[]>;
 
@@ -50,6 +51,7 @@ export const reshape = defineOp({
 export const view = reshape;
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  rejectExtraArguments('flatten', 3, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`flatten: expected a Tensor, got ${typeof x}`);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
@@ -61,6 +63,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims (all of them, or the given one if it has size 1). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  rejectExtraArguments('squeeze', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`squeeze: expected a Tensor, got ${typeof x}`);
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const d = normalizeDim('squeeze', dim, x.ndim);
@@ -69,6 +72,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  rejectExtraArguments('unsqueeze', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`unsqueeze: expected a Tensor, got ${typeof x}`);
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
@@ -128,6 +132,7 @@ export const permute = defineOp({
 
 /** Swaps two dimensions (a copy, see permute). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  rejectExtraArguments('transpose', 3, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`transpose: expected a Tensor, got ${typeof x}`);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
@@ -141,6 +146,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** torch.t: transposes a 2-D tensor; 0-D and 1-D tensors come back as they are (copied). */
 export function t(x: Tensor): Tensor {
+  rejectExtraArguments('t', 1, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`t: expected a Tensor, got ${typeof x}`);
   if (x.ndim > 2) throw new Error(`t: expected a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)} (use transpose or permute)`);
   return x.ndim === 2 ? permute(x, [1, 0]) : permute(x, x.shape.map((_, i) => i));
@@ -161,12 +167,3 @@ declare module '../tensor.js' {
 }
 
 const shapeOf = (args: unknown[]): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
-Tensor.prototype.reshape = function (...shape) { return reshape(this, shapeOf(shape)); };
-Tensor.prototype.view = function (...shape) { return reshape(this, shapeOf(shape)); };
-Tensor.prototype.flatten = function (startDim, endDim) { return flatten(this, startDim, endDim); };
-Tensor.prototype.squeeze = function (dim) { return squeeze(this, dim); };
-Tensor.prototype.unsqueeze = function (dim) { return unsqueeze(this, dim); };
-Tensor.prototype.expand = function (...shape) { return expand(this, shapeOf(shape)); };
-Tensor.prototype.permute = function (...dims) { return permute(this, shapeOf(dims)); };
-Tensor.prototype.transpose = function (dim0, dim1) { return transpose(this, dim0, dim1); };
-Tensor.prototype.t = function () { return t(this); };

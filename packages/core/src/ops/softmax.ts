@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
 import { normalizeDim } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
+import { checkOptionKeys } from '../options.js';
 
 type AlongDimKernel = (x: Tensor, dim: number) => Tensor;
 type AlongDimBackwardKernel = (y: Tensor, g: Tensor, dim: number) => Tensor;
@@ -14,7 +15,14 @@ type AlongDimBackwardKernel = (y: Tensor, g: Tensor, dim: number) => Tensor;
 function defineAlongDim(name: string, kernel: AlongDimKernel, backwardKernel: AlongDimBackwardKernel) {
   return defineOp({
     name,
-    signatures: ['Tensor, number'],
+    signatures: {
+      'Tensor, number': (x: Tensor, dim: number): [Tensor, number] => [x, dim],
+      'Tensor, Object': (x: Tensor, options: { dim?: number }): [Tensor, number] => {
+        checkOptionKeys(name, options, ['dim']);
+        if (options.dim === undefined) throw new TypeError(`${name}: dim is required`);
+        return [x, options.dim];
+      },
+    },
     forward(ctx: OpContext<number>, x: Tensor, dim: number) {
       if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32 (convert with .float())`);
       const d = normalizeDim(name, dim, x.ndim);
@@ -27,7 +35,7 @@ function defineAlongDim(name: string, kernel: AlongDimKernel, backwardKernel: Al
       const [y] = ctx.saved;
       return [backwardKernel(y, g, ctx.state), null];
     },
-  }) as unknown as (x: Tensor, dim: number) => Tensor;
+  }) as unknown as (x: Tensor, dim: number | { dim: number }) => Tensor;
 }
 
 /** exp(x) / sum(exp(x)) along dim, stable for large logits; gradient y · (g - sum(g · y)). */
@@ -38,10 +46,7 @@ export const logSoftmax = defineAlongDim('logSoftmax', kernels.logSoftmax, kerne
 
 declare module '../tensor.js' {
   interface Tensor {
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    softmax(dim: number | { dim: number }): Tensor;
+    logSoftmax(dim: number | { dim: number }): Tensor;
   }
 }
-
-Tensor.prototype.softmax = function (dim) { return softmax(this, dim); };
-Tensor.prototype.logSoftmax = function (dim) { return logSoftmax(this, dim); };

@@ -155,6 +155,10 @@ export const leakyRelu = defineOp({
   signatures: {
     Tensor: (x: Tensor): [Tensor, number] => [x, 0.01],
     'Tensor, number | undefined': (x: Tensor, negativeSlope: number | undefined): [Tensor, number] => [x, negativeSlope ?? 0.01],
+    'Tensor, Object': (x: Tensor, options: { negativeSlope?: number }): [Tensor, number] => {
+      checkOptionKeys('leakyRelu', options, ['negativeSlope']);
+      return [x, options.negativeSlope ?? 0.01];
+    },
   },
   forward(ctx: OpContext<number>, x: Tensor, slope: number) {
     checkNumberOption('leakyRelu', 'negativeSlope', slope);
@@ -166,7 +170,7 @@ export const leakyRelu = defineOp({
     const [x] = ctx.saved;
     return [kernels.leakyReluBackward(x, g, ctx.state)];
   },
-}) as unknown as (x: Tensor, negativeSlope?: number) => Tensor;
+}) as unknown as (x: Tensor, negativeSlope?: number | { negativeSlope?: number }) => Tensor;
 
 export const sigmoid = elementwiseOp('sigmoid', 'output', floatDType, kernels.sigmoid, kernels.sigmoidBackward);
 export const tanh = elementwiseOp('tanh', 'output', floatDType, kernels.tanh, kernels.tanhBackward);
@@ -244,7 +248,7 @@ declare module '../tensor.js' {
     clamp(options: ClampOptions): Tensor;
     clamp(min: number | null | undefined, max?: number | null): Tensor;
     relu(): Tensor;
-    leakyRelu(negativeSlope?: number): Tensor;
+    leakyRelu(negativeSlope?: number | { negativeSlope?: number }): Tensor;
     sigmoid(): Tensor;
     tanh(): Tensor;
     gelu(options?: GeluOptions): Tensor;
@@ -252,16 +256,4 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.exp = function () { return exp(this); };
-Tensor.prototype.log = function () { return log(this); };
-Tensor.prototype.sqrt = function () { return sqrt(this); };
-Tensor.prototype.abs = function () { return abs(this); };
-Tensor.prototype.pow = function (exponent) { return pow(this, exponent); };
 // forwards exactly the arguments given: typed-function picks the signature by their number
-Tensor.prototype.clamp = function (...args: [ClampOptions] | [Bound, Bound?]) { return (clamp as (...a: unknown[]) => Tensor)(this, ...args); };
-Tensor.prototype.relu = function () { return relu(this); };
-Tensor.prototype.leakyRelu = function (negativeSlope) { return leakyRelu(this, negativeSlope); };
-Tensor.prototype.sigmoid = function () { return sigmoid(this); };
-Tensor.prototype.tanh = function () { return tanh(this); };
-Tensor.prototype.gelu = function (options) { return gelu(this, options); };
-Tensor.prototype.softplus = function (options) { return softplus(this, options); };
