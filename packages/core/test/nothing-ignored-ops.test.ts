@@ -27,6 +27,7 @@ const eq = (actual: unknown, expected: unknown) => assert.equal(actual, expected
 type Fn = (...a: unknown[]) => unknown;
 const f = (name: keyof typeof core, ...required: (() => unknown)[]) => (...more: unknown[]) => (core[name] as Fn)(...required.map((r) => r()), ...more);
 const k = <T>(value: T) => () => value;
+const q3 = randn([1, 3, 4]);
 
 const ops: Record<string, Entry> = {
   // creation (the others wait for branch edge, below)
@@ -98,6 +99,35 @@ const ops: Record<string, Entry> = {
   // linear algebra, convolution, pooling, normalization
   matmul: { call: f('matmul', m, () => randn([3, 2])) },
   linear: { call: f('linear', m, () => randn([4, 3])), positional: { args: [randn([4])], check: (y: Tensor) => eq(y.shape, [2, 4]) } },
+  conv1d: {
+    call: f('conv1d', () => randn([1, 2, 8]), () => randn([4, 2, 3])),
+    positional: { args: [null, 2, 1, 1, 1], check: (y: Tensor) => eq(y.shape, [1, 4, 4]) },
+    options: true,
+  },
+  convTranspose2d: {
+    call: f('convTranspose2d', () => randn([1, 2, 3, 3]), () => randn([2, 3, 3, 3])),
+    positional: { args: [null, 2, 1, 1, 1, 1], check: (y: Tensor) => eq(y.shape, [1, 3, 6, 6]) },
+    options: true,
+  },
+  embedding: {
+    call: f('embedding', idx, () => randn([4, 3])),
+    positional: { args: [1, null, 2, false, false], check: (y: Tensor) => eq(y.shape, [2, 3]) },
+    options: true,
+  },
+  layerNorm: {
+    call: f('layerNorm', m, k([3])),
+    positional: { args: [ones([3]).mul(2), null, 1e-5], check: (y: Tensor) => eq(y.tolist(), core.layerNorm(m(), [3]).mul(2).tolist()) },
+    options: true,
+  },
+  scaledDotProductAttention: {
+    call: f('scaledDotProductAttention', () => q3, () => q3, () => q3),
+    positional: { args: [null, 0, true], check: (y: Tensor) => eq(y.tolist(), core.scaledDotProductAttention(q3, q3, q3, { isCausal: true }).tolist()) },
+    options: true,
+  },
+  scaledDotProductAttentionWithWeights: {
+    call: f('scaledDotProductAttentionWithWeights', () => q3, () => q3, () => q3), options: true, named: 'scaledDotProductAttention',
+  },
+  causalMask: { call: f('causalMask', k(2), k(3)) },
   conv2d: {
     call: f('conv2d', x4, () => randn([2, 1, 3, 3])),
     positional: { args: [null, 2, 1, 1, 1], check: (y: Tensor) => eq(y.shape, [1, 2, 4, 4]) },

@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor.js';
 import * as kernels from '../kernels/backend.js';
 import { formatShape } from '../shape.js';
-import { positionalOptions } from '../options.js';
+import { positionalOptions, rejectExtraArguments } from '../options.js';
 import { add, mul } from './arithmetic.js';
 import { matmul } from './linalg.js';
 import { transpose } from './shape.js';
@@ -51,6 +51,7 @@ export function scaledDotProductAttentionWithWeights(
   query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {},
 ): [Tensor, Tensor] {
   const op = 'scaledDotProductAttention';
+  rejectExtraArguments(op, 4, arguments.length);
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof t}`);
     if (t.ndim < 2) throw new Error(`${op}: ${name} must be at least 2-D [..., length, features], got shape ${formatShape(t.shape)}`);
@@ -58,6 +59,10 @@ export function scaledDotProductAttentionWithWeights(
   }
   positionalOptions(op, [options], [], [...SDPA_ARGS, 'generator']);
   const { attnMask = null, dropoutP = 0, isCausal = false, scale = null, generator } = options;
+  if (scale !== null && (typeof scale !== 'number' || !Number.isFinite(scale))) {
+    throw new TypeError(`${op}: scale must be a finite number or null, got ${typeof scale === 'string' ? JSON.stringify(scale) : String(scale)}`);
+  }
+  if (typeof isCausal !== 'boolean') throw new TypeError(`${op}: isCausal must be a boolean, got ${typeof isCausal}`);
   const E = query.shape[query.ndim - 1];
   const L = query.shape[query.ndim - 2];
   const S = key.shape[key.ndim - 2];
@@ -81,6 +86,7 @@ export function scaledDotProductAttentionWithWeights(
 
 /** int32 [L, S], 1 on and below the diagonal: query i sees keys 0..i. */
 export function causalMask(L: number, S: number): Tensor {
+  rejectExtraArguments('causalMask', 2, arguments.length);
   return kernels.lowerTriangleMask(L, S);
 }
 
