@@ -16,7 +16,7 @@ import { alignUp, ensureMemory, gemmRuntime, operandsAddress } from '../packages
 import { getNumThreads, runGemm, threadsReady, type GemmProduct } from '../packages/core/src/kernels/wasm/pool.js';
 import { MODELS, NETWORKS, type ModelName } from './networks.js';
 import { BATCH } from './peers/protocol.js';
-import { median } from './stats.js';
+import { secondsPerCall } from './stats.js';
 import { markdownTable, replaceSection, textTable } from './table.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
@@ -63,24 +63,6 @@ export function networkShapes(network: ModelName): Shape[] {
   return shapes;
 }
 
-/** Median seconds per call after warm-up, each of 7 timings repeating the call until it lasts >= 20 ms. */
-function time(run: () => void): number {
-  for (let i = 0; i < 3; i++) run();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    if (performance.now() - t0 >= 20) break;
-    reps *= 2;
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < 7; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    samples.push((performance.now() - t0) / 1000 / reps);
-  }
-  return median(samples);
-}
 
 function random(length: number): Float32Array {
   const a = new Float32Array(length);
@@ -104,7 +86,7 @@ function kernelGflops(s: Pick<Shape, 'transA' | 'transB' | 'M' | 'N' | 'K' | 'ac
     f64: false, transA: s.transA, transB: s.transB, M: s.M, N: s.N, K: s.K,
     a: aPtr, lda: s.transA ? s.M : s.K, b: bPtr, ldb: s.transB ? s.K : s.N, c: cPtr, ldc: s.N, accumulate: s.accumulate,
   };
-  return (2 * s.M * s.N * s.K) / time(() => runGemm(runtime, product, threads)) / 1e9;
+  return (2 * s.M * s.N * s.K) / secondsPerCall(() => runGemm(runtime, product, threads)) / 1e9;
 }
 
 /** GFLOP/s of a gemmWasm call on one thread, copies in and out included. */
@@ -113,7 +95,7 @@ function callGflops(s: Shape): number {
   const B = random(s.K * s.N);
   const C = random(s.M * s.N);
   setSplitMinWork(Infinity);
-  return (2 * s.M * s.N * s.K) / time(() => gemmWasm(s.transA, s.transB, s.M, s.N, s.K, A, 0, B, 0, C, 0, s.accumulate)) / 1e9;
+  return (2 * s.M * s.N * s.K) / secondsPerCall(() => gemmWasm(s.transA, s.transB, s.M, s.N, s.K, A, 0, B, 0, C, 0, s.accumulate)) / 1e9;
 }
 
 export async function probeShapes(options: { write: boolean }): Promise<void> {

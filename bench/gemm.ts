@@ -11,6 +11,7 @@ import { gemm } from '../packages/core/src/kernels/gemm.js';
 import { gemmWasm, setSplitMinWork, wasmAvailable } from '../packages/core/src/kernels/wasm/gemm.js';
 import { threadsReady, workerChunks } from '../packages/core/src/kernels/wasm/pool.js';
 import { probeShapes } from './gemm-shapes.js';
+import { secondsPerCall } from './stats.js';
 
 type Gemm = typeof gemm;
 
@@ -62,29 +63,9 @@ function randomArray(dtype: 'float32' | 'float64', length: number): Float32Array
   return a;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Median seconds per call, after warm-up, repeating each timing until it lasts at least ~20 ms. */
+/** Median seconds per call of the product, as stats.ts's secondsPerCall times it. */
 function time(kernel: Gemm, c: Case, A: Float32Array | Float64Array, B: Float32Array | Float64Array, C: Float32Array | Float64Array): number {
-  const run = () => kernel(c.transA, c.transB, c.M, c.N, c.K, A, 0, B, 0, C, 0, false);
-  for (let i = 0; i < 3; i++) run();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    if (performance.now() - t0 >= 20) break;
-    reps *= 2;
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < 7; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    samples.push((performance.now() - t0) / 1000 / reps);
-  }
-  return median(samples);
+  return secondsPerCall(() => kernel(c.transA, c.transB, c.M, c.N, c.K, A, 0, B, 0, C, 0, false));
 }
 
 if (!wasmAvailable()) {
