@@ -2,6 +2,7 @@ import { Tensor } from '@torchlet/core';
 import { loadWithMetadata, save, type Module } from '@torchlet/nn';
 import type { Optimizer, OptimizerStateDict } from '@torchlet/optim';
 import type { Metrics } from './report.js';
+import { type Json, joinTensors, splitTensors } from '../shared/tensor-tree.js';
 
 /**
  * One safetensors file holds a resumable run: the model's state dict under `model.` (PyTorch's keys after the
@@ -10,33 +11,6 @@ import type { Metrics } from './report.js';
  */
 export const FORMAT = 'torchlet-charlm-checkpoint-v1';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-const TENSOR_REF = '__tensor__';
-
-function splitTensors(value: unknown, path: string, tensors: Record<string, Tensor>): Json {
-  if (value instanceof Tensor) {
-    tensors[path] = value;
-    return { [TENSOR_REF]: path };
-  }
-  if (Array.isArray(value)) return value.map((v, i) => splitTensors(v, `${path}.${i}`, tensors));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, splitTensors(v, `${path}.${k}`, tensors)]));
-  }
-  return value as Json;
-}
-
-function joinTensors(value: Json, tensors: Record<string, Tensor>): unknown {
-  if (Array.isArray(value)) return value.map((v) => joinTensors(v, tensors));
-  if (value !== null && typeof value === 'object') {
-    const ref = value[TENSOR_REF];
-    if (typeof ref === 'string') {
-      if (!tensors[ref]) throw new Error(`checkpoint: optimizer tensor ${ref} is missing from the file`);
-      return tensors[ref];
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, joinTensors(v, tensors)]));
-  }
-  return value;
-}
 
 export function saveCheckpoint(path: string, model: Module, optimizer: Optimizer, epoch: number, metrics: Metrics): void {
   const tensors: Record<string, Tensor> = {};

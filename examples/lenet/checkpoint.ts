@@ -2,6 +2,7 @@ import { Tensor } from '@torchlet/core';
 import { save, loadWithMetadata, type Module } from '@torchlet/nn';
 import type { Optimizer, OptimizerStateDict, LRScheduler, LRSchedulerStateDict } from '@torchlet/optim';
 import type { Metrics } from './report.js';
+import { type Json, joinTensors, splitTensors } from '../shared/tensor-tree.js';
 
 /**
  * One safetensors file holds a whole resumable run: the model's state dict under `model.`, the optimizer's
@@ -9,37 +10,6 @@ import type { Metrics } from './report.js';
  * in the header's metadata. save() writes it atomically.
  */
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-const TENSOR_REF = '__tensor__';
-
-/** Replaces each tensor in a nested value by a reference, collecting the tensors. */
-function splitTensors(value: unknown, path: string, tensors: Record<string, Tensor>): Json {
-  if (value instanceof Tensor) {
-    tensors[path] = value;
-    return { [TENSOR_REF]: path };
-  }
-  if (Array.isArray(value)) return value.map((v, i) => splitTensors(v, `${path}.${i}`, tensors));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, Json> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = splitTensors(v, `${path}.${k}`, tensors);
-    return out;
-  }
-  return value as Json;
-}
-
-function joinTensors(value: Json, tensors: Record<string, Tensor>): unknown {
-  if (Array.isArray(value)) return value.map((v) => joinTensors(v, tensors));
-  if (value !== null && typeof value === 'object') {
-    const ref = value[TENSOR_REF];
-    if (typeof ref === 'string') {
-      const t = tensors[ref];
-      if (!t) throw new Error(`checkpoint: optimizer tensor ${ref} is missing from the file`);
-      return t;
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, joinTensors(v, tensors)]));
-  }
-  return value;
-}
 
 export interface Resumed {
   epoch: number;
