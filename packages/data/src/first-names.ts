@@ -4,6 +4,7 @@ import { permutation } from './permutation.js';
 
 // The first-names data on text, for every platform; first-names-files.ts reads the npm packages' files in Node.
 
+/** Options of firstNames: which split of the names to give. */
 export interface FirstNamesOptions {
   /** 'train' (90%) or 'test' (10%, the validation set of a language model); default 'train'. */
   split?: Split;

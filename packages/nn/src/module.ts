@@ -2,13 +2,19 @@ import { Tensor, formatShape, noGrad, type DType } from '@torchlet/core';
 import { Parameter, describe } from './parameter.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
+/** A module's parameters and buffers by PyTorch's dotted key (`0.weight`, `bn.running_mean`), as stateDict() returns it. */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of loadStateDict, as torch's `strict` argument. */
 export interface LoadStateDictOptions {
   /** When true (the default), missing and unexpected keys are errors. Shape mismatches always are. */
   strict?: boolean;
 }
 
+/**
+ * What loadStateDict returns, as PyTorch's: the module's keys the dict lacked and the dict's keys the module lacks (both empty when
+ * strict).
+ */
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];

@@ -2,6 +2,10 @@ import { add, add_, div, mul, mul_, neg, positionalOptions, sqrt } from '@torchl
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
+/**
+ * Adadelta's per-group hyperparameters, as torch.optim.Adadelta's: lr (default 1), rho (default 0.9), eps (default 1e-6),
+ * weightDecay (default 0), maximize (default false).
+ */
 export interface AdadeltaHyperparameters extends Hyperparameters {
   /** Smoothing constant of both running averages, in [0, 1]. */
   rho: number;
@@ -10,6 +14,7 @@ export interface AdadeltaHyperparameters extends Hyperparameters {
   maximize: boolean;
 }
 
+/** Adadelta's constructor options: any of the hyperparameters, the defaults filling the rest. */
 export type AdadeltaOptions = Partial<AdadeltaHyperparameters>;
 
 /**

@@ -2,6 +2,10 @@ import { Tensor, add, add_, div, fullLike, mul, neg, positionalOptions, sqrt } f
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type Params } from './optimizer.js';
 
+/**
+ * Adagrad's per-group hyperparameters, as torch.optim.Adagrad's: lr (default 1e-2), lrDecay, weightDecay and
+ * initialAccumulatorValue (default 0), eps (default 1e-10), maximize (default false).
+ */
 export interface AdagradHyperparameters extends Hyperparameters {
   /** The step's lr is lr / (1 + (step - 1)·lrDecay). */
   lrDecay: number;
@@ -12,6 +16,7 @@ export interface AdagradHyperparameters extends Hyperparameters {
   maximize: boolean;
 }
 
+/** Adagrad's constructor options: any of the hyperparameters, the defaults filling the rest. */
 export type AdagradOptions = Partial<AdagradHyperparameters>;
 
 /**

@@ -3,6 +3,10 @@ import { checkBoolean, checkNonNegative } from './check.js';
 import { describe } from './describe.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
+/**
+ * Adam's and AdamW's per-group hyperparameters, as PyTorch's: lr (default 1e-3), betas (default [0.9, 0.999]), eps (default 1e-8),
+ * weightDecay (Adam 0, AdamW 0.01), amsgrad and maximize (default false).
+ */
 export interface AdamHyperparameters extends Hyperparameters {
   betas: [number, number];
   eps: number;
@@ -11,6 +15,7 @@ export interface AdamHyperparameters extends Hyperparameters {
   maximize: boolean;
 }
 
+/** Adam's and AdamW's constructor options: any of the hyperparameters, the defaults filling the rest. */
 export type AdamOptions = Partial<AdamHyperparameters>;
 
 /**

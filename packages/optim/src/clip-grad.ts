@@ -1,6 +1,7 @@
 import { Tensor, kernels, positionalOptions } from '@torchlet/core';
 import { describe, isIterable } from './describe.js';
 
+/** Options of clipGradNorm beyond maxNorm and normType, as PyTorch's keyword arguments. */
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or infinite instead of scaling by it. */
   errorIfNonfinite?: boolean;

@@ -5,6 +5,7 @@ import { Optimizer } from './optimizer.js';
 /** A scheduler's fixed settings (step size, gamma, ...), part of its state dict. */
 export type SchedulerSetting = number | string | boolean | readonly number[];
 
+/** A scheduler's state dict: the last epoch, each group's base and last lr, and the scheduler's settings (checked on load). */
 export interface LRSchedulerStateDict {
   lastEpoch: number;
   baseLrs: number[];

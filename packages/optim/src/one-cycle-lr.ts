@@ -2,6 +2,10 @@ import { LRScheduler, checkOptimizer, schedulerArgs, type SchedulerSetting } fro
 import { type Optimizer, type ParamGroup } from './optimizer.js';
 import { checkPositive, checkPositiveInteger } from './schedulers.js';
 
+/**
+ * Options of OneCycleLR, as torch.optim.lr_scheduler.OneCycleLR's: defaults pctStart 0.3, annealStrategy 'cos', cycleMomentum true,
+ * baseMomentum 0.85, maxMomentum 0.95, divFactor 25, finalDivFactor 1e4, threePhase false.
+ */
 export interface OneCycleLROptions {
   /** The peak lr, one for all groups or one per group. */
   maxLr: number | readonly number[];

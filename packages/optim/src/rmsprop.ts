@@ -2,6 +2,10 @@ import { add, add_, div, mul, mul_, neg, positionalOptions, sqrt, sub } from '@t
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
+/**
+ * RMSprop's per-group hyperparameters, as torch.optim.RMSprop's: lr (default 1e-2), alpha (default 0.99), eps (default 1e-8),
+ * weightDecay and momentum (default 0), centered and maximize (default false).
+ */
 export interface RMSpropHyperparameters extends Hyperparameters {
   /** Smoothing constant of the running average of squared gradients. */
   alpha: number;
@@ -13,6 +17,7 @@ export interface RMSpropHyperparameters extends Hyperparameters {
   maximize: boolean;
 }
 
+/** RMSprop's constructor options: any of the hyperparameters, the defaults filling the rest. */
 export type RMSpropOptions = Partial<RMSpropHyperparameters>;
 
 /**

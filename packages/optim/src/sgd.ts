@@ -2,6 +2,10 @@ import { kernels, positionalOptions } from '@torchlet/core';
 import { checkBoolean, checkFiniteNumber, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 
+/**
+ * SGD's per-group hyperparameters, as torch.optim.SGD's: lr, momentum, dampening, weightDecay (L2 penalty; all default 0), nesterov
+ * and maximize (default false).
+ */
 export interface SGDHyperparameters extends Hyperparameters {
   momentum: number;
   dampening: number;

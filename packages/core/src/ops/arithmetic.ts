@@ -6,6 +6,7 @@ import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 
+/** An operand of the elementwise ops: a tensor, or a number taken as a 0-d tensor of the other operand's dtype. */
 export type TensorOrNumber = Tensor | number;
 
 /** A number as a 0-d tensor of the dtype it meets (an int32 tensor meeting a fraction becomes float32, as in PyTorch). */
@@ -40,6 +41,7 @@ export const binarySignatures = {
 type Binary = (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 type ShapesContext = OpContext<(readonly number[])[]>;
 
+/** torch.add: a + b elementwise with broadcasting and PyTorch's type promotion (either side may be a number). */
 export const add = defineOp({
   name: 'add',
   signatures: binarySignatures,
@@ -53,6 +55,7 @@ export const add = defineOp({
   },
 }) as unknown as Binary;
 
+/** torch.sub: a - b elementwise with broadcasting and PyTorch's type promotion (either side may be a number). */
 export const sub = defineOp({
   name: 'sub',
   signatures: binarySignatures,
@@ -66,6 +69,7 @@ export const sub = defineOp({
   },
 }) as unknown as Binary;
 
+/** torch.mul: a · b elementwise with broadcasting and PyTorch's type promotion (either side may be a number). */
 export const mul = defineOp({
   name: 'mul',
   signatures: binarySignatures,
@@ -101,6 +105,7 @@ export const div = defineOp({
   },
 }) as unknown as Binary;
 
+/** torch.neg: -x elementwise, in x's dtype. */
 export const neg: (x: Tensor) => Tensor = defineOp({
   name: 'neg',
   signatures: ['Tensor'],

@@ -10,6 +10,7 @@ import { dropout } from './dropout.js';
 import { where } from './compare.js';
 import type { Generator } from '../random.js';
 
+/** Options of scaledDotProductAttention (torch.nn.functional.scaled_dot_product_attention). */
 export interface ScaledDotProductAttentionOptions {
   /**
    * Broadcastable to [..., L, S]. An int32 mask is boolean as in PyTorch 2: nonzero = the position takes part,

@@ -18,6 +18,7 @@ export const to = defineOp({
   },
 }) as unknown as (x: Tensor, dtype: DType) => Tensor;
 
+/** torch.clone: a copy of x with its own storage and the same dtype; the gradient flows back to x. */
 export function clone(x: Tensor): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`clone: expected a Tensor, got ${typeof x}`);
   return to(x, x.dtype);

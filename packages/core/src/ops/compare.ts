@@ -110,11 +110,17 @@ function comparison(name: ComparisonOp) {
   }) as unknown as (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 }
 
+/** torch.eq: a == b elementwise with broadcasting, as int32 0/1 (there is no bool dtype yet); never requires grad. */
 export const eq = comparison('eq');
+/** torch.ne: a != b elementwise with broadcasting, as int32 0/1; never requires grad. */
 export const ne = comparison('ne');
+/** torch.gt: a > b elementwise with broadcasting, as int32 0/1; never requires grad. */
 export const gt = comparison('gt');
+/** torch.ge: a >= b elementwise with broadcasting, as int32 0/1; never requires grad. */
 export const ge = comparison('ge');
+/** torch.lt: a < b elementwise with broadcasting, as int32 0/1; never requires grad. */
 export const lt = comparison('lt');
+/** torch.le: a <= b elementwise with broadcasting, as int32 0/1; never requires grad. */
 export const le = comparison('le');
 
 declare module '../tensor.js' {

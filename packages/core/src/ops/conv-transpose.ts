@@ -6,6 +6,10 @@ import { conv2d } from './conv.js';
 import { indexSelect, pad } from './indexing.js';
 import { permute, reshape } from './shape.js';
 
+/**
+ * Options of convTranspose2d (torch.nn.functional.conv_transpose2d): stride (default 1), padding, outputPadding (default 0), groups
+ * and dilation (default 1).
+ */
 export interface ConvTranspose2dOptions {
   stride?: IntPair;
   /** Removed from each side of the full output: dilation·(k - 1) - padding zeros pad the spread-out input. */

@@ -4,6 +4,10 @@ import { positionalOptions } from '../options.js';
 import { conv2d } from './conv.js';
 import { squeeze, unsqueeze } from './shape.js';
 
+/**
+ * Options of conv1d (torch.nn.functional.conv1d): stride (default 1), padding (default 0), dilation (default 1), groups (default
+ * 1).
+ */
 export interface Conv1dOptions {
   stride?: number;
   /** Zero padding on each side, or 'valid' (none) or 'same' (output as long as the input; stride 1 only). */

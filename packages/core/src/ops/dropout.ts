@@ -6,6 +6,7 @@ import * as kernels from '../kernels/backend.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { positionalOptions } from '../options.js';
 
+/** Options of dropout, dropout2d and their kin beyond PyTorch's (p, training): the generator of the mask. */
 export interface DropoutOptions {
   /** Where the mask's random numbers come from; defaultGenerator (seeded by manualSeed) when omitted. */
   generator?: Generator;

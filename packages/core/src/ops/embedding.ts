@@ -6,6 +6,7 @@ import { reshape } from './shape.js';
 import { eq, where } from './compare.js';
 import { max, min } from './reduction.js';
 
+/** Options of embedding (torch.nn.functional.embedding); only paddingIdx changes anything, the others accept PyTorch's defaults. */
 export interface EmbeddingOptions {
   /** Rows looked up at this index get no gradient (they stay as they are in training), as torch's padding_idx. */
   paddingIdx?: number | null;

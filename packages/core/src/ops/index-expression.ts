@@ -51,6 +51,10 @@ export function isIndexCopy(t: Tensor): boolean {
   return indexCopies.has(t);
 }
 
+/**
+ * x[expression] as in PyTorch, e.g. `index(x, ':, 0')` for x[:, 0] (see IndexEntry for what an entry can be); a copy whose gradient
+ * flows back to x.
+ */
 export function index(x: Tensor, expression: IndexEntry | readonly IndexEntry[]): Tensor {
   rejectExtraArguments('index', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);

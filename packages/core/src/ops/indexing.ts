@@ -219,6 +219,7 @@ export const stack = defineOp({
 // ---------------------------------------------------------------------------------------------------------------
 // pad
 
+/** Options of pad (torch.nn.functional.pad): the fill value and the mode (only 'constant'). */
 export interface PadOptions {
   /** The fill value of the padding (default 0). */
   value?: number;

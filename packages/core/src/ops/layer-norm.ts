@@ -5,6 +5,7 @@ import { add, div, mul, sub } from './arithmetic.js';
 import { mean, var as variance } from './reduction.js';
 import { sqrt } from './unary.js';
 
+/** Options of layerNorm: weight and bias (default none) and eps, added to the variance (default 1e-5). */
 export interface LayerNormOptions {
   /** Elementwise scale (γ) of shape normalizedShape; differentiable. */
   weight?: Tensor | null;

@@ -6,8 +6,10 @@ import { formatShape, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
 
+/** How a loss reduces its elementwise values, as PyTorch's `reduction`: 'mean', 'sum' or 'none' (the unreduced tensor). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options of nllLoss (torch.nn.functional.nll_loss): reduction, ignoreIndex and a per-class weight. */
 export interface NllLossOptions {
   /** 'mean' divides by the summed weight of the non-ignored targets (their count without `weight`). Default 'mean'. */
   reduction?: Reduction;
@@ -17,11 +19,13 @@ export interface NllLossOptions {
   weight?: Tensor | null;
 }
 
+/** Options of crossEntropy (torch.nn.functional.cross_entropy): nllLoss's options plus labelSmoothing. */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: the target becomes (1 - ε)·onehot + ε/C, as in PyTorch. Default 0. */
   labelSmoothing?: number;
 }
 
+/** Options of mseLoss: `reduction`, 'mean' (default), 'sum' or 'none'. */
 export interface MseLossOptions {
   reduction?: Reduction;
 }

@@ -20,25 +20,30 @@ export interface WeightedLossOptions {
   reduction?: Reduction;
 }
 
+/** Options of binaryCrossEntropyWithLogits: weight, reduction (default 'mean') and posWeight. */
 export interface BceWithLogitsOptions extends WeightedLossOptions {
   /** The weight of positive examples, broadcast along the last (class) dim: > 1 raises recall. Default none. */
   posWeight?: Tensor | null;
 }
 
+/** Options of l1Loss and the losses built on it: `reduction`, 'mean' (default), 'sum' or 'none'. */
 export interface ReductionOptions {
   reduction?: Reduction;
 }
 
+/** Options of smoothL1Loss: reduction (default 'mean') and beta. */
 export interface SmoothL1Options extends ReductionOptions {
   /** Where the loss turns from quadratic to linear (>= 0; 0 is L1). Default 1. */
   beta?: number;
 }
 
+/** Options of huberLoss: reduction (default 'mean') and delta. */
 export interface HuberOptions extends ReductionOptions {
   /** Where the loss turns from quadratic to linear (> 0). Default 1. */
   delta?: number;
 }
 
+/** Options of klDiv (torch.nn.functional.kl_div): reduction (default 'mean') and logTarget. */
 export interface KlDivOptions {
   /** 'batchmean' (sum / batch size) is the mathematically right KL divergence; 'mean' (PyTorch's default) averages elements. */
   reduction?: Reduction | 'batchmean';

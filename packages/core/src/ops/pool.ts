@@ -6,6 +6,10 @@ import * as kernels from '../kernels/backend.js';
 import type { AvgPoolDivisor, PoolGeometry } from '../kernels/backend.js';
 import { positionalOptions } from '../options.js';
 
+/**
+ * Options of maxPool2d (torch.nn.functional.max_pool2d): kernelSize (required), stride, padding (default 0), dilation (default 1),
+ * ceilMode, returnIndices (default false).
+ */
 export interface MaxPool2dOptions {
   kernelSize: IntPair;
   /** Defaults to kernelSize. */
@@ -19,6 +23,10 @@ export interface MaxPool2dOptions {
   returnIndices?: boolean;
 }
 
+/**
+ * Options of avgPool2d (torch.nn.functional.avg_pool2d): kernelSize (required), stride (default kernelSize), padding (default 0),
+ * ceilMode (default false), countIncludePad (default true), divisorOverride.
+ */
 export interface AvgPool2dOptions {
   kernelSize: IntPair;
   stride?: IntPair | null;

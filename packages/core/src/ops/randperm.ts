@@ -4,6 +4,7 @@ import { Generator, defaultGenerator } from '../random.js';
 import { checkOptionKeys, rejectExtraArguments } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 
+/** Options of randperm: the dtype (default int32), the generator (default defaultGenerator) and requiresGrad (default false). */
 export interface RandpermOptions {
   dtype?: DType;
   generator?: Generator;

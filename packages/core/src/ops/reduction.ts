@@ -7,6 +7,7 @@ import { expand, reshape } from './shape.js';
 import { checkOptionKeys } from '../options.js';
 import type { DType } from '../dtype.js';
 
+/** The dims a reduction runs over: one dim, several, or null for all of them (negative dims count from the end). */
 export type Dims = number | readonly number[] | null;
 
 /** The shape left after reducing `dims`, with 1s kept when keepdim. */
@@ -33,6 +34,7 @@ function reductionDims(op: string, dim: Dims, ndim: number): number[] {
   return ndim === 0 ? [] : dims;
 }
 
+/** The typed-function signatures of a reduction called as (x), (x, dim) or (x, dim, keepdim), normalised to [x, dims, keepdim]. */
 export const reductionSignatures = {
   Tensor: (x: Tensor): [Tensor, Dims, boolean] => [x, null, false],
   'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): [Tensor, Dims, boolean] => [x, dim ?? null, false],
@@ -66,6 +68,10 @@ function int32Sum(x: Tensor, dims: readonly number[]): Tensor {
   return kernels.cast(exact, 'int32');
 }
 
+/**
+ * torch.sum over `dim` (all dims when omitted or null), keeping the reduced dims as size 1 when keepdim; int32 sums stay int32
+ * (PyTorch's are int64).
+ */
 export const sum = defineOp({
   name: 'sum',
   signatures: reductionSignatures,
@@ -80,6 +86,10 @@ export const sum = defineOp({
   },
 }) as unknown as (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
 
+/**
+ * torch.mean over `dim` (all dims when omitted or null), keeping the reduced dims as size 1 when keepdim; floating-point tensors
+ * only.
+ */
 export const mean = defineOp({
   name: 'mean',
   signatures: reductionSignatures,
@@ -122,6 +132,7 @@ function requireFloating(op: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
 }
 
+/** Options of var and std: `unbiased` (default true) and `keepdim`, keep the reduced dims as size 1 (default false). */
 export interface VarOptions {
   /** Divide by n - 1 (Bessel's correction) rather than n. Default true, as in PyTorch. */
   unbiased?: boolean;
@@ -229,6 +240,7 @@ export const argmax = defineOp({
   },
 }) as unknown as ArgExtremum;
 
+/** Index of the first minimum along `dim` (int32), or into the flattened tensor without `dim`. Not differentiable. */
 export const argmin = defineOp({
   name: 'argmin',
   signatures: argSignatures,
@@ -293,6 +305,10 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
+/**
+ * The call forms of max and min: over the whole tensor (a 0-d tensor) or along one dim ({ values, indices }), as torch.max and
+ * torch.min.
+ */
 export interface ExtremumFn {
   /** The largest (smallest) element as a 0-d tensor; its gradient is split evenly among the elements equal to it. */
   (x: Tensor): Tensor;
@@ -312,7 +328,9 @@ function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
   }) as unknown as ExtremumFn;
 }
 
+/** torch.max: the largest element as a 0-d tensor, or with `dim` the values and int32 indices of the first maximum along it. */
 export const max = defineExtremum('max', pickMax);
+/** torch.min: the smallest element as a 0-d tensor, or with `dim` the values and int32 indices of the first minimum along it. */
 export const min = defineExtremum('min', pickMin);
 
 interface LogSumExpState {

@@ -50,6 +50,7 @@ export const reshape = defineOp({
 /** reshape under PyTorch's other name: storage is always contiguous here, so every view is possible. */
 export const view = reshape;
 
+/** torch.flatten: merges dims startDim..endDim (default all) into one; a 0-d tensor becomes shape [1]. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   rejectExtraArguments('flatten', 3, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`flatten: expected a Tensor, got ${typeof x}`);
@@ -71,6 +72,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return reshape(x, x.shape.filter((_, i) => i !== d));
 }
 
+/** torch.unsqueeze: a size-1 dim inserted at `dim` (in -(ndim + 1)..ndim). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   rejectExtraArguments('unsqueeze', 2, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`unsqueeze: expected a Tensor, got ${typeof x}`);

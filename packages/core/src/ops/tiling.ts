@@ -63,6 +63,7 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
   return repeat(x, [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
 }
 
+/** Options of meshgrid: the indexing convention. */
 export interface MeshgridOptions {
   /** 'ij' (matrix, PyTorch's default): output i varies along dim i; 'xy' (Cartesian) swaps the first two. */
   indexing?: 'ij' | 'xy';

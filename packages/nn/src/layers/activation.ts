@@ -15,6 +15,7 @@ function noSettings(op: string, args: readonly unknown[], inplace: boolean): voi
   refuseInplace(op, options.inplace);
 }
 
+/** max(0, x) elementwise, like torch.nn.ReLU (inplace must be false). */
 export class ReLU extends Module {
   constructor(inplace?: false);
   constructor(options: { inplace?: false });
@@ -28,6 +29,7 @@ export class ReLU extends Module {
   }
 }
 
+/** x for x >= 0, negativeSlope·x below (default 0.01), like torch.nn.LeakyReLU. */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
 
@@ -51,6 +53,7 @@ export class LeakyReLU extends Module {
   }
 }
 
+/** 1 / (1 + exp(-x)) elementwise, like torch.nn.Sigmoid. */
 export class Sigmoid extends Module {
   constructor(...args: never[]) {
     super();
@@ -62,6 +65,7 @@ export class Sigmoid extends Module {
   }
 }
 
+/** tanh(x) elementwise, like torch.nn.Tanh. */
 export class Tanh extends Module {
   constructor(...args: never[]) {
     super();
@@ -99,6 +103,7 @@ function checkDim(op: string, dim: unknown): number {
   return dim;
 }
 
+/** Softmax along `dim` (required, as PyTorch recommends), like torch.nn.Softmax. */
 export class Softmax extends Module {
   readonly dim: number;
 
@@ -118,6 +123,7 @@ export class Softmax extends Module {
   }
 }
 
+/** log(softmax(x)) along `dim`, computed stably, like torch.nn.LogSoftmax. */
 export class LogSoftmax extends Module {
   readonly dim: number;
 

@@ -6,6 +6,10 @@ import { Linear } from './linear.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 import { refuseUnsupported } from './unsupported.js';
 
+/**
+ * Options of MultiheadAttention, as torch.nn.MultiheadAttention's: dropout (default 0), bias (default true), batchFirst (default
+ * false), kdim and vdim, and two unsupported flags.
+ */
 export interface MultiheadAttentionOptions extends LayerOptions {
   /** Dropout on the attention weights in training mode. */
   dropout?: number;
@@ -21,6 +25,7 @@ export interface MultiheadAttentionOptions extends LayerOptions {
   addZeroAttn?: false;
 }
 
+/** Options of MultiheadAttention.forward(query, key, value, options), as PyTorch's keyword arguments. */
 export interface MultiheadAttentionForwardOptions {
   /** [batch, S] (or [S] unbatched): an int32 mask is boolean, nonzero = ignore that key; a float mask is added. */
   keyPaddingMask?: Tensor | null;

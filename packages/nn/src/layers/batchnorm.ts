@@ -3,6 +3,10 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 
+/**
+ * Options of BatchNorm1d/2d, as PyTorch's: eps added to the variance (default 1e-5), momentum, affine, trackRunningStats, and the
+ * dtype.
+ */
 export interface BatchNormOptions extends Omit<LayerOptions, 'generator'> {
   eps?: number;
   /** Weight of the new batch statistic in the running average; null for a cumulative average. Default 0.1. */

@@ -5,6 +5,10 @@ import { defaultLayerInit_ } from '../init.js';
 import { type LayerOptions, type Pair, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs, toPair } from './options.js';
 import { refuseUnsupported } from './unsupported.js';
 
+/**
+ * Options of ConvTranspose2d, as torch.nn.ConvTranspose2d's: stride (default 1), padding and outputPadding (default 0), groups and
+ * dilation (default 1), bias (default true), paddingMode.
+ */
 export interface ConvTranspose2dOptions extends LayerOptions {
   stride?: Pair;
   padding?: Pair;

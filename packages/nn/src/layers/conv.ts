@@ -4,6 +4,10 @@ import { Parameter } from '../parameter.js';
 import { defaultLayerInit_ } from '../init.js';
 import { type LayerOptions, type Pair, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs, toPair } from './options.js';
 
+/**
+ * Options of Conv2d, as torch.nn.Conv2d's: stride (default 1), padding (default 0), dilation (default 1), groups (default 1), bias
+ * (default true).
+ */
 export interface Conv2dOptions extends LayerOptions {
   stride?: Pair;
   padding?: Pair;

@@ -5,6 +5,10 @@ import { defaultLayerInit_ } from '../init.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 import { refuseUnsupported } from './unsupported.js';
 
+/**
+ * Options of Conv1d, as torch.nn.Conv1d's: stride (default 1), padding (a number, 'valid' or 'same'; default 0), dilation and
+ * groups (default 1), bias (default true), paddingMode.
+ */
 export interface Conv1dOptions extends LayerOptions {
   stride?: number;
   padding?: number | 'valid' | 'same';

@@ -5,6 +5,7 @@ import { normal_ } from '../init.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 import { refuseUnsupported } from './unsupported.js';
 
+/** Options of Embedding, as torch.nn.Embedding's (besides dtype and generator); only paddingIdx and _weight change anything. */
 export interface EmbeddingOptions extends LayerOptions {
   /** This row starts at zero and gets no gradient; negative counts from the end. */
   paddingIdx?: number | null;

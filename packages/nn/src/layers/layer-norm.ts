@@ -4,6 +4,9 @@ import { Parameter } from '../parameter.js';
 import { checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 import type { DType } from '@torchlet/core';
 
+/**
+ * Options of LayerNorm, as torch.nn.LayerNorm's: eps added to the variance (default 1e-5), elementwiseAffine, bias, and the dtype.
+ */
 export interface LayerNormOptions {
   eps?: number;
   /** Learnable weight (ones) and bias (zeros) of shape normalizedShape; default true. */

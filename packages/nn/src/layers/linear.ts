@@ -4,6 +4,7 @@ import { Parameter } from '../parameter.js';
 import { defaultLayerInit_ } from '../init.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 
+/** Options of Linear beyond dtype and generator: `bias`, whether the layer learns an additive bias (default true). */
 export interface LinearOptions extends LayerOptions {
   bias?: boolean;
 }

@@ -5,6 +5,7 @@ import {
 import { Module } from '../module.js';
 import { layerArgs, refuseDeprecated } from './options.js';
 
+/** How a loss module reduces its elementwise values, as PyTorch's `reduction`: 'mean' (default), 'sum' or 'none'. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function checkReduction(op: string, reduction: unknown): Reduction {
@@ -24,6 +25,10 @@ function lossArgs<O extends object>(op: string, rest: readonly unknown[], positi
   return options;
 }
 
+/**
+ * Options of NLLLoss, as torch.nn.NLLLoss's: weight, reduction (default 'mean'), ignoreIndex (targets that count for nothing,
+ * default -100).
+ */
 export interface NLLLossOptions {
   /** Per-class weights [C]; kept as the buffer `weight`, as in PyTorch. */
   weight?: Tensor | null;
@@ -31,6 +36,10 @@ export interface NLLLossOptions {
   ignoreIndex?: number;
 }
 
+/**
+ * Options of CrossEntropyLoss: NLLLoss's plus labelSmoothing, ε in [0, 1] mixing the target with the uniform distribution (default
+ * 0).
+ */
 export interface CrossEntropyLossOptions extends NLLLossOptions {
   labelSmoothing?: number;
 }
@@ -161,6 +170,7 @@ export class HuberLoss extends PairLoss {
   }
 }
 
+/** Options of BCELoss, as torch.nn.BCELoss's: weight and reduction (default 'mean'). */
 export interface BCELossOptions {
   /** Rescales each element's loss; kept as the buffer `weight`. */
   weight?: Tensor | null;
@@ -185,6 +195,7 @@ export class BCELoss extends PairLoss {
   }
 }
 
+/** Options of BCEWithLogitsLoss: BCELoss's plus posWeight. */
 export interface BCEWithLogitsLossOptions extends BCELossOptions {
   /** Weight of positive examples per class; kept as the buffer `pos_weight` (PyTorch's key). */
   posWeight?: Tensor | null;
@@ -213,6 +224,7 @@ export class BCEWithLogitsLoss extends PairLoss {
   }
 }
 
+/** KLDivLoss's reduction: the usual three or 'batchmean' (the sum divided by the batch size, the true KL divergence). */
 export type KLDivReduction = Reduction | 'batchmean';
 
 /** KL divergence of log-probability inputs from targets, like torch.nn.KLDivLoss. */

@@ -20,6 +20,7 @@ export function checkFloatDType(op: string, dtype: DType | undefined): DType {
   return d;
 }
 
+/** A 2-D size given as one number for both dims or as [h, w], as PyTorch's `kernel_size=3` or `(3, 5)`. */
 export type Pair = number | readonly [number, number];
 
 /** A size given as n or [h, w], checked to be integers at least `min`, as a pair. */

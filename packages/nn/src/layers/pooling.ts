@@ -2,6 +2,10 @@ import { Tensor, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '@torchlet/core'
 import { Module, formatValue } from '../module.js';
 import { type Pair, checkBoolean, layerArgs, toPair } from './options.js';
 
+/**
+ * Options of MaxPool2d, as torch.nn.MaxPool2d's: stride (default kernelSize), padding (default 0), dilation (default 1), ceilMode
+ * (default false).
+ */
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize. */
   stride?: Pair;
@@ -50,6 +54,10 @@ export class MaxPool2d extends Module {
   }
 }
 
+/**
+ * Options of AvgPool2d, as torch.nn.AvgPool2d's: stride (default kernelSize), padding (default 0), ceilMode (default false),
+ * countIncludePad, divisorOverride.
+ */
 export interface AvgPool2dOptions {
   /** Defaults to kernelSize. */
   stride?: Pair;
@@ -61,6 +69,7 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
+/** 2-D average pooling over [N, C, H, W], like torch.nn.AvgPool2d; no parameters. */
 export class AvgPool2d extends Module {
   readonly kernelSize: Pair;
   readonly stride: Pair;
@@ -98,6 +107,7 @@ export class AvgPool2d extends Module {
   }
 }
 
+/** 2-D average pooling to a fixed output size (outputSize, a number or [h, w]), like torch.nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends Module {
   readonly outputSize: Pair;
 

@@ -6,6 +6,10 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { type LayerOptions, checkBoolean, checkFloatDType, checkPositiveInt, layerArgs } from './options.js';
 
+/**
+ * Options RNN, LSTM and GRU share, as PyTorch's: numLayers stacked (default 1), bias, batchFirst, dropout (default 0),
+ * bidirectional (default false).
+ */
 export interface RNNBaseOptions extends LayerOptions {
   numLayers?: number;
   /** Biases bias_ih and bias_hh (default true). */
@@ -17,11 +21,13 @@ export interface RNNBaseOptions extends LayerOptions {
   bidirectional?: boolean;
 }
 
+/** Options of LSTM: the shared ones plus projSize. */
 export interface LSTMOptions extends RNNBaseOptions {
   /** Project each hidden state down to projSize features with weight_hr_l{k} [projSize, hiddenSize] (0: none). */
   projSize?: number;
 }
 
+/** Options of RNN: the shared ones plus nonlinearity, 'tanh' (default) or 'relu'. */
 export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: 'tanh' | 'relu';
 }

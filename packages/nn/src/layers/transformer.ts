@@ -7,6 +7,10 @@ import { Linear } from './linear.js';
 import { MultiheadAttention } from './attention.js';
 import { type LayerOptions, checkBoolean, checkPositiveInt, layerArgs } from './options.js';
 
+/**
+ * Options of TransformerEncoderLayer, as PyTorch's: dimFeedforward (default 2048), dropout (default 0.1), activation ('relu'
+ * default, or 'gelu'), layerNormEps (default 1e-5), batchFirst (default false), normFirst, bias.
+ */
 export interface TransformerEncoderLayerOptions extends LayerOptions {
   dimFeedforward?: number;
   dropout?: number;
@@ -22,6 +26,7 @@ export interface TransformerEncoderLayerOptions extends LayerOptions {
 /** PyTorch's positional arguments after (dModel, nhead), in its order. */
 const LAYER_ARGS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'];
 
+/** Options of TransformerEncoderLayer.forward(src, options), as PyTorch's keyword arguments. */
 export interface TransformerEncoderLayerForwardOptions {
   /** Passed to self-attention as attnMask ([L, S] or [batch·heads, L, S]; int32 nonzero = masked, float added). */
   srcMask?: Tensor | null;
@@ -123,6 +128,7 @@ export class TransformerEncoderLayer extends Module {
   }
 }
 
+/** Options of TransformerEncoder(encoderLayer, numLayers, options), as torch.nn.TransformerEncoder's. */
 export interface TransformerEncoderOptions {
   /** Applied to the last layer's output (PyTorch's norm argument). */
   norm?: LayerNorm | null;

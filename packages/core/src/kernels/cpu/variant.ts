@@ -17,10 +17,15 @@ function fromEnvironment(): Backend {
 
 let active: Backend = fromEnvironment();
 
+/** The kernel implementation running now: 'wasm' or 'js' (TORCHLET_BACKEND or setBackend chose it). */
 export function getBackend(): Backend {
   return active;
 }
 
+/**
+ * Switches every kernel with two implementations to 'wasm' (WebAssembly SIMD, the default where available) or 'js' (the plain
+ * loops); an error if wasm SIMD is missing.
+ */
 export function setBackend(backend: Backend): void {
   if (backend !== 'js' && backend !== 'wasm') throw new Error(`setBackend: expected 'js' or 'wasm', got ${JSON.stringify(backend)}`);
   if (backend === 'wasm' && !wasmAvailable()) throw new Error('setBackend: WebAssembly SIMD is not available here');
