@@ -1,9 +1,12 @@
-// Runs every package's and the examples' uvu tests under c8, once per kernel backend (scripts/test-backends.mjs), then the
-// browser tests in headless Chromium (scripts/test-browser.ts, not under c8), then the packed-install test of the
-// packages as npm users get them (scripts/test-packages.ts: build, pack, npm install, strict tsc, esbuild, size
-// budget, publish dry run), prints uvu's totals of all three summed as
-// "N passed, N failed", and fails on a failing test or on line coverage of packages/*/src below 90%. The files that
-// run only in a browser (core's platform/browser*.ts, nn's browser-storage.ts: IndexedDB) are left out of the Node coverage gate; the browser tests exercise them.
+// Checks that every public export has a doc comment (scripts/check-docs.ts, the fast half of `pnpm docs`: it names
+// each export without one and its file), runs every package's and the examples' uvu tests under c8, once per kernel
+// backend (scripts/test-backends.mjs), then the browser tests in headless Chromium (scripts/test-browser.ts, not
+// under c8), then the packed-install test of the packages as npm users get them (scripts/test-packages.ts: build,
+// pack, npm install, strict tsc, esbuild, size budget, publish dry run), prints uvu's totals summed as
+// "N passed, N failed", and fails on a failing test or check, or on line coverage of packages/*/src below 90%. The
+// doc check and the packed packages run only in the full run: a filter picks Node and browser tests by file name.
+// The files that run only in a browser (core's platform/browser*.ts, nn's browser-storage.ts: IndexedDB) are left
+// out of the Node coverage gate; the browser tests exercise them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -19,6 +22,7 @@ const args = [
 ];
 const browserArgs = ['--conditions=source', '--import', 'tsx', join('scripts', 'test-browser.ts'), filter];
 const packagesArgs = ['--import', 'tsx', join('scripts', 'test-packages.ts')];
+const docsArgs = ['--import', 'tsx', join('scripts', 'check-docs.ts')];
 
 let out = '';
 /** Runs a child, echoing and keeping its output; resolves with its exit code. */
@@ -29,17 +33,21 @@ function run(argv) {
   return new Promise((resolve) => child.on('close', resolve));
 }
 
+let docsCode = 0;
+if (filter === '') {
+  console.log('=== docs: a doc comment on every public export ===');
+  docsCode = await run(docsArgs);
+}
 const nodeCode = await run(args);
 console.log('\n=== browser: headless Chromium ===');
 const browserCode = await run(browserArgs);
-// The packed packages are tested only in the full run: a filter picks Node and browser tests by file name.
 let packagesCode = 0;
 if (filter === '') {
   console.log('\n=== packages: packed, installed with npm, compiled and bundled as a consumer ===');
   packagesCode = await run(packagesArgs);
 }
 {
-  const code = nodeCode !== 0 ? nodeCode : browserCode !== 0 ? browserCode : packagesCode;
+  const code = [docsCode, nodeCode, browserCode, packagesCode].find((c) => c !== 0) ?? 0;
   const sum = (label) => [...out.matchAll(new RegExp(`${label}:\\s+(\\d+)`, 'g'))].reduce((s, m) => s + Number(m[1]), 0);
   const total = sum('Total');
   const passed = sum('Passed');
