@@ -2,7 +2,8 @@
 // `pnpm publish --dry-run` of each, installs the tarballs with plain `npm install` into a fresh project (the
 // dependencies from the registry or npm's cache), and there: a plain-Node .mjs trains on 2 threads and saves and
 // loads a checkpoint; `tsc --strict --module nodenext` without skipLibCheck compiles a consumer against the published
-// .d.ts; plain esbuild bundles a browser app, whose minified+gzipped size must stay under SIZE_BUDGET.
+// .d.ts, once with only the ES2022 lib (no DOM, no @types/node) and once with DOM and @types/node; plain esbuild
+// bundles a browser app, whose minified+gzipped size must stay under SIZE_BUDGET.
 // Run: node --import tsx scripts/test-packages.ts (part of pnpm test). Prints uvu's totals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -47,6 +48,9 @@ test('the packages build, and each packs and passes pnpm publish --dry-run with 
   console.log(`packed: ${tarballs.join(', ')}`);
 });
 
+/** The consumer's own @types/node, for the compile with DOM and Node's types (the other compile has no @types at all). */
+const CONSUMER_TYPES_NODE = '@types/node@^20.19.0';
+
 test('plain npm installs the tarballs into a fresh project', () => {
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'torchlet-consumer', private: true, type: 'module' }));
@@ -54,6 +58,7 @@ test('plain npm installs the tarballs into a fresh project', () => {
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], app);
   const installed = readdirSync(join(app, 'node_modules', '@torchlet'));
   assert.equal(installed.sort(), [...PACKAGES].sort());
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', CONSUMER_TYPES_NODE], app);
 });
 
 test('a plain-Node .mjs trains with them on 2 threads and saves and loads a checkpoint', () => {
@@ -69,19 +74,30 @@ test('a plain-Node .mjs trains with them on 2 threads and saves and loads a chec
   console.log(`train.mjs: ${report.steps} steps on ${report.threads} threads (${report.backend}), loss ${report.firstLoss.toFixed(3)} -> ${report.lastLoss.toFixed(3)}, checkpoint keys ${report.keys.join(', ')}`);
 });
 
-test('tsc --strict --module nodenext, without skipLibCheck, compiles a consumer against the published .d.ts', () => {
-  copyFileSync(join(here, 'consumer.ts'), join(app, 'consumer.ts'));
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] },
-    files: ['consumer.ts'],
-  }));
-  try {
-    run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
-  } catch (err) {
-    assert.unreachable(`tsc failed:\n${(err as { stdout?: string }).stdout ?? err}`);
-  }
-  console.log('consumer.ts: tsc --strict --module nodenext (no skipLibCheck, no @types) compiles');
-});
+/**
+ * The two environments a consumer's tsc may have: only the ES2022 lib (no DOM, no @types/node: the published .d.ts
+ * must name no WebAssembly, Worker or Buffer type), and a web-and-Node project with both.
+ */
+const CONSUMER_ENVIRONMENTS = [
+  { config: 'tsconfig.bare.json', label: 'lib es2022, types [] (no DOM, no @types/node)', lib: ['es2022'], types: [] },
+  { config: 'tsconfig.dom-node.json', label: 'lib es2022 + dom, types [node]', lib: ['es2022', 'dom'], types: ['node'] },
+];
+
+for (const { config, label, lib, types } of CONSUMER_ENVIRONMENTS) {
+  test(`tsc --strict --module nodenext, without skipLibCheck, compiles a consumer against the published .d.ts: ${label}`, () => {
+    copyFileSync(join(here, 'consumer.ts'), join(app, 'consumer.ts'));
+    writeFileSync(join(app, config), JSON.stringify({
+      compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib, types, noEmit: true, skipLibCheck: false },
+      files: ['consumer.ts'],
+    }));
+    try {
+      run(process.execPath, [tsc, '-p', config], app);
+    } catch (err) {
+      assert.unreachable(`tsc -p ${config} failed:\n${(err as { stdout?: string }).stdout ?? err}`);
+    }
+    console.log(`consumer.ts: tsc --strict --module nodenext, no skipLibCheck, ${label}: compiles`);
+  });
+}
 
 test(`plain esbuild bundles a browser app from the installed packages, under ${SIZE_BUDGET / 1024} KiB minified+gzipped`, async () => {
   copyFileSync(join(here, 'app.ts'), join(app, 'app.ts'));

@@ -1,4 +1,5 @@
-// A strict TypeScript consumer of the packed packages' declarations (tsc --strict --module nodenext, no skipLibCheck).
+// A strict TypeScript consumer of the packed packages' declarations (tsc --strict --module nodenext, no skipLibCheck),
+// compiled with only the ES2022 lib (no DOM, no @types/node: so no console here) and with DOM and @types/node.
 import { Tensor, defineOp, gradcheck, noGrad, randn, tensor, typed, type OpContext } from '@torchlet/core';
 import { Linear, Module, ReLU, Sequential, deserialize, load, save, serialize, type StateDict } from '@torchlet/nn';
 import { Adam, SGD, type Optimizer } from '@torchlet/optim';
@@ -30,10 +31,11 @@ const state: StateDict = model.stateDict();
 const bytes: Uint8Array = serialize(state);
 const back: Record<string, Tensor> = deserialize(bytes);
 const loader = new DataLoader(new TensorDataset(randn([8, 4]), tensor([0, 1, 0, 1, 0, 1, 0, 1])), { batchSize: 4 });
+export const shapes: (readonly number[])[] = [];
 for (const batch of loader) {
   const typedBatch: Batch = batch;
   const out: Tensor = noGrad(() => model.forward(typedBatch.x));
-  console.log(out.shape);
+  shapes.push(out.shape);
 }
 const ok: boolean = gradcheck(square, [randn([3], { dtype: 'float64', requiresGrad: true })]);
-console.log(typeof typed, optimizers.length, Object.keys(back), ok, typeof parseIdx, typeof save, typeof load);
+export const used = [typeof typed, optimizers.length, Object.keys(back), ok, typeof parseIdx, typeof save, typeof load];

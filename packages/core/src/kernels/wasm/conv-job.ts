@@ -1,4 +1,5 @@
 import { type GemmExports, workspaceAddress } from './loader.js';
+import type { WasmMemory } from './wasm-types.js';
 
 /*
  * A conv2d job of the thread pool (pool.ts): float32, stride 1, dilation 1, every tensor in the shared memory
@@ -85,7 +86,7 @@ export function writeConvJob(job: Int32Array, j: ConvJob): void {
 }
 
 /** Computes chunk i of the conv2d job in `job` on thread `thread` (its cols buffer and gemm workspace). */
-export function runConvChunk(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
+export function runConvChunk(memory: WasmMemory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
   const mode = job[MODE];
   const C = job[CHANNELS], H = job[HEIGHT], W = job[WIDTH], kH = job[KERNEL_H], kW = job[KERNEL_W];
   const padTop = job[PAD_TOP], padLeft = job[PAD_LEFT], Ho = job[OUT_H], Wo = job[OUT_W];

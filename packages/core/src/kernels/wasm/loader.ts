@@ -1,4 +1,5 @@
 import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes.js';
+import type { WasmMemory, WasmModule } from './wasm-types.js';
 
 /** What the AssemblyScript module (packages/core/asm/gemm.ts) exports. */
 export interface GemmExports {
@@ -24,8 +25,8 @@ export type GemmEntry = (
 
 /** The compiled module, the shared memory it imports, and the main thread's instance of it. */
 export interface GemmRuntime {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   exports: GemmExports;
 }
 
@@ -48,7 +49,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /** An instance of the module working in `memory`; the worker threads make theirs with this too. */
-export function instantiateGemm(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmExports {
+export function instantiateGemm(module: WasmModule, memory: WasmMemory): GemmExports {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
 }
 
@@ -103,7 +104,7 @@ export function operandsAddress(exports: GemmExports, threads: number): number {
  * Makes the memory at least `bytes` long, growing it (never shrinking) so buffers are reused across calls.
  * Returns false when the engine refuses to grow it that far.
  */
-export function ensureMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+export function ensureMemory(memory: WasmMemory, bytes: number): boolean {
   const have = memory.buffer.byteLength;
   if (bytes <= have) return true;
   try {

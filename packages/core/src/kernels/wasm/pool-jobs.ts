@@ -1,5 +1,6 @@
 import { CONTROL_SLOT_BYTES, controlSlotAddress, workspaceAddress, type GemmExports } from './loader.js';
 import { runConvChunk } from './conv-job.js';
+import type { WasmMemory, WasmModule } from './wasm-types.js';
 
 /*
  * The job protocol of the kernel thread pool (pool.ts), the part both sides run: the fields of the control slots in
@@ -49,18 +50,18 @@ export const F64 = 1;
 
 /** What a worker is given once, at its start (the module and the memory are shared, not copied). */
 export interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   thread: number;
 }
 
-export function controlSlot(memory: WebAssembly.Memory, exports: GemmExports, thread: number): Int32Array {
+export function controlSlot(memory: WasmMemory, exports: GemmExports, thread: number): Int32Array {
   // Growing a shared memory never detaches its buffer, so a view of the low addresses stays valid for good.
   return new Int32Array(memory.buffer, controlSlotAddress(exports, thread), CONTROL_SLOT_BYTES / 4);
 }
 
 /** Computes chunk i of the job in `job` with thread `thread`'s workspace. */
-export function runChunk(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
+export function runChunk(memory: WasmMemory, exports: GemmExports, job: Int32Array, i: number, thread: number): void {
   if (job[JOB] === CONV_JOB) runConvChunk(memory, exports, job, i, thread);
   else runGemmChunk(exports, job, i, thread);
 }
@@ -90,7 +91,7 @@ function runGemmChunk(exports: GemmExports, job: Int32Array, i: number, thread: 
 }
 
 /** Takes chunks of the job until none is left. */
-export function runChunks(memory: WebAssembly.Memory, exports: GemmExports, job: Int32Array, thread: number): void {
+export function runChunks(memory: WasmMemory, exports: GemmExports, job: Int32Array, thread: number): void {
   for (let i = Atomics.add(job, NEXT, 1); i < job[CHUNKS]; i = Atomics.add(job, NEXT, 1)) runChunk(memory, exports, job, i, thread);
 }
 
