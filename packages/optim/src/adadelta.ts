@@ -1,6 +1,7 @@
-import { add, add_, div, mul, mul_, neg, positionalOptions, sqrt } from '@torchlet/core';
+import { add, add_, div, mul, mul_, neg, sqrt } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Adadelta's per-group hyperparameters, as torch.optim.Adadelta's: lr (default 1), rho (default 0.9), eps (default 1e-6),
@@ -31,7 +32,7 @@ export class Adadelta extends Optimizer<AdadeltaHyperparameters> {
     options?: Pick<AdadeltaOptions, 'maximize'>,
   );
   constructor(params: Params<AdadeltaHyperparameters>, ...args: unknown[]) {
-    const options = positionalOptions('Adadelta', args, ['lr', 'rho', 'eps', 'weightDecay'], ['maximize']);
+    const options = optimizerOptions<AdadeltaOptions>('Adadelta', args, ['lr', 'rho', 'eps', 'weightDecay']);
     super(params, options, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
   }
 

@@ -1,6 +1,7 @@
-import { Tensor, add, add_, div, fullLike, mul, neg, positionalOptions, sqrt } from '@torchlet/core';
+import { Tensor, add, add_, div, fullLike, mul, neg, sqrt } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type Params } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Adagrad's per-group hyperparameters, as torch.optim.Adagrad's: lr (default 1e-2), lrDecay, weightDecay and
@@ -34,7 +35,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
     eps?: number, options?: Pick<AdagradOptions, 'maximize'>,
   );
   constructor(params: Params<AdagradHyperparameters>, ...args: unknown[]) {
-    const options = positionalOptions('Adagrad', args, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], ['maximize']);
+    const options = optimizerOptions<AdagradOptions>('Adagrad', args, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
     super(params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
   }
 

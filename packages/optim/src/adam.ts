@@ -1,7 +1,8 @@
-import { kernels, positionalOptions } from '@torchlet/core';
+import { kernels } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { describe } from './describe.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Adam's and AdamW's per-group hyperparameters, as PyTorch's: lr (default 1e-3), betas (default [0.9, 0.999]), eps (default 1e-8),
@@ -18,6 +19,9 @@ export interface AdamHyperparameters extends Hyperparameters {
 /** Adam's and AdamW's constructor options: any of the hyperparameters, the defaults filling the rest. */
 export type AdamOptions = Partial<AdamHyperparameters>;
 
+/** Adam's and AdamW's hyperparameters in PyTorch's positional order. */
+const ADAM_ORDER = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
+
 /**
  * Adam, like torch.optim.Adam. Per element, at step t: g = -g if maximize; g += weightDecay·p (Adam) or
  * p *= 1 - lr·weightDecay (AdamW); m = lerp(m, g, 1 - β1); v = β2·v + (1 - β2)·g²; with amsgrad vmax = max(vmax, v)
@@ -33,7 +37,8 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     options?: Pick<AdamOptions, 'maximize'>,
   );
   constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
-    super(params, adamOptions('Adam', args), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+    const options = optimizerOptions<AdamOptions>('Adam', args, ADAM_ORDER);
+    super(params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
   }
 
   override get name(): string {
@@ -87,10 +92,6 @@ export class Adam extends Optimizer<AdamHyperparameters> {
   }
 }
 
-function adamOptions(name: string, args: readonly unknown[]): AdamOptions {
-  return positionalOptions<AdamOptions>(name, args, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], ['maximize']);
-}
-
 /** AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), like torch.optim.AdamW; weightDecay defaults to 0.01. */
 export class AdamW extends Adam {
   constructor(params: Params<AdamHyperparameters>, options?: AdamOptions);
@@ -100,7 +101,7 @@ export class AdamW extends Adam {
     options?: Pick<AdamOptions, 'maximize'>,
   );
   constructor(params: Params<AdamHyperparameters>, ...args: unknown[]) {
-    const options = adamOptions('AdamW', args);
+    const options = optimizerOptions<AdamOptions>('AdamW', args, ADAM_ORDER);
     super(params, { ...options, weightDecay: options.weightDecay ?? 0.01 });
   }
 

@@ -1,6 +1,7 @@
-import { add, add_, div, mul, mul_, neg, positionalOptions, sqrt, sub } from '@torchlet/core';
+import { add, add_, div, mul, mul_, neg, sqrt, sub } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * RMSprop's per-group hyperparameters, as torch.optim.RMSprop's: lr (default 1e-2), alpha (default 0.99), eps (default 1e-8),
@@ -36,7 +37,7 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
     centered?: boolean, options?: Pick<RMSpropOptions, 'maximize'>,
   );
   constructor(params: Params<RMSpropHyperparameters>, ...args: unknown[]) {
-    const options = positionalOptions('RMSprop', args, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], ['maximize']);
+    const options = optimizerOptions<RMSpropOptions>('RMSprop', args, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']);
     super(params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
   }
 

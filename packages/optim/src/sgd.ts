@@ -1,6 +1,7 @@
-import { kernels, positionalOptions } from '@torchlet/core';
+import { kernels } from '@torchlet/core';
 import { checkBoolean, checkFiniteNumber, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * SGD's per-group hyperparameters, as torch.optim.SGD's: lr, momentum, dampening, weightDecay (L2 penalty; all default 0), nesterov
@@ -32,7 +33,7 @@ export class SGD extends Optimizer<SGDHyperparameters> {
     options?: Pick<SGDOptions, 'maximize'>,
   );
   constructor(params: Params<SGDHyperparameters>, ...args: unknown[]) {
-    const options = positionalOptions('SGD', args, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], ['maximize']);
+    const options = optimizerOptions<SGDOptions>('SGD', args, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
     super(params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
   }
 
