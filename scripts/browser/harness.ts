@@ -18,16 +18,38 @@ export function test(name: string, fn: () => unknown): void {
 
 export async function run(): Promise<void> {
   const results: BrowserResults = { passed: 0, failed: 0, failures: [] };
-  for (const { name, fn } of tests) {
-    try {
-      await fn();
-      results.passed++;
-    } catch (err) {
-      results.failed++;
-      results.failures.push({ name, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
-    }
-  }
+  for (const { name, fn } of tests) await check(results, name, fn);
   (globalThis as { __torchletResults?: BrowserResults }).__torchletResults = results;
+}
+
+/** Runs one named test or check into `results`: passed, or failed with its error (shared with page-test.ts). */
+export async function check(results: BrowserResults, name: string, fn: () => unknown): Promise<void> {
+  try {
+    await fn();
+    results.passed++;
+  } catch (err) {
+    fail(results, name, err);
+  }
+}
+
+/** Records a failure: its name and the error's message and stack. */
+export function fail(results: BrowserResults, name: string, err: unknown): void {
+  results.failed++;
+  results.failures.push({ name, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+}
+
+/**
+ * From now on keeps every console.warn's text (and still prints it), for tests of what torchlet warns; call it
+ * before importing torchlet when the warning comes at load.
+ */
+export function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(' '));
+    warn(...args);
+  };
+  return warnings;
 }
 
 /** Runs a bundled worker script (a *.worker.ts beside the test) and resolves with its first message. */

@@ -5,7 +5,7 @@
  * and a page error on any page opened with openPage fails the test.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import type { BrowserResults } from './harness.js';
+import { check, fail, type BrowserResults } from './harness.js';
 
 export interface PageTestContext {
   browser: Browser;
@@ -32,22 +32,11 @@ export async function runPageTest(pageTest: PageTest, browser: Browser, base: st
     browser,
     base,
     results,
-    async check(name, fn) {
-      try {
-        await fn();
-        results.passed++;
-      } catch (err) {
-        results.failed++;
-        results.failures.push({ name, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
-      }
-    },
+    check: (name, fn) => check(results, name, fn),
     async openPage() {
       const page = await browser.newPage();
       pages.push(page);
-      page.on('pageerror', (err) => {
-        results.failed++;
-        results.failures.push({ name: 'page error', error: String((err as Error).stack ?? err) });
-      });
+      page.on('pageerror', (err) => fail(results, 'page error', err));
       page.on('console', (message) => log.push(`  [console.${message.type()}] ${message.text()}`));
       return page;
     },
@@ -55,8 +44,7 @@ export async function runPageTest(pageTest: PageTest, browser: Browser, base: st
   try {
     await pageTest.run(context);
   } catch (err) {
-    results.failed++;
-    results.failures.push({ name: 'the page test ran to its end', error: String((err as Error)?.stack ?? err) });
+    fail(results, 'the page test ran to its end', err);
   } finally {
     for (const page of pages) await page.close().catch(() => undefined);
   }

@@ -1,14 +1,9 @@
 // On a cross-origin isolated page's main thread: the wasm kernels run, but the pool stays at one thread (a page's main
 // thread may not wait in Atomics.wait) and says so.
 import * as assert from 'uvu/assert';
-import { run, test } from '../../../../scripts/browser/harness.js';
+import { captureWarnings, run, test } from '../../../../scripts/browser/harness.js';
 
-const warnings: string[] = [];
-const warn = console.warn;
-console.warn = (...args: unknown[]) => {
-  warnings.push(args.map(String).join(' '));
-  warn(...args);
-};
+const warnings = captureWarnings();
 // Imported after the hook: the pool decides its thread count, and warns, when it loads.
 const core = await import('@torchlet/core');
 

@@ -1,13 +1,8 @@
 // On a page that is not cross-origin isolated: one thread, a warning naming the headers to set, and training works.
 import * as assert from 'uvu/assert';
-import { run, test } from '../../../../scripts/browser/harness.js';
+import { captureWarnings, run, test } from '../../../../scripts/browser/harness.js';
 
-const warnings: string[] = [];
-const warn = console.warn;
-console.warn = (...args: unknown[]) => {
-  warnings.push(args.map(String).join(' '));
-  warn(...args);
-};
+const warnings = captureWarnings();
 const core = await import('@torchlet/core');
 
 test('without COOP/COEP the pool runs one thread and the warning names both headers', () => {
