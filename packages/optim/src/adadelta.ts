@@ -1,4 +1,4 @@
-import { add, add_, div, mul, mul_, neg, sqrt } from '@torchlet/core';
+import { add, add_, div, mul, mul_, sqrt } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 import { optimizerOptions } from './positional.js';
@@ -47,14 +47,8 @@ export class Adadelta extends Optimizer<AdadeltaHyperparameters> {
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaHyperparameters>): void {
-    const { lr, rho, eps, weightDecay, maximize } = group;
-    for (const p of group.params) {
-      const grad = this.gradOf(p);
-      if (grad === null) continue;
-      const state = this.paramState(p);
-      state.step = (state.step ?? 0) + 1;
-      let g = maximize ? neg(grad) : grad;
-      if (weightDecay !== 0) g = add(g, mul(p, weightDecay));
+    const { lr, rho, eps } = group;
+    for (const { p, g } of this.regularizedGradients(group)) {
       const squareAvg = this.buffer(p, 'square_avg');
       const accDelta = this.buffer(p, 'acc_delta');
       add_(mul_(squareAvg, rho), mul(g, g), { alpha: 1 - rho });

@@ -1,4 +1,4 @@
-import { Tensor, add, add_, div, fullLike, mul, neg, sqrt } from '@torchlet/core';
+import { Tensor, add, add_, div, fullLike, mul, sqrt } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type Params } from './optimizer.js';
 import { optimizerOptions } from './positional.js';
@@ -55,14 +55,8 @@ export class Adagrad extends Optimizer<AdagradHyperparameters> {
   }
 
   protected updateGroup(group: ParamGroup<AdagradHyperparameters>): void {
-    const { lr, lrDecay, weightDecay, eps, maximize } = group;
-    for (const p of group.params) {
-      const grad = this.gradOf(p);
-      if (grad === null) continue;
-      const state = this.paramState(p);
-      const step = (state.step = (state.step ?? 0) + 1);
-      let g = maximize ? neg(grad) : grad;
-      if (weightDecay !== 0) g = add(g, mul(p, weightDecay));
+    const { lr, lrDecay, eps } = group;
+    for (const { p, g, step, state } of this.regularizedGradients(group)) {
       const clr = lr / (1 + (step - 1) * lrDecay);
       const sum: Tensor = (state.sum ??= fullLike(p, group.initialAccumulatorValue));
       add_(sum, mul(g, g));

@@ -1,4 +1,4 @@
-import { Tensor, enableGrad, formatShape, kernels, noGrad, unknownOptionMessage, zerosLike } from '@torchlet/core';
+import { Tensor, add, enableGrad, formatShape, kernels, mul, neg, noGrad, unknownOptionMessage, zerosLike } from '@torchlet/core';
 import { checkOptionsObject } from './check.js';
 import { describe, isIterable, isPlainObject } from './describe.js';
 
@@ -209,6 +209,25 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     let state = this.state.get(p);
     if (state === undefined) this.state.set(p, (state = {}));
     return state;
+  }
+
+  /**
+   * The first lines of PyTorch's step for each parameter of the group that has a gradient: its state, its step
+   * count (bumped in the state) and the gradient the update uses, negated when maximize, plus weightDecay·p (the L2
+   * penalty).
+   */
+  protected *regularizedGradients(
+    group: ParamGroup<H> & { weightDecay: number; maximize: boolean },
+  ): Generator<{ p: Tensor; g: Tensor; step: number; state: ParamState }> {
+    for (const p of group.params) {
+      const grad = this.gradOf(p);
+      if (grad === null) continue;
+      const state = this.paramState(p);
+      const step = (state.step = (state.step ?? 0) + 1);
+      let g = group.maximize ? neg(grad) : grad;
+      if (group.weightDecay !== 0) g = add(g, mul(p, group.weightDecay));
+      yield { p, g, step, state };
+    }
   }
 
   /** State buffer `key` of `p` (PyTorch's `state[p][key]`), created as zeros of p's shape and dtype on first use. */

@@ -1,4 +1,4 @@
-import { add, add_, div, mul, mul_, neg, sqrt, sub } from '@torchlet/core';
+import { add, add_, div, mul, mul_, sqrt, sub } from '@torchlet/core';
 import { checkBoolean, checkNonNegative } from './check.js';
 import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from './optimizer.js';
 import { optimizerOptions } from './positional.js';
@@ -52,14 +52,8 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters> {
   }
 
   protected updateGroup(group: ParamGroup<RMSpropHyperparameters>): void {
-    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
-    for (const p of group.params) {
-      const grad = this.gradOf(p);
-      if (grad === null) continue;
-      const state = this.paramState(p);
-      state.step = (state.step ?? 0) + 1;
-      let g = maximize ? neg(grad) : grad;
-      if (weightDecay !== 0) g = add(g, mul(p, weightDecay));
+    const { lr, alpha, eps, momentum, centered } = group;
+    for (const { p, g } of this.regularizedGradients(group)) {
       const squareAvg = this.buffer(p, 'square_avg');
       add_(mul_(squareAvg, alpha), mul(g, g), { alpha: 1 - alpha });
       let variance = squareAvg;
