@@ -1,7 +1,7 @@
 // Every public export of the packages' entries (typedoc.json's entryPoints) has a doc comment: prints those without
 // one, as "package: name (file)", and exits 1 if any. TypeDoc 0.28's validation.notDocumented reports nothing
 // (TypeStrong/typedoc#3046), so the check is done here with the TypeScript compiler API; it takes a few seconds where
-// TypeDoc takes half a minute, so scripts/test.mjs runs this and `pnpm docs` runs both.
+// TypeDoc takes half a minute or more, so scripts/test.mjs runs this and `pnpm run docs` runs both.
 // node --import tsx scripts/check-docs.ts
 import ts from 'typescript';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Checks that every public export has a doc comment (scripts/check-docs.ts, the fast half of `pnpm docs`: it names
+// Checks that every public export has a doc comment (scripts/check-docs.ts, the fast half of `pnpm run docs`: it names
 // each export without one and its file), runs every package's and the examples' uvu tests under c8, once per kernel
 // backend (scripts/test-backends.mjs), then the browser tests in headless Chromium (scripts/test-browser.ts, not
 // under c8), then the packed-install test of the packages as npm users get them (scripts/test-packages.ts: build,

@@ -4,8 +4,8 @@ import { Optimizer, type Hyperparameters, type ParamGroup, type Params } from '.
 import { optimizerOptions } from './positional.js';
 
 /**
- * SGD's per-group hyperparameters, as torch.optim.SGD's: lr, momentum, dampening, weightDecay (L2 penalty; all default 0), nesterov
- * and maximize (default false).
+ * SGD's per-group hyperparameters, as torch.optim.SGD's: lr (no default: required), momentum, dampening and weightDecay
+ * (the L2 penalty; default 0), nesterov and maximize (default false).
  */
 export interface SGDHyperparameters extends Hyperparameters {
   momentum: number;
