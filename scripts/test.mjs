@@ -54,6 +54,7 @@ if (filter === '') {
   const skipped = sum('Skipped');
   const failed = total - passed - skipped;
   if (total === 0) console.error('no tests ran');
+  if (docsCode !== 0) console.error('failed: public exports without a doc comment (check-docs, listed at the top)');
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(code !== 0 || failed > 0 || total === 0 ? 1 : 0);
 }
