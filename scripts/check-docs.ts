@@ -1,7 +1,8 @@
 // Every public export of the packages' entries (typedoc.json's entryPoints) has a doc comment: prints those without
 // one, as "package: name (file)", and exits 1 if any. TypeDoc 0.28's validation.notDocumented reports nothing
 // (TypeStrong/typedoc#3046), so the check is done here with the TypeScript compiler API; it takes a few seconds where
-// TypeDoc takes half a minute or more, so scripts/test.mjs runs this and `pnpm run docs` runs both.
+// TypeDoc takes half a minute or more, so scripts/test.mjs runs this and `pnpm run docs` runs both. It first checks
+// itself on scripts/check-docs-canary.ts, so that a check that finds nothing fails instead of passing.
 // node --import tsx scripts/check-docs.ts
 import ts from 'typescript';
 import { readFileSync } from 'node:fs';
@@ -18,13 +19,20 @@ function describesModule(file: ts.SourceFile): boolean {
   return /\/\*\*[^]*?\*\//.test(firstExport < 0 ? file.text : file.text.slice(0, firstExport));
 }
 
-/** The exports of `entries` that have no doc comment, as "package: name (file)". */
-export function undocumentedExports(entries: readonly string[] = ENTRIES): string[] {
+/** An export without a doc comment: the entry it is exported from, its name and the file that declares it. */
+export interface Undocumented {
+  entry: string;
+  name: string;
+  file?: string;
+}
+
+/** The exports of `entries` that have no doc comment. */
+export function undocumentedExports(entries: readonly string[] = ENTRIES): Undocumented[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.docs.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (config === undefined) throw new Error('check-docs: cannot read tsconfig.docs.json');
   const program = ts.createProgram(entries.map((e) => join(root, e)), config.options);
   const checker = program.getTypeChecker();
-  const missing: string[] = [];
+  const missing: Undocumented[] = [];
   for (const entry of entries) {
     const source = program.getSourceFile(join(root, entry));
     const module = source && checker.getSymbolAtLocation(source);
@@ -35,16 +43,26 @@ export function undocumentedExports(entries: readonly string[] = ENTRIES): strin
         (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0 || (ts.isSourceFile(d) && describesModule(d)));
       if (documented) continue;
       const file = symbol.declarations?.[0]?.getSourceFile().fileName;
-      missing.push(`${entry.split('/')[1]}: ${exported.name}${file ? ` (${relative(root, file)})` : ''}`);
+      missing.push({ entry, name: exported.name, file: file === undefined ? undefined : relative(root, file) });
     }
   }
   return missing;
 }
 
+/** The canary's undocumented exports, which the check must find (and nothing else there). */
+const CANARY = 'scripts/check-docs-canary.ts';
+const CANARY_UNDOCUMENTED = ['undocumentedFunction', 'UndocumentedOptions', 'UndocumentedType', 'undocumentedConst', 'UndocumentedClass'];
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const found = undocumentedExports([CANARY]).map((u) => u.name);
+  if (found.join() !== CANARY_UNDOCUMENTED.join()) {
+    console.error(`check-docs: the check is broken: in ${CANARY} it found [${found.join(', ')}], not [${CANARY_UNDOCUMENTED.join(', ')}]`);
+    process.exit(1);
+  }
   const missing = undocumentedExports();
   if (missing.length > 0) {
-    console.error(`check-docs: ${missing.length} public export(s) without a doc comment:\n  ${missing.join('\n  ')}`);
+    const lines = missing.map((u) => `${u.entry.split('/')[1]}: ${u.name}${u.file === undefined ? '' : ` (${u.file})`}`);
+    console.error(`check-docs: ${missing.length} public export(s) without a doc comment:\n  ${lines.join('\n  ')}`);
     process.exit(1);
   }
   console.log('check-docs: every public export has a doc comment');
