@@ -6,7 +6,7 @@
 // Run: TORCHLET_NUM_THREADS=1 node --conditions=source --import tsx bench/paired.ts /path/before /path/after lenet5 train 100
 import { performance } from 'node:perf_hooks';
 import { buildModel } from './models.js';
-import { NETWORKS, isModelName } from './networks.js';
+import { type ModelName, NETWORKS, isModelName } from './networks.js';
 
 const [rootA, rootB, model, mode, stepsArg] = process.argv.slice(2);
 const steps = Number(stepsArg ?? '40');
@@ -14,13 +14,14 @@ if (!isModelName(model) || (mode !== 'train' && mode !== 'infer')) {
   console.error(`paired: expected <rootA> <rootB> <${Object.keys(NETWORKS).join('|')}> <train|infer> [pairs], got ${model} ${mode}`);
   process.exit(1);
 }
-const { channels, size } = NETWORKS[model].input;
+const network: ModelName = model;
+const { channels, size } = NETWORKS[network].input;
 async function side(root: string) {
   const core = await import(`${root}/packages/core/src/index.ts`);
   const nn = await import(`${root}/packages/nn/src/index.ts`);
   const optim = await import(`${root}/packages/optim/src/index.ts`);
   core.manualSeed(0);
-  const net = buildModel(nn, model, 10);
+  const net = buildModel(nn, network, 10);
   const opt = new optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
   const x = core.randn([64, channels, size, size]);
   const y = core.randint(0, 10, [64]);
