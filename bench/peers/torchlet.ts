@@ -5,6 +5,8 @@ import * as nn from '@torchlet/nn';
 import { SGD } from '@torchlet/optim';
 import { buildModel } from '../models.js';
 import { BATCH, CLASSES, servePeer } from './protocol.js';
+// Which build of the wasm gemm runs (relaxed-SIMD FMA or SIMD128) is not public API: read from the source.
+import { gemmBuild } from '../../packages/core/src/kernels/wasm/loader.js';
 
 await servePeer(`torchlet (${getBackend()})`, (name, mode, batch) => {
   manualSeed(0);
@@ -12,7 +14,8 @@ await servePeer(`torchlet (${getBackend()})`, (name, mode, batch) => {
   const { channels, size } = batch.input;
   const x = tensor(batch.images, { shape: [BATCH, channels, size, size] });
   const y = tensor(batch.labels, { shape: [BATCH] });
-  const detail = `${getBackend()} kernels, ${getNumThreads()} thread${getNumThreads() > 1 ? 's' : ''}`;
+  const kernels = getBackend() === 'wasm' ? `wasm kernels (${gemmBuild()} gemm)` : `${getBackend()} kernels`;
+  const detail = `${kernels}, ${getNumThreads()} thread${getNumThreads() > 1 ? 's' : ''}`;
   if (mode === 'infer') {
     model.eval();
     return { detail, step: () => void noGrad(() => model.forward(x)) };
