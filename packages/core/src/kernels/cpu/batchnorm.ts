@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { FloatArray } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
 import { batchNormForward as forwardLoop, batchNormGradSums, batchNormInputGrad, channelStats, inverseStd, updateRunning } from '../batchnorm.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import { type DType, type FloatArray, allocate } from '../../dtype.js';
 import { type ConvGeometry, col2im, convBiasGrad, im2col } from '../im2col.js';
 import { conv2dBackwardThreaded, conv2dForwardThreaded, type ThreadedConvGeometry } from '../wasm/conv.js';

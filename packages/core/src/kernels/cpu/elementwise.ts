@@ -1,5 +1,5 @@
 import { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import { type DType, type TypedArray, allocate } from '../../dtype.js';
 import { numelOf, sameShape } from '../../shape.js';
 import {
