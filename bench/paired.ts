@@ -1,26 +1,32 @@
-// Paired A/B timing in one process: the same seeded LeNet-5 or seed-001 CNN and batch (64), built from the sources of
-// two checkouts, steps alternated A B, B A, ... so both sides see the same machine load at the same moment; prints
-// each side's median ms per step and the median of the paired ratios B/A. On a loaded machine this cancels more of
-// the load than separate processes (bench/compare.ts), though not all of it.
+// Paired A/B timing in one process: the same seeded network of the bench (bench/models.ts) and batch (64), built from
+// the sources of two checkouts, steps alternated A B, B A, ... so both sides see the same machine load at the same
+// moment; prints each side's median ms per step and the median of the paired ratios B/A. On a loaded machine this
+// cancels more of the load than separate processes (bench/compare.ts), though not all of it. A checkout from before
+// bench/models.ts existed is built with this checkout's bench/models.ts.
 // Run: TORCHLET_NUM_THREADS=1 node --conditions=source --import tsx bench/paired.ts /path/before /path/after lenet5 train 100
 import { performance } from 'node:perf_hooks';
+import { buildModel } from './models.js';
+import { type ModelName, NETWORKS, isModelName } from './networks.js';
 
 const [rootA, rootB, model, mode, stepsArg] = process.argv.slice(2);
 const steps = Number(stepsArg ?? '40');
+if (!isModelName(model) || (mode !== 'train' && mode !== 'infer')) {
+  console.error(`paired: expected <rootA> <rootB> <${Object.keys(NETWORKS).join('|')}> <train|infer> [pairs], got ${model} ${mode}`);
+  process.exit(1);
+}
+const network: ModelName = model;
+const { channels, size } = NETWORKS[network].input;
 async function side(root: string) {
   const core = await import(`${root}/packages/core/src/index.ts`);
   const nn = await import(`${root}/packages/nn/src/index.ts`);
   const optim = await import(`${root}/packages/optim/src/index.ts`);
   core.manualSeed(0);
-  const net = model === 'seedcnn'
-    ? new nn.Sequential(new nn.Conv2d(1, 32, 3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(32, 64, 3), new nn.ReLU(), new nn.MaxPool2d(2),
-        new nn.Flatten(), new nn.Linear(1600, 128), new nn.ReLU(), new nn.Linear(128, 10))
-    : new nn.Sequential(new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(6, 16, 5), new nn.ReLU(),
-        new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10));
+  const net = buildModel(nn, network, 10);
   const opt = new optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = core.randn([64, 1, 28, 28]);
+  const x = core.randn([64, channels, size, size]);
   const y = core.randint(0, 10, [64]);
   if (core.getNumThreads() > 1) await import(`${root}/packages/core/src/kernels/wasm/pool.ts`).then((p) => p.threadsReady());
+  if (mode === 'infer') net.eval();
   return mode === 'infer'
     ? () => core.noGrad(() => net.forward(x))
     : () => { const loss = core.crossEntropy(net.forward(x), y); opt.zeroGrad(); loss.backward(); opt.step(); };

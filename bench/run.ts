@@ -7,7 +7,9 @@
 // writes bench/RESULTS.md.
 // Options: --quick (fewer, shorter repeats, from the sources, no memory run and no probe: under two minutes),
 // --source (skip the package build; run torchlet from its sources through tsx), --only torchlet,pytorch,... (a
-// subset of the peers; RESULTS.md is left alone), --models lenet5,mlp,... , --threads 1,2.
+// subset of the peers; RESULTS.md is left alone), --models lenet5,mlp,... , --threads 1,2, --relaxed-simd (torchlet's
+// Node gets --experimental-wasm-relaxed-simd, so its gemm runs the fused multiply-add build, as in Chromium; RESULTS.md
+// is left alone).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -64,10 +66,11 @@ interface Options {
   only: Set<PeerKey> | null;
   models: ModelName[];
   threads: number[];
+  relaxedSimd: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { quick: false, source: false, only: null, models: [...MODELS], threads: [1, 2] };
+  const options: Options = { quick: false, source: false, only: null, models: [...MODELS], threads: [1, 2], relaxedSimd: false };
   const list = (i: number, name: string) => {
     if (i >= argv.length) fail(`${name} needs a comma-separated list`);
     return argv[i].split(',');
@@ -77,6 +80,7 @@ function parseOptions(argv: string[]): Options {
     if (a === '--') continue;
     if (a === '--quick') options.quick = true;
     else if (a === '--source') options.source = true;
+    else if (a === '--relaxed-simd') options.relaxedSimd = true;
     else if (a === '--only') {
       const keys = list(++i, a);
       for (const k of keys) if (!(PEER_KEYS as readonly string[]).includes(k)) fail(`--only: unknown peer '${k}' (expected ${PEER_KEYS.join(', ')})`);
@@ -91,7 +95,7 @@ function parseOptions(argv: string[]): Options {
         if (!Number.isInteger(n) || n < 1) fail(`--threads: expected positive integers, got '${t}'`);
         return n;
       });
-    } else fail(`unknown option '${a}' (expected --quick, --source, --only ${PEER_KEYS.join(',')}, --models ${MODELS.join(',')}, --threads 1,2)`);
+    } else fail(`unknown option '${a}' (expected --quick, --source, --only ${PEER_KEYS.join(',')}, --models ${MODELS.join(',')}, --threads 1,2, --relaxed-simd)`);
   }
   return options;
 }
@@ -486,8 +490,10 @@ async function main(): Promise<void> {
     !options.source && wanted('memory') && !options.quick ? 'memory' : '',
   ].filter((e) => e !== '');
   await buildPeers(options.source, entries);
-  const torchletEntry = (entry: string) =>
-    options.source ? ['--conditions=source', '--import', 'tsx', join(BENCH, `${entry}.ts`)] : [join(OUT, `${entry}.mjs`)];
+  const torchletEntry = (entry: string) => [
+    ...(options.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []),
+    ...(options.source ? ['--conditions=source', '--import', 'tsx', join(BENCH, `${entry}.ts`)] : [join(OUT, `${entry}.mjs`)]),
+  ];
   for (const input of new Set(options.models.map((m) => NETWORKS[m].input))) writeBatch(OUT, input);
 
   const python = wanted('pytorch') ? findPython() : null;
@@ -549,7 +555,7 @@ async function main(): Promise<void> {
   const d = details(rows);
   console.log(`\nevery row:\n${textTable(d.header, d.body, d.numeric)}`);
   if (memory) console.log(`\n${memoryLines(memory, options.source).join('\n')}`);
-  if (options.only === null) {
+  if (options.only === null && !options.relaxedSimd) {
     writeResults(report);
     console.log(`\nwrote ${relative(ROOT, RESULTS)}`);
     if (!options.quick) {
@@ -558,7 +564,7 @@ async function main(): Promise<void> {
       if (g.status !== 0) process.exitCode = 1;
     }
   } else {
-    console.log(`\n--only: ${relative(ROOT, RESULTS)} left unchanged`);
+    console.log(`\n${options.relaxedSimd ? '--relaxed-simd' : '--only'}: ${relative(ROOT, RESULTS)} left unchanged`);
   }
   if (rows.some((r) => r.error) || memory?.error) process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript modules in packages/core/asm (SIMD, -O3) and writes each module's bytes as base64
+// Compiles the AssemblyScript modules in packages/core/asm (SIMD, -O3; the gemm also with relaxed SIMD) and writes each module's bytes as base64
 // into packages/core/src/kernels/wasm/<name>-wasm-bytes.ts, so the loaders need no file access and bundle as plain code.
 // Everything runs locally: assemblyscript is a JS devDependency of @torchlet/core.
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ const core = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'co
 /** Each module: its asc config, the generated file, and the name of the exported base64 constant. */
 const modules = [
   { config: 'asconfig.json', out: 'gemm-wasm-bytes.ts', constant: 'GEMM_WASM_BASE64' },
+  // The same gemm with relaxed SIMD's fused multiply-add, picked at load where the engine has relaxed SIMD.
+  { config: 'gemm-relaxed.asconfig.json', out: 'gemm-relaxed-wasm-bytes.ts', constant: 'GEMM_RELAXED_WASM_BASE64' },
   { config: 'convpool.asconfig.json', out: 'convpool-wasm-bytes.ts', constant: 'CONVPOOL_WASM_BASE64' },
 ];
 

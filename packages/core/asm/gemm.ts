@@ -32,6 +32,17 @@ function broadcast<T>(p: usize): v128 {
   return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
 }
 
+/**
+ * c + a·b lane-wise: a fused multiply-add (f32x4/f64x2.relaxed_madd) in the build with relaxed SIMD (asconfig.relaxed.json;
+ * the loader picks it where the engine validates it), else a multiply and an add, each rounded.
+ */
+// @ts-ignore: decorator
+@inline
+function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return sizeof<T>() == 4 ? f32x4.relaxed_madd(a, b, c) : f64x2.relaxed_madd(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
 /** First free byte after this module's static data: the caller lays its buffers out from here. */
 export function heapBase(): usize {
   return __heap_base;
@@ -195,17 +206,17 @@ function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, acc
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = broadcast<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
+    c00 = madd<T>(a, b0, c00);
+    c01 = madd<T>(a, b1, c01);
     a = broadcast<T>(pa + E);
-    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
+    c10 = madd<T>(a, b0, c10);
+    c11 = madd<T>(a, b1, c11);
     a = broadcast<T>(pa + 2 * E);
-    c20 = v128.add<T>(c20, v128.mul<T>(a, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(a, b1));
+    c20 = madd<T>(a, b0, c20);
+    c21 = madd<T>(a, b1, c21);
     a = broadcast<T>(pa + 3 * E);
-    c30 = v128.add<T>(c30, v128.mul<T>(a, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
+    c30 = madd<T>(a, b0, c30);
+    c31 = madd<T>(a, b1, c31);
     pa += <usize>MR * E;
     pb += 32;
   }
@@ -237,10 +248,10 @@ function microKernelNarrow<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usiz
   let c0 = v128.splat<T>(<T>0), c1 = v128.splat<T>(<T>0), c2 = v128.splat<T>(<T>0), c3 = v128.splat<T>(<T>0);
   for (let k = 0; k < kc; k++) {
     const b = v128.load(pb);
-    c0 = v128.add<T>(c0, v128.mul<T>(broadcast<T>(pa), b));
-    c1 = v128.add<T>(c1, v128.mul<T>(broadcast<T>(pa + E), b));
-    c2 = v128.add<T>(c2, v128.mul<T>(broadcast<T>(pa + 2 * E), b));
-    c3 = v128.add<T>(c3, v128.mul<T>(broadcast<T>(pa + 3 * E), b));
+    c0 = madd<T>(broadcast<T>(pa), b, c0);
+    c1 = madd<T>(broadcast<T>(pa + E), b, c1);
+    c2 = madd<T>(broadcast<T>(pa + 2 * E), b, c2);
+    c3 = madd<T>(broadcast<T>(pa + 3 * E), b, c3);
     pa += <usize>MR * E;
     pb += 32;
   }
@@ -261,11 +272,11 @@ function microKernelShort<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = broadcast<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
+    c00 = madd<T>(a, b0, c00);
+    c01 = madd<T>(a, b1, c01);
     a = broadcast<T>(pa + E);
-    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
+    c10 = madd<T>(a, b0, c10);
+    c11 = madd<T>(a, b1, c11);
     pa += <usize>MR * E;
     pb += 32;
   }

@@ -2,8 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Generator, Tensor, assertClose, conv2d, getBackend, setBackend, type Conv2dOptions } from '@torchlet/core';
 // The pool is not part of the public API, so it is imported from its source files.
+import { col2im, im2col, type ConvGeometry } from '../src/kernels/im2col.js';
 import { setConvSplitMinWork } from '../src/kernels/wasm/conv.js';
-import { wasmAvailable } from '../src/kernels/wasm/gemm.js';
+import { gemmWasm, wasmAvailable } from '../src/kernels/wasm/gemm.js';
 import { getNumThreads, setNumThreads, threadsReady, workerChunks } from '../src/kernels/wasm/pool.js';
 
 const gen = new Generator(5);
@@ -67,6 +68,52 @@ if (wasmAvailable()) {
   test.after(() => {
     setNumThreads(savedThreads);
     setBackend(savedBackend);
+  });
+
+  /**
+   * The per-sample loop of kernels/cpu/conv.ts written out with the wasm product (gemmWasm) and the reference
+   * im2col/col2im (the wasm ones have their bits): what conv2d on one thread computed before it ran inside wasm.
+   */
+  function perSampleLoop(c: Case, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Result {
+    const [N, C, H, W] = c.x;
+    const [O, Cg, kH, kW] = c.w;
+    const groups = c.options.groups ?? 1;
+    const [Ho, Wo] = [dy.shape[2], dy.shape[3]];
+    const pad = c.options.padding === 'same' ? [(kH - 1) >> 1, (kW - 1) >> 1] : [c.options.padding ?? 0].flat() as number[];
+    const g: ConvGeometry = {
+      C, H, W, kH, kW, strideH: 1, strideW: 1, padTop: pad[0], padLeft: pad[1] ?? pad[0], dilationH: 1, dilationW: 1, Ho, Wo,
+    };
+    const [Og, rowsG, L] = [O / groups, Cg * kH * kW, Ho * Wo];
+    const X = x.data as Float32Array, Wt = w.data as Float32Array, G = dy.data as Float32Array;
+    const y = new Float32Array(N * O * L), dx = new Float32Array(x.data.length), dw = new Float32Array(w.data.length);
+    const cols = new Float32Array(C * kH * kW * L);
+    if (b !== null) for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) y.fill(b.data[o], (n * O + o) * L, (n * O + o + 1) * L);
+    for (let n = 0; n < N; n++) {
+      im2col(g, X, n * C * H * W, cols, 0);
+      for (let gi = 0; gi < groups; gi++) {
+        gemmWasm(false, false, Og, L, rowsG, Wt, gi * Og * rowsG, cols, gi * rowsG * L, y, (n * O + gi * Og) * L, b !== null);
+        gemmWasm(false, true, Og, rowsG, L, G, (n * O + gi * Og) * L, cols, gi * rowsG * L, dw, gi * Og * rowsG, true);
+        gemmWasm(true, false, rowsG, L, Og, Wt, gi * Og * rowsG, G, (n * O + gi * Og) * L, cols, gi * rowsG * L, false);
+      }
+      col2im(g, cols, 0, dx, n * C * H * W);
+    }
+    return { y, dx, dw, db: null };
+  }
+
+  test('conv2d on one thread runs the batch inside wasm with the bits of the per-sample loop of wasm products', () => {
+    setNumThreads(1);
+    for (const c of cases) {
+      const x = random(c.x, true);
+      const w = random(c.w);
+      const b = c.bias ? random([c.w[0]]) : null;
+      const dy = random(conv2d(x, w, b, c.options).shape, false);
+      const one = run(x, w, b, dy, c.options);
+      const loop = perSampleLoop(c, x, w, b, dy);
+      const name = label(c);
+      sameBits(`${name}: forward`, one.y, loop.y);
+      sameBits(`${name}: input gradient`, one.dx, loop.dx);
+      sameBits(`${name}: weight gradient`, one.dw, loop.dw);
+    }
   });
 
   test('conv2d split across 2 threads: forward and input gradient have the bits of one thread, the weight gradient is within rounding', async () => {

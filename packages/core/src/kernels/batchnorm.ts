@@ -28,17 +28,30 @@ export function channelStats(x: FloatArray, N: number, C: number, S: number, mea
   }
 }
 
+/** Per channel, y = x·scale[c] + shift[c] is y = xhat·weight[c] + bias[c]; weight and bias null mean 1 and 0. */
+export function forwardCoefficients(
+  mean: Float64Array, invStd: Float64Array, weight: FloatArray | null, bias: FloatArray | null, scale: Float64Array, shift: Float64Array,
+): void {
+  for (let c = 0; c < scale.length; c++) {
+    scale[c] = invStd[c] * (weight ? weight[c] : 1);
+    shift[c] = (bias ? bias[c] : 0) - mean[c] * scale[c];
+  }
+}
+
 /** y = xhat · weight[c] + bias[c]; weight and bias null mean 1 and 0. */
 export function batchNormForward(
   x: FloatArray, N: number, C: number, S: number, mean: Float64Array, invStd: Float64Array,
   weight: FloatArray | null, bias: FloatArray | null, y: FloatArray,
 ): void {
+  const scale = new Float64Array(C);
+  const shift = new Float64Array(C);
+  forwardCoefficients(mean, invStd, weight, bias, scale, shift);
   for (let c = 0; c < C; c++) {
-    const scale = invStd[c] * (weight ? weight[c] : 1);
-    const shift = (bias ? bias[c] : 0) - mean[c] * scale;
+    const sc = scale[c];
+    const sh = shift[c];
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * S;
-      for (let i = 0; i < S; i++) y[base + i] = x[base + i] * scale + shift;
+      for (let i = 0; i < S; i++) y[base + i] = x[base + i] * sc + sh;
     }
   }
 }
@@ -65,6 +78,27 @@ export function batchNormGradSums(
   }
 }
 
+/** Values per channel in inputGradCoefficients' output: mean, invStd, k = invStd·weight, mean of dy, mean of dy·xhat. */
+export const INPUT_GRAD_COEFFICIENTS = 5;
+
+/**
+ * The per-channel coefficients of batchNormInputGrad, INPUT_GRAD_COEFFICIENTS per channel into coef (M = N·S, the
+ * count a channel's statistics were taken over).
+ */
+export function inputGradCoefficients(
+  M: number, mean: Float64Array, invStd: Float64Array, weight: FloatArray | null, sumDy: Float64Array, sumDyXhat: Float64Array,
+  coef: Float64Array,
+): void {
+  for (let c = 0; c < mean.length; c++) {
+    const at = c * INPUT_GRAD_COEFFICIENTS;
+    coef[at] = mean[c];
+    coef[at + 1] = invStd[c];
+    coef[at + 2] = invStd[c] * (weight ? weight[c] : 1);
+    coef[at + 3] = sumDy[c] / M;
+    coef[at + 4] = sumDyXhat[c] / M;
+  }
+}
+
 /**
  * dx of batch normalisation. With batch statistics (training), the closed form
  * dx = weight·invStd/M · (M·dy - Σdy - xhat·Σ(dy·xhat)), M = N·S; with fixed statistics (eval), dx = dy·weight·invStd.
@@ -73,11 +107,13 @@ export function batchNormInputGrad(
   x: FloatArray, dy: FloatArray, N: number, C: number, S: number, mean: Float64Array, invStd: Float64Array,
   weight: FloatArray | null, batchStats: boolean, sumDy: Float64Array, sumDyXhat: Float64Array, dx: FloatArray,
 ): void {
-  const M = N * S;
+  const coef = new Float64Array(C * INPUT_GRAD_COEFFICIENTS);
+  inputGradCoefficients(N * S, mean, invStd, weight, sumDy, sumDyXhat, coef);
   for (let c = 0; c < C; c++) {
-    const k = invStd[c] * (weight ? weight[c] : 1);
-    const m = mean[c];
-    const is = invStd[c];
+    const at = c * INPUT_GRAD_COEFFICIENTS;
+    const m = coef[at];
+    const is = coef[at + 1];
+    const k = coef[at + 2];
     if (!batchStats) {
       for (let n = 0; n < N; n++) {
         const base = (n * C + c) * S;
@@ -85,8 +121,8 @@ export function batchNormInputGrad(
       }
       continue;
     }
-    const meanDy = sumDy[c] / M;
-    const meanDyXhat = sumDyXhat[c] / M;
+    const meanDy = coef[at + 3];
+    const meanDyXhat = coef[at + 4];
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * S;
       for (let i = 0; i < S; i++) {

@@ -1,10 +1,22 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { FloatArray } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
 import { batchNormForward as forwardLoop, batchNormGradSums, batchNormInputGrad, channelStats, inverseStd, updateRunning } from '../batchnorm.js';
+import { batchNormBackwardWasm, batchNormForwardWasm, batchNormStatsWasm } from '../wasm/batchnorm.js';
+import { wasmActive } from './variant.js';
 
-/** The CPU backend's batch normalisation over x seen as [N, C, S]; per-channel statistics are float64 [C] tensors. */
+/**
+ * The CPU backend's batch normalisation over x seen as [N, C, S]; per-channel statistics are float64 [C] tensors.
+ * Float32 tensors of at least WASM_MIN_ELEMENTS run in WebAssembly SIMD (kernels/wasm/batchnorm.ts): the same
+ * bits for y and dx given the same statistics, the sums within rounding of the loops.
+ */
+
+/** Below this many elements the copies into wasm memory cost more than the loops save. */
+const WASM_MIN_ELEMENTS = 4096;
+
+const inWasm = (...arrays: (FloatArray | null)[]): boolean =>
+  wasmActive() && arrays.every((a) => a === null || a instanceof Float32Array) && arrays[0]!.length >= WASM_MIN_ELEMENTS;
 
 function layout(x: Tensor): [number, number, number] {
   return [x.shape[0], x.shape[1], numelOf(x.shape.slice(2))];
@@ -15,7 +27,9 @@ export function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   const [N, C, S] = layout(x);
   const mean = empty([C], 'float64');
   const variance = empty([C], 'float64');
-  channelStats(x.data as FloatArray, N, C, S, mean.data as Float64Array, variance.data as Float64Array);
+  const X = x.data as FloatArray;
+  const done = inWasm(X) && batchNormStatsWasm(X as Float32Array, N, C, S, mean.data as Float64Array, variance.data as Float64Array);
+  if (!done) channelStats(X, N, C, S, mean.data as Float64Array, variance.data as Float64Array);
   return { mean, variance };
 }
 
@@ -35,10 +49,12 @@ export function invStd(variance: Tensor, eps: number): Tensor {
 export function batchNorm(x: Tensor, mean: Tensor, invStdC: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
   const [N, C, S] = layout(x);
   const out = empty(x.shape, x.dtype);
-  forwardLoop(
-    x.data as FloatArray, N, C, S, mean.data as Float64Array, invStdC.data as Float64Array,
-    weight ? (weight.data as FloatArray) : null, bias ? (bias.data as FloatArray) : null, out.data as FloatArray,
-  );
+  const [X, Y, M, I] = [x.data as FloatArray, out.data as FloatArray, mean.data as Float64Array, invStdC.data as Float64Array];
+  const Wt = weight ? (weight.data as FloatArray) : null;
+  const B = bias ? (bias.data as FloatArray) : null;
+  const done = inWasm(X, Wt, B) &&
+    batchNormForwardWasm(X as Float32Array, N, C, S, M, I, Wt as Float32Array | null, B as Float32Array | null, Y as Float32Array);
+  if (!done) forwardLoop(X, N, C, S, M, I, Wt, B, Y);
   return out;
 }
 
@@ -56,11 +72,16 @@ export function batchNormBackward(
   const I = invStdC.data as Float64Array;
   const sumDy = new Float64Array(C);
   const sumDyXhat = new Float64Array(C);
-  batchNormGradSums(X, G, N, C, S, M, I, sumDy, sumDyXhat);
-  let gx: Tensor | null = null;
-  if (needInput) {
-    gx = empty(x.shape, x.dtype);
-    batchNormInputGrad(X, G, N, C, S, M, I, weight ? (weight.data as FloatArray) : null, training, sumDy, sumDyXhat, gx.data as FloatArray);
+  const Wt = weight ? (weight.data as FloatArray) : null;
+  const gx = needInput ? empty(x.shape, x.dtype) : null;
+  const DX = gx ? (gx.data as FloatArray) : null;
+  const done = inWasm(X, G, Wt, DX) &&
+    batchNormBackwardWasm(
+      X as Float32Array, G as Float32Array, N, C, S, M, I, Wt as Float32Array | null, training, sumDy, sumDyXhat, DX as Float32Array | null,
+    );
+  if (!done) {
+    batchNormGradSums(X, G, N, C, S, M, I, sumDy, sumDyXhat);
+    if (DX) batchNormInputGrad(X, G, N, C, S, M, I, Wt, training, sumDy, sumDyXhat, DX);
   }
   const gw = empty([C], x.dtype);
   gw.data.set(sumDyXhat);

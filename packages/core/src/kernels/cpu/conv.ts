@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import { type DType, type FloatArray, allocate } from '../../dtype.js';
 import { type ConvGeometry, col2im, convBiasGrad, im2col } from '../im2col.js';
 import { conv2dBackwardThreaded, conv2dForwardThreaded, type ThreadedConvGeometry } from '../wasm/conv.js';
@@ -16,8 +16,10 @@ import { WASM_MIN_WORK, wasmActive } from './variant.js';
  * One sample's cols buffer is reused across the batch (it stays in cache), and backward recomputes cols for dW instead
  * of forward keeping N copies: that measured 1.2-1.8x faster forward + backward at those shapes and keeps no
  * C·kH·kW-times copy of the input alive between forward and backward.
- * With more than one thread (getNumThreads()), float32 stride-1 convolutions split that per-sample loop across the
- * pool's threads instead, all of a sample's work inside wasm (kernels/wasm/conv.ts; see threadedGeometry below).
+ * Float32 stride-1 convolutions on the wasm backend run that per-sample loop inside wasm instead (kernels/wasm/conv.ts;
+ * see threadedGeometry below): the batch is copied in once and the output out once, rather than every sample's cols
+ * in and out around each product, and with more than one thread (getNumThreads()) the samples are split across the
+ * pool's threads.
  */
 
 /** The wasm kernels cover float32 at stride 1 without dilation, the common case (LeNet, most CNNs). */
@@ -43,7 +45,8 @@ export function col2imVariant(g: ConvGeometry, cols: FloatArray, colsOff: number
  * sample's work inside wasm), or null where the one-thread loop runs: float32, stride 1, dilation 1, the wasm
  * backend, and products large enough for gemmVariant to run them in wasm too, so the forward pass and the input
  * gradient have the same bits either way. The weight gradient is summed per run of samples there, then the runs'
- * sums added, so its last bits depend on the thread count (getNumThreads(), not on the threads ready at the time).
+ * sums added, so its last bits depend on the thread count (getNumThreads(), not on the threads ready at the time);
+ * on one thread it is one run, the same bits as the one-thread loop.
  */
 function threadedGeometry(g: ConvGeometry, O: number, groups: number, dtype: DType): ThreadedConvGeometry | null {
   if (dtype !== 'float32' || !wasmActive()) return null;

@@ -1,10 +1,11 @@
 import { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import { type DType, type TypedArray, allocate } from '../../dtype.js';
 import { numelOf, sameShape } from '../../shape.js';
 import {
   type BinaryOp, addArrays, addInto, binaryBroadcast, broadcastTo as broadcastLoop, extremumShareLoop, maskedCopy, whereLoop,
 } from '../elementwise.js';
+import { addIntoF32, binarySameShapeF32 } from '../elementwise-f32.js';
 import { addScalarInPlace, divScalarInPlace, firstNonFinite, firstOutOfRange, mulScalarInPlace, scaledCopy, truncLoop } from '../unary.js';
 
 /**
@@ -24,14 +25,20 @@ export function expandedData(t: Tensor, shape: readonly number[]): TypedArray {
 /** a op b broadcast to `shape` (the broadcast of both shapes), as a new tensor of `dtype`. */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, shape: readonly number[], dtype: DType): Tensor {
   const out = empty(shape, dtype);
-  binaryBroadcast(op, a.data, a.shape, b.data, b.shape, out.data, shape);
+  const [A, B, O] = [a.data, b.data, out.data];
+  const f32 = A instanceof Float32Array && B instanceof Float32Array && O instanceof Float32Array;
+  if (f32 && A.length === O.length && B.length === O.length && binarySameShapeF32(op, A, B, O)) return out;
+  binaryBroadcast(op, A, a.shape, B, b.shape, O, shape);
   return out;
 }
 
 /** a + b of one shape and dtype, as a new tensor (the tape's gradient sum). */
 export function add(a: Tensor, b: Tensor): Tensor {
   const out = empty(a.shape, a.dtype);
-  addArrays(a.data, b.data, out.data);
+  const [A, B, O] = [a.data, b.data, out.data];
+  if (!(A instanceof Float32Array && B instanceof Float32Array && O instanceof Float32Array && binarySameShapeF32('add', A, B, O))) {
+    addArrays(A, B, O);
+  }
   return out;
 }
 
@@ -91,7 +98,11 @@ export function extremumShare(self: Tensor, other: Tensor, g: Tensor, sign: 1 | 
 export function addInPlace(self: Tensor, other: Tensor, scale: number): void {
   const d = self.data;
   if (scale === 1) {
-    if (sameShape(self.shape, other.shape)) addInto(d, other.data);
+    const o = other.data;
+    if (sameShape(self.shape, other.shape)) {
+      if (d instanceof Float32Array && o instanceof Float32Array) addIntoF32(d, o);
+      else addInto(d, o);
+    }
     else binaryBroadcast('add', d, self.shape, other.data, other.shape, d, self.shape);
     return;
   }

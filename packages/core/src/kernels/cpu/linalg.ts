@@ -1,5 +1,5 @@
 import { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { DType, FloatArray } from '../../dtype.js';
 import { broadcastShapes, numelOf } from '../../shape.js';
 import { broadcastStrides, sumRowsInto } from '../elementwise.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { FloatArray } from '../../dtype.js';
 import {
   type AvgPoolDivisor, type MaxPool2x2Kernel, type PoolGeometry,

@@ -1,5 +1,5 @@
 import { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { DType } from '../../dtype.js';
 import { countNonzeroLoop, cyclicRangeLoop, maxLoop, nonzeroLoop, oneHotLoop, randpermLoop, triangleMaskLoop } from '../ranges.js';
 

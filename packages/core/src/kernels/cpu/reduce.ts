@@ -1,5 +1,5 @@
 import { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { TypedArray } from '../../dtype.js';
 import { binaryBroadcast } from '../elementwise.js';
 import { expLoop } from '../unary.js';

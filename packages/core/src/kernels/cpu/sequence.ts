@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor.js';
-import { empty } from '../../creation.js';
+import { empty } from './output.js';
 import type { DType } from '../../dtype.js';
 import { fillLowerTriangle, fillRange } from '../sequence.js';
 

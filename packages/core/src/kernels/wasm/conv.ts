@@ -28,10 +28,13 @@ export function setConvSplitMinWork(work: number): number {
 
 /**
  * How N samples are cut into chunks: fixed by N and getNumThreads(), never by the threads ready at the time, so the
- * weight gradient (a sum of one partial sum per chunk) has the same bits from call to call.
+ * weight gradient (a sum of one partial sum per chunk) has the same bits from call to call. One thread takes the
+ * whole batch as one chunk: the weight gradient is then summed sample after sample, as the JS-side loop in
+ * kernels/cpu/conv.ts sums it, to the bit.
  */
 function chunking(N: number): { chunks: number; perChunk: number } {
-  const perChunk = Math.ceil(N / Math.min(N, CHUNKS_PER_THREAD * getNumThreads()));
+  const threads = getNumThreads();
+  const perChunk = threads === 1 ? N : Math.ceil(N / Math.min(N, CHUNKS_PER_THREAD * threads));
   return { chunks: Math.ceil(N / perChunk), perChunk };
 }
 
@@ -66,14 +69,14 @@ const parts = (work: number): number => (work >= splitMinWork ? availableThreads
 
 /**
  * conv2d forward of x [N, C, H, W] with weight [O, C/groups, kH, kW] and bias [O] (or null) into y [N, O, Ho, Wo],
- * float32 at stride 1, split by samples across the pool's threads; the same bits as the one-thread loop in
- * kernels/cpu/conv.ts. Returns false, having done nothing, when the pool has one thread or the module cannot run or grow.
+ * float32 at stride 1, split by samples across the pool's threads (on one thread, all of it inside wasm too); the same
+ * bits as the JS-side loop in kernels/cpu/conv.ts. Returns false, having done nothing, when the module cannot run or grow.
  */
 export function conv2dForwardThreaded(
   g: ThreadedConvGeometry, N: number, x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array,
 ): boolean {
   const runtime = gemmRuntime();
-  if (getNumThreads() === 1 || runtime === null || N === 0) return false;
+  if (runtime === null || N === 0) return false;
   const { chunks, perChunk } = chunking(N);
   const at = layout(runtime, g, N, chunks);
   if (!ensureMemory(runtime.memory, at.end)) return false;
@@ -92,14 +95,14 @@ export function conv2dForwardThreaded(
  * dw [O, C/groups, kH, kW] (each when given; overwritten) from x, the weight and the output's
  * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts; dw is summed per chunk of
  * samples, then the chunks' sums are added in order, so it can differ from that loop in the last bits.
- * Returns false, having done nothing, when the pool has one thread or the module cannot run or grow.
+ * Returns false, having done nothing, when the module cannot run or grow.
  */
 export function conv2dBackwardThreaded(
   g: ThreadedConvGeometry, N: number, x: Float32Array, weight: Float32Array, dy: Float32Array,
   dx: Float32Array | null, dw: Float32Array | null,
 ): boolean {
   const runtime = gemmRuntime();
-  if (getNumThreads() === 1 || runtime === null || N === 0) return false;
+  if (runtime === null || N === 0) return false;
   const { chunks, perChunk } = chunking(N);
   const at = layout(runtime, g, N, chunks);
   if (!ensureMemory(runtime.memory, at.end)) return false;

@@ -1,24 +1,33 @@
 import { CONVPOOL_WASM_BASE64 } from './convpool-wasm-bytes.js';
+import type { WasmMemory } from './wasm-types.js';
 
-/** What the AssemblyScript module (packages/core/asm/convpool.ts) exports; addresses are bytes in its memory. */
-interface ConvPoolExports {
-  memory: WebAssembly.Memory;
+/**
+ * What the AssemblyScript module (packages/core/asm/convpool.ts and asm/batchnorm.ts) exports; addresses are bytes in
+ * its memory.
+ */
+export interface ConvPoolExports {
+  memory: WasmMemory;
   heapBase(): number;
   maxPool2x2F32(planes: number, H: number, W: number, Ho: number, Wo: number, x: number, out: number, indices: number): void;
   im2colStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, x: number, cols: number): void;
   col2imStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, cols: number, dx: number): void;
   reluF32(x: number, out: number, n: number): void;
   reluGradF32(y: number, g: number, out: number, n: number): void;
+  batchNormStatsF32(x: number, N: number, C: number, S: number, mean: number, variance: number): void;
+  batchNormForwardF32(x: number, N: number, C: number, S: number, scale: number, shift: number, y: number): void;
+  batchNormGradSumsF32(x: number, dy: number, N: number, C: number, S: number, mean: number, invStd: number, sumDy: number, sumDyXhat: number): void;
+  batchNormInputGradF32(x: number, dy: number, N: number, C: number, S: number, coef: number, batchStats: number, dx: number): void;
 }
 
 const PAGE_BYTES = 65536;
 const ALIGN = 64;
-const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+export const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 let loaded: ConvPoolExports | null | undefined;
 /** Views of the module's memory, remade when growing it detaches the old buffer. */
 let f32: Float32Array = new Float32Array(0);
 let i32: Int32Array = new Int32Array(0);
+let f64: Float64Array = new Float64Array(0);
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -58,8 +67,26 @@ function withMemory(bytes: number): ConvPoolExports | null {
   if (f32.buffer !== wasm.memory.buffer) {
     f32 = new Float32Array(wasm.memory.buffer);
     i32 = new Int32Array(wasm.memory.buffer);
+    f64 = new Float64Array(wasm.memory.buffer);
   }
   return wasm;
+}
+
+/** The module, the byte address of its scratch memory, and f32 / f64 views of that memory. */
+export interface ConvPoolScratch {
+  wasm: ConvPoolExports;
+  base: number;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+
+/**
+ * The module with `bytes` of scratch memory from `base` (64-byte aligned; reused by every call) and fresh views of
+ * its memory, for kernels in other files; null when it cannot run or grow.
+ */
+export function convPoolScratch(bytes: number): ConvPoolScratch | null {
+  const wasm = withMemory(bytes);
+  return wasm === null ? null : { wasm, base: alignUp(wasm.heapBase()), f32, f64 };
 }
 
 /**

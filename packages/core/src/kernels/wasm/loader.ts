@@ -1,3 +1,4 @@
+import { GEMM_RELAXED_WASM_BASE64 } from './gemm-relaxed-wasm-bytes.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes.js';
 import type { WasmMemory, WasmModule } from './wasm-types.js';
 
@@ -23,8 +24,15 @@ export type GemmEntry = (
   a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number,
 ) => void;
 
+/**
+ * Which build of asm/gemm.ts runs: 'relaxed-simd' (its products use relaxed SIMD's fused multiply-add) where the engine
+ * validates that build (Chromium, Node with --experimental-wasm-relaxed-simd), else 'simd128' (multiply, then add).
+ */
+export type GemmBuild = 'relaxed-simd' | 'simd128';
+
 /** The compiled module, the shared memory it imports, and the main thread's instance of it. */
 export interface GemmRuntime {
+  build: GemmBuild;
   module: WasmModule;
   memory: WasmMemory;
   exports: GemmExports;
@@ -53,21 +61,33 @@ export function instantiateGemm(module: WasmModule, memory: WasmMemory): GemmExp
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
 }
 
+/** The bytes of one build of the gemm module. */
+export function gemmModuleBytes(build: GemmBuild): Uint8Array<ArrayBuffer> {
+  return decodeBase64(build === 'relaxed-simd' ? GEMM_RELAXED_WASM_BASE64 : GEMM_WASM_BASE64);
+}
+
 /**
  * The module on a fresh shared memory, or null where WebAssembly, its SIMD extension or shared memory (threads)
- * is missing. Compiled synchronously on first use: the module is a few KB, under every engine's limit for sync
- * compilation.
+ * is missing; the relaxed-SIMD build where the engine validates it, else the SIMD128 one. Compiled synchronously on
+ * first use: the module is a few KB, under every engine's limit for sync compilation.
  */
 export function gemmRuntime(): GemmRuntime | null {
   if (loaded !== undefined) return loaded;
   try {
-    const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
+    const relaxed = gemmModuleBytes('relaxed-simd');
+    const build: GemmBuild = WebAssembly.validate(relaxed) ? 'relaxed-simd' : 'simd128';
+    const module = new WebAssembly.Module(build === 'relaxed-simd' ? relaxed : gemmModuleBytes('simd128'));
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    loaded = { module, memory, exports: instantiateGemm(module, memory) };
+    loaded = { build, module, memory, exports: instantiateGemm(module, memory) };
   } catch {
     loaded = null;
   }
   return loaded;
+}
+
+/** The build of the gemm module that runs here (see GemmBuild), or null where none can. */
+export function gemmBuild(): GemmBuild | null {
+  return gemmRuntime()?.build ?? null;
 }
 
 /** True when the WebAssembly SIMD kernels can run here. */
