@@ -1,4 +1,4 @@
-import { Tensor, formatShape, type DType } from '@torchlet/core';
+import { Tensor, formatShape, type DType, type TypedArray } from '@torchlet/core';
 import { describe } from './parameter.js';
 
 /**
@@ -26,11 +26,13 @@ const FILE_DTYPES: Record<string, FileDType> = {
   F64: { dtype: 'float64', bytes: 8 },
   F32: { dtype: 'float32', bytes: 4 },
   I32: { dtype: 'int32', bytes: 4 },
+  // one byte per element, 0 or 1, as PyTorch's safetensors writes torch.bool
+  BOOL: { dtype: 'bool', bytes: 1 },
   // PyTorch stores integer buffers such as num_batches_tracked as int64; read into int32 when they fit.
   I64: { dtype: 'int32', bytes: 8 },
 };
 
-const DTYPE_NAMES: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32' };
+const DTYPE_NAMES: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -85,7 +87,8 @@ function writeLittleEndian(t: Tensor, out: Uint8Array, at: number): void {
   for (let i = 0; i < d.length; i++) {
     if (t.dtype === 'float64') view.setFloat64(i * 8, d[i], true);
     else if (t.dtype === 'float32') view.setFloat32(i * 4, d[i], true);
-    else view.setInt32(i * 4, d[i], true);
+    else if (t.dtype === 'int32') view.setInt32(i * 4, d[i], true);
+    else view.setUint8(i, d[i]);
   }
 }
 
@@ -179,7 +182,7 @@ export function deserializeWithMetadata(bytes: Uint8Array, options: DeserializeO
   return { tensors, metadata };
 }
 
-function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDType; dtypeName: string }, fail: (why: string) => never): Float32Array | Float64Array | Int32Array {
+function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDType; dtypeName: string }, fail: (why: string) => never): TypedArray {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const count = raw.byteLength / e.fileDType.bytes;
   if (e.dtypeName === 'I64') {
@@ -189,6 +192,12 @@ function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDTy
       if (v > 2147483647n || v < -2147483648n) fail(`'${e.name}' is I64 and holds ${v}, which does not fit in int32`);
       out[i] = Number(v);
     }
+    return out;
+  }
+  if (e.dtypeName === 'BOOL') {
+    const out = raw.slice();
+    const bad = out.findIndex((v) => v > 1);
+    if (bad >= 0) fail(`'${e.name}' is BOOL and holds ${out[bad]} at element ${bad}; a bool is stored as 0 or 1`);
     return out;
   }
   const Ctor = e.dtypeName === 'F64' ? Float64Array : e.dtypeName === 'F32' ? Float32Array : Int32Array;

@@ -8,10 +8,21 @@ import { sumToShape } from './reduction.js';
 
 export type TensorOrNumber = Tensor | number;
 
-/** A number as a 0-d tensor of the dtype it meets (an int32 tensor meeting a fraction becomes float32, as in PyTorch). */
+/**
+ * A number as a 0-d tensor of the dtype it meets, as PyTorch's wrapped numbers: an int32 tensor meeting a fraction
+ * becomes float32; a bool tensor meeting a number is a higher category (int32 for an integer, float32 for a fraction).
+ */
 export function scalarLike(value: number, like: Tensor): Tensor {
-  const dtype: DType = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
+  const integral = Number.isInteger(value);
+  const dtype: DType = like.dtype === 'bool' ? (integral ? 'int32' : 'float32') : like.dtype === 'int32' && !integral ? 'float32' : like.dtype;
   return kernels.full([], value, dtype);
+}
+
+/** PyTorch's refusal of `-` on bool: "use logicalXor / logicalNot instead". */
+function refuseBool(op: string, a: Tensor, b?: Tensor): void {
+  if (a.dtype === 'bool' && (b === undefined || b.dtype === 'bool')) {
+    throw new TypeError(`${op}: ${b ? 'subtracting two bool tensors' : 'negating a bool tensor'} is not supported, as in PyTorch; use ${b ? 'logicalXor' : 'logicalNot'} instead`);
+  }
 }
 
 /**
@@ -57,6 +68,7 @@ export const sub = defineOp({
   name: 'sub',
   signatures: binarySignatures,
   forward(ctx: ShapesContext, a: Tensor, b: Tensor) {
+    refuseBool('sub', a, b);
     ctx.state = [a.shape, b.shape];
     return broadcastBinary('sub', 'sub', a, b);
   },
@@ -105,6 +117,7 @@ export const neg: (x: Tensor) => Tensor = defineOp({
   name: 'neg',
   signatures: ['Tensor'],
   forward(_ctx, x: Tensor) {
+    refuseBool('neg', x);
     return kernels.neg(x, x.dtype);
   },
   backward(_ctx, g) {

@@ -8,8 +8,8 @@ import { binarySignatures, broadcastBinary, scalarLike, type TensorOrNumber } fr
 import { sumToShape } from './reduction.js';
 
 /**
- * Elementwise maximum/minimum, where, and comparisons. Comparisons return int32 0/1 (there is no bool dtype)
- * and have no gradient; maximum, minimum and where pass the gradient to the operand each element came from.
+ * Elementwise maximum/minimum, where, and comparisons. Comparisons return bool and have no gradient; maximum,
+ * minimum and where pass the gradient to the operand each element came from.
  */
 
 /**
@@ -67,7 +67,8 @@ interface WhereState {
 type WhereArgs = [Tensor, Tensor, Tensor];
 
 /**
- * a where cond is nonzero, b elsewhere; cond, a and b broadcast together, a and b may be numbers.
+ * a where cond is true, b elsewhere; cond, a and b broadcast together, a and b may be numbers. cond is bool as in
+ * PyTorch, or (as before the bool dtype) a numeric tensor read as nonzero = true.
  * Differentiable in a and b (each gets the gradient where it was chosen).
  */
 export const where = defineOp({
@@ -99,13 +100,13 @@ export const where = defineOp({
 
 type ComparisonOp = Extract<kernels.BinaryOp, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>;
 
-/** A comparison op: broadcasting, int32 0/1 result, no backward (like PyTorch's bool results, never requiring grad). */
+/** A comparison op: broadcasting, computed in torch.result_type of the operands, a bool result and no backward. */
 function comparison(name: ComparisonOp) {
   return defineOp({
     name,
     signatures: binarySignatures,
     forward(_ctx, a: Tensor, b: Tensor) {
-      return broadcastBinary(name, name, a, b, undefined, 'int32');
+      return broadcastBinary(name, name, a, b, undefined, 'bool');
     },
   }) as unknown as (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 }

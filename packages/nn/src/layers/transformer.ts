@@ -23,7 +23,7 @@ export interface TransformerEncoderLayerOptions extends LayerOptions {
 const LAYER_ARGS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'];
 
 export interface TransformerEncoderLayerForwardOptions {
-  /** Passed to self-attention as attnMask ([L, S] or [batch·heads, L, S]; int32 nonzero = masked, float added). */
+  /** Passed to self-attention as attnMask ([L, S] or [batch·heads, L, S]; bool or int32: true = masked, float added). */
   srcMask?: Tensor | null;
   /** Passed to self-attention as keyPaddingMask. */
   srcKeyPaddingMask?: Tensor | null;
