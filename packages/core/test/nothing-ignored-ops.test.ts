@@ -49,8 +49,8 @@ const ops: Record<string, Entry> = {
   rand: { call: f('rand', k([2])), options: true },
   randn: { call: f('randn', k([2])), options: true },
   // arithmetic and comparison
-  add: { call: f('add', v, v) },
-  sub: { call: f('sub', v, v) },
+  add: { call: f('add', v, v), options: true },
+  sub: { call: f('sub', v, v), options: true },
   mul: { call: f('mul', v, v) },
   div: { call: f('div', v, v) },
   neg: { call: f('neg', v) },
