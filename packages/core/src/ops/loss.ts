@@ -1,10 +1,11 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { promoteTypes } from '../dtype.js';
+import { isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionKeys, rejectExtraArguments } from '../options.js';
+import { crossEntropyOfProbabilities } from './cross-entropy-probs.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -89,13 +90,13 @@ interface CrossEntropyState extends ClassLossConfig, ClassLayout {
 }
 
 /**
- * torch.nn.functional.cross_entropy with class-index targets, fused: log-softmax and NLL in one pass per position,
+ * cross_entropy with class-index targets, fused: log-softmax and NLL in one pass per position,
  * with the closed-form gradient (softmax - smoothed onehot) · g / N, so no log-probability tensor is made.
  * With ε = labelSmoothing and weights w (1 without `weight`), each non-ignored position i with target t contributes
  *   (1 - ε)·w_t·(-log p_t) + (ε / C)·Σ_c w_c·(-log p_c),
  * and 'mean' divides the sum by Σ_i w_t(i), exactly as PyTorch does.
  */
-export const crossEntropy = defineOp({
+const crossEntropyOfIndices = defineOp({
   name: 'crossEntropy',
   signatures: {
     'Tensor, Tensor': (logits: Tensor, target: Tensor): [Tensor, Tensor, ClassLossConfig] => [logits, target, classLossConfig('crossEntropy', undefined, [])],
@@ -120,6 +121,16 @@ export const crossEntropy = defineOp({
     return [kernels.crossEntropyBackward(ctx.state, probs, target, weight, labelSmoothing, g, reduction, weightSum), null, null];
   },
 }) as unknown as (logits: Tensor, target: Tensor, options?: CrossEntropyOptions) => Tensor;
+
+/**
+ * torch.nn.functional.cross_entropy. The target is either class indices (int32 [N, d1, ...], the fused op above) or,
+ * as PyTorch >= 1.10, class probabilities: a floating tensor of the input's shape (crossEntropyOfProbabilities).
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  rejectExtraArguments('crossEntropy', 3, arguments.length);
+  if (input instanceof Tensor && target instanceof Tensor && isFloating(target.dtype)) return crossEntropyOfProbabilities(input, target, options);
+  return crossEntropyOfIndices(input, target, options);
+}
 
 interface NllState extends ClassLossConfig, ClassLayout {
   weightSum: number;
