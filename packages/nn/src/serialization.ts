@@ -1,4 +1,4 @@
-import { Tensor, formatShape, type DType, type TypedArray } from '@torchlet/core';
+import { Tensor, formatShape, positionalOptions, type DType, type TypedArray } from '@torchlet/core';
 import { describe } from './parameter.js';
 
 /**
@@ -36,15 +36,26 @@ const DTYPE_NAMES: Record<DType, string> = { float64: 'F64', float32: 'F32', int
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Options of `serialize` and `save`. */
+export interface SerializeOptions {
+  /** String key-value pairs stored in the header's __metadata__. */
+  metadata?: Metadata;
+}
+
 /** The bytes of a safetensors file holding `stateDict` (and `metadata`, if given). */
-export function serialize(stateDict: Record<string, Tensor>, options: { metadata?: Metadata } = {}): Uint8Array {
+export function serialize(stateDict: Record<string, Tensor>, options?: SerializeOptions, ...extra: never[]): Uint8Array {
+  return serializeAs('serialize', stateDict, [options, ...extra]);
+}
+
+/** serialize under the name of the function the user called (save or serialize), its options checked. */
+export function serializeAs(op: string, stateDict: Record<string, Tensor>, rest: readonly unknown[]): Uint8Array {
+  const { metadata } = positionalOptions<SerializeOptions>(op, rest, [], ['metadata']);
   if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`serialize: expected an object of tensors, got ${describe(stateDict)}`);
   const entries = Object.entries(stateDict);
   for (const [name, t] of entries) {
     if (!(t instanceof Tensor)) throw new TypeError(`serialize: '${name}' is not a Tensor (got ${describe(t)})`);
     if (name === '__metadata__') throw new Error("serialize: '__metadata__' is reserved and cannot name a tensor");
   }
-  const { metadata } = options;
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new TypeError(`serialize: metadata must be an object of strings, got ${describe(metadata)}`);
     for (const [k, v] of Object.entries(metadata)) {
@@ -99,8 +110,13 @@ export interface DeserializeOptions {
 }
 
 /** The tensors of a safetensors file, in header order, and its metadata ({} when there is none). */
-export function deserializeWithMetadata(bytes: Uint8Array, options: DeserializeOptions = {}): { tensors: Record<string, Tensor>; metadata: Metadata } {
-  const source = options.source ?? 'buffer';
+export function deserializeWithMetadata(bytes: Uint8Array, options?: DeserializeOptions, ...extra: never[]): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  return deserializeAs('deserializeWithMetadata', bytes, [options, ...extra]);
+}
+
+/** deserializeWithMetadata under the name of the function the user called, its options checked. */
+export function deserializeAs(op: string, bytes: Uint8Array, rest: readonly unknown[]): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  const { source = 'buffer' } = positionalOptions<DeserializeOptions>(op, rest, [], ['source']);
   const fail = (why: string): never => {
     throw new Error(`safetensors: ${source} is not a valid safetensors file: ${why}`);
   };
@@ -213,6 +229,6 @@ function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDTy
 }
 
 /** The tensors of a safetensors file, in header order. */
-export function deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): Record<string, Tensor> {
-  return deserializeWithMetadata(bytes, options).tensors;
+export function deserialize(bytes: Uint8Array, options?: DeserializeOptions, ...extra: never[]): Record<string, Tensor> {
+  return deserializeAs('deserialize', bytes, [options, ...extra]).tensors;
 }
