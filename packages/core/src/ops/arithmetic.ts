@@ -7,6 +7,7 @@ import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
 import { checkOptionKeys } from '../options.js';
 
+/** An operand of a binary op: a tensor, or a JS number (a 0-d tensor of the dtype it meets). */
 export type TensorOrNumber = Tensor | number;
 
 /**
@@ -90,6 +91,7 @@ function alphaSignatures(op: string) {
   };
 }
 
+/** input + alpha·other, broadcasting, as torch.add (bool + bool is a logical or). */
 export const add = defineOp({
   name: 'add',
   signatures: alphaSignatures('add'),
@@ -103,6 +105,7 @@ export const add = defineOp({
   },
 }) as unknown as WithAlpha;
 
+/** input - alpha·other, broadcasting, as torch.sub (refused on two bools, as PyTorch). */
 export const sub = defineOp({
   name: 'sub',
   signatures: alphaSignatures('sub'),
@@ -117,6 +120,7 @@ export const sub = defineOp({
   },
 }) as unknown as WithAlpha;
 
+/** a · b elementwise, broadcasting (int32 wraps as 32-bit integers). */
 export const mul = defineOp({
   name: 'mul',
   signatures: binarySignatures,
@@ -152,6 +156,7 @@ export const div = defineOp({
   },
 }) as unknown as Binary;
 
+/** -x (refused on bool, as PyTorch). */
 export const neg: (x: Tensor) => Tensor = defineOp({
   name: 'neg',
   signatures: ['Tensor'],

@@ -111,11 +111,17 @@ function comparison(name: ComparisonOp) {
   }) as unknown as (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 }
 
+/** a == b elementwise (NaN equals nothing), as bool. */
 export const eq = comparison('eq');
+/** a != b elementwise (NaN differs from everything), as bool. */
 export const ne = comparison('ne');
+/** a > b elementwise, as bool. */
 export const gt = comparison('gt');
+/** a >= b elementwise, as bool. */
 export const ge = comparison('ge');
+/** a < b elementwise, as bool. */
 export const lt = comparison('lt');
+/** a <= b elementwise, as bool. */
 export const le = comparison('le');
 
 declare module '../tensor.js' {

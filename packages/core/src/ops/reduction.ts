@@ -10,6 +10,7 @@ import { type ValuesIndices, valuesIndices } from './named-tuple.js';
 
 export type { ValuesIndices } from './named-tuple.js';
 
+/** The dims a reduction reduces: one, several, or null for all. */
 export type Dims = number | readonly number[] | null;
 
 /** The shape left after reducing `dims`, with 1s kept when keepdim. */
@@ -36,6 +37,7 @@ function reductionDims(op: string, dim: Dims, ndim: number): number[] {
   return ndim === 0 ? [] : dims;
 }
 
+/** typed-function signatures of (x, dim?, keepdim?) reductions, normalized to [x, dims or null, keepdim]. */
 export const reductionSignatures = {
   Tensor: (x: Tensor): [Tensor, Dims, boolean] => [x, null, false],
   'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): [Tensor, Dims, boolean] => [x, dim ?? null, false],
@@ -84,6 +86,7 @@ export const sum = defineOp({
   },
 }) as unknown as (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
 
+/** Mean over dims (all when none), of a floating-point tensor. */
 export const mean = defineOp({
   name: 'mean',
   signatures: reductionSignatures,
@@ -126,6 +129,7 @@ function requireFloating(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) throw new Error(`${op}: expected a floating-point tensor, got ${x.dtype} (convert with .float())`);
 }
 
+/** Options of var: Bessel's correction and keepdim. */
 export interface VarOptions {
   /** Divide by n - 1 (Bessel's correction) rather than n. Default true, as in PyTorch. */
   unbiased?: boolean;
@@ -233,6 +237,7 @@ export const argmax = defineOp({
   },
 }) as unknown as ArgExtremum;
 
+/** Index of the first minimum along `dim` (int32), or into the flattened tensor without `dim`. Not differentiable. */
 export const argmin = defineOp({
   name: 'argmin',
   signatures: argSignatures,
@@ -290,6 +295,7 @@ function definePick(kind: Extremum) {
 const pickMax = definePick('max');
 const pickMin = definePick('min');
 
+/** max and min: of the whole tensor, or along a dim as a named tuple (values, indices). */
 export interface ExtremumFn {
   /** The largest (smallest) element as a 0-d tensor; its gradient is split evenly among the elements equal to it. */
   (x: Tensor): Tensor;
@@ -309,7 +315,9 @@ function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
   }) as unknown as ExtremumFn;
 }
 
+/** torch.max: the largest element, or `[values, indices]` along a dim. */
 export const max = defineExtremum('max', pickMax);
+/** torch.min: the smallest element, or `[values, indices]` along a dim. */
 export const min = defineExtremum('min', pickMin);
 
 interface LogSumExpState {
