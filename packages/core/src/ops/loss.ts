@@ -58,7 +58,7 @@ type ClassLayout = kernels.ClassLossGeometry;
 
 /** Checks input, target and weight of a class-index loss; names the op and what was expected. */
 function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLossConfig): ClassLayout {
-  if (input.dtype === 'int32') throw new Error(`${op}: expected floating-point input, got int32`);
+  if (!isFloating(input.dtype)) throw new Error(`${op}: expected floating-point input, got ${input.dtype}`);
   if (target.dtype !== 'int32') throw new Error(`${op}: expected target of dtype int32 (class indices), got ${target.dtype}`);
   if (input.ndim === 0) throw new Error(`${op}: expected input of shape [N, C], [N, C, d1, ...] or [C], got []`);
   const unbatched = input.ndim === 1;
@@ -71,7 +71,7 @@ function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLos
   }
   const C = unbatched ? input.shape[0] : input.shape[1];
   const { weight, ignoreIndex } = config;
-  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C || weight.dtype === 'int32')) {
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C || !isFloating(weight.dtype))) {
     throw new Error(`${op}: weight must be a floating-point tensor of shape [${C}] (one weight per class), got ${weight.dtype} ${formatShape(weight.shape)}`);
   }
   const bad = kernels.findOutOfRange(target, 0, C, ignoreIndex);
@@ -183,7 +183,7 @@ export const mseLoss = defineOp({
     },
   },
   forward(ctx: OpContext<MseState>, input: Tensor, target: Tensor, reduction: Reduction) {
-    if (input.dtype === 'int32' || target.dtype === 'int32') {
+    if (!isFloating(input.dtype) || !isFloating(target.dtype)) {
       throw new Error(`mseLoss: expected floating-point input and target, got ${input.dtype} and ${target.dtype}`);
     }
     if (!sameShape(input.shape, target.shape)) {
