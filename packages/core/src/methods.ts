@@ -45,6 +45,7 @@ const functions: Record<string, unknown> = {
   indexSet, maskedFill, scatter, scatterAdd,
   viewAs, unflatten, repeat, tile, chunk, split, flip, roll, triu, tril, mm, bmm,
   logicalAnd: logical.logicalAnd, logicalOr: logical.logicalOr, logicalXor: logical.logicalXor, logicalNot: logical.logicalNot,
+  isnan: logical.isnan, isinf: logical.isinf, isfinite: logical.isfinite,
 };
 for (const [name, fn] of Object.entries(functions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...args); };

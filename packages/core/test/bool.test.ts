@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  type DType, Tensor, add, all, any, arange, copy_, eq, eye, fill_, full, fullLike, gt, logicalAnd, logicalNot, logicalOr, logicalXor, lt,
-  maskedFill, max, mean, mul, neg, noGrad, ones, randn, scaledDotProductAttention, sub, sum, tensor, to, where, zeros,
+  type DType, Tensor, add, all, any, arange, copy_, eq, eye, fill_, full, fullLike, gt, isfinite, isinf, isnan, logicalAnd, logicalNot, logicalOr, logicalXor, lt,
+  crossEntropy, dropout, layerNorm, maskedFill, matmul, max, mean, mseLoss, mul, neg, noGrad, ones, randn, scaledDotProductAttention, softmax,
+  sub, sum, tensor, to, where, zeros,
 } from '@torchlet/core';
 
 const reference = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bool-reference.json'), 'utf8')) as {
@@ -135,6 +136,25 @@ test('logicalAnd/Or/Xor/Not and any/all with dim and keepdim (PyTorch)', () => {
   assert.throws(() => all(a, 0, 'yes' as never), /all: keepdim must be a boolean, got string/);
 });
 
+test('isnan, isinf, isfinite: bool results, PyTorch\'s definitions, for every dtype', () => {
+  const values = [0, -1.5, NaN, Infinity, -Infinity, 3e38];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const x = tensor(values, { dtype });
+    assert.equal(bools(isnan(x)), values.map(Number.isNaN));
+    assert.equal(bools(isinf(x)), values.map((v) => v === Infinity || v === -Infinity));
+    assert.equal(bools(isfinite(x)), values.map(Number.isFinite));
+    assert.equal(bools(x.isfinite()), values.map(Number.isFinite));
+    assert.is(isnan(x).dtype, 'bool');
+  }
+  const i = tensor([[1, -2]], { dtype: 'int32' });
+  assert.equal([bools(isnan(i)), bools(isinf(i)), bools(isfinite(i))], [[false, false], [false, false], [true, true]]);
+  assert.equal(isinf(i).shape, [1, 2]);
+  const b = tensor([true, false]);
+  assert.equal([bools(isnan(b)), bools(isinf(b)), bools(isfinite(b))], [[false, false], [false, false], [true, true]]);
+  assert.throws(() => (isnan as (...a: unknown[]) => unknown)(b, 1), /isnan: takes at most 1 arguments, got 2/);
+  assert.throws(() => isfinite([1] as never), /isfinite: expected a Tensor, got object/);
+});
+
 test('masks take bool: index([mask]), maskedFill, where; int32 0/1 masks still work', () => {
   const x = arange(6).reshape([2, 3]);
   const mask = gt(x, 2.5);
@@ -165,6 +185,16 @@ test('attention masks: bool true = takes part (scaledDotProductAttention, as PyT
   const causal = scaledDotProductAttention(q, q, q, { isCausal: true });
   assert.equal(withBool.tolist(), withInt.tolist());
   assert.equal(withBool.tolist(), causal.tolist());
+});
+
+test('ops that need floating point refuse bool with the dtype named, never computing into 0/1 storage', () => {
+  const b = tensor([[true, false], [false, true]]);
+  assert.throws(() => softmax(b, 1), /softmax: expected a floating-point tensor, got bool/);
+  assert.throws(() => matmul(b, b), /matmul: expected floating-point tensors, got bool and bool/);
+  assert.throws(() => layerNorm(b, [2]), /layerNorm: expected a floating-point input, got bool/);
+  assert.throws(() => dropout(b, 0.5), /dropout: expected a floating-point tensor, got bool/);
+  assert.throws(() => crossEntropy(b, tensor([0, 1], { dtype: 'int32' })), /crossEntropy: expected floating-point input, got bool/);
+  assert.throws(() => mseLoss(b, b), /mseLoss: expected floating-point input and target, got bool and bool/);
 });
 
 test('in-place writes into bool storage store nonzero as true', () => {

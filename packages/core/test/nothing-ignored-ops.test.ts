@@ -68,6 +68,9 @@ const ops: Record<string, Entry> = {
   logicalOr: { call: f('logicalOr', v, v) },
   logicalXor: { call: f('logicalXor', v, v) },
   logicalNot: { call: f('logicalNot', v) },
+  isnan: { call: f('isnan', v) },
+  isinf: { call: f('isinf', v) },
+  isfinite: { call: f('isfinite', v) },
   any: { call: f('any', m), positional: { args: [1, true], check: (y: Tensor) => eq(y.shape, [2, 1]) }, options: true },
   all: { call: f('all', m), positional: { args: [1, true], check: (y: Tensor) => eq(y.shape, [2, 1]) }, options: true },
   // elementwise
@@ -257,7 +260,7 @@ const methods: Record<string, [() => Tensor, ...unknown[]]> = {
   eq: [v, 1], ne: [v, 1], gt: [v, 1], ge: [v, 1], lt: [v, 1], le: [v, 1], exp: [v], log: [v], sqrt: [v], abs: [v], clamp: [v, 1], relu: [v],
   leakyRelu: [v], sigmoid: [v], tanh: [v], gelu: [v], softplus: [v], softmax: [m, 1], logSoftmax: [m, 1], matmul: [m, randn([3])],
   to: [v, 'float64'], float: [v], double: [v], int: [v], bool: [v], clone: [v],
-  logicalAnd: [v, v()], logicalOr: [v, v()], logicalXor: [v, v()], logicalNot: [v], any: [m], all: [m],
+  logicalAnd: [v, v()], logicalOr: [v, v()], logicalXor: [v, v()], logicalNot: [v], isnan: [v], isinf: [v], isfinite: [v], any: [m], all: [m],
   reshape: [m, [3, 2]], view: [m, [3, 2]], flatten: [m], squeeze: [m], unsqueeze: [m, 0], expand: [() => randn([1, 3]), [2, 3]],
   permute: [m, [1, 0]], transpose: [m, 0, 1], t: [m],
   sum: [m, 1, true], mean: [m, 1, true], var: [m], max: [m, 1, true], min: [m, 1, true], argmax: [m, 1, true], argmin: [m, 1, true], logsumexp: [m, 1, true],

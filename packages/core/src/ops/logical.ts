@@ -2,15 +2,16 @@ import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape, normalizeDims } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
-import { binarySignatures, type TensorOrNumber } from './arithmetic.js';
-import { eq, gt } from './compare.js';
+import { binarySignatures, sub, type TensorOrNumber } from './arithmetic.js';
+import { eq, gt, ne } from './compare.js';
+import { isFloating } from '../dtype.js';
 import { sum, type DimOptions, type DimReductionMethod, type Dims, type KeepdimOption } from './reduction.js';
-import { positionalOptions } from '../options.js';
+import { positionalOptions, rejectExtraArguments } from '../options.js';
 import { to } from './cast.js';
 
 /**
- * PyTorch's logical ops and any/all: every input is read as bool (nonzero, NaN included, is true) and every result is
- * bool. None is differentiable, as in PyTorch.
+ * PyTorch's logical ops, any/all and isnan/isinf/isfinite: every input of the logical ops is read as bool (nonzero,
+ * NaN included, is true) and every result is bool. None is differentiable, as in PyTorch.
  */
 
 /** x as bool storage: itself when it already is. */
@@ -45,6 +46,33 @@ export const logicalNot = defineOp({
     return kernels.binary('eq', x, kernels.full([], 0, x.dtype), x.shape, 'bool');
   },
 }) as unknown as (x: Tensor) => Tensor;
+
+/** A Tensor argument of isnan/isinf/isfinite, and nothing more. */
+function checkUnary(op: string, x: Tensor, given: number): void {
+  rejectExtraArguments(op, 1, given);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+}
+
+/** torch.isnan: true where x is NaN (never for int32 or bool). */
+export function isnan(x: Tensor): Tensor {
+  checkUnary('isnan', x, arguments.length);
+  return ne(x, x);
+}
+
+/** torch.isinf: true where x is +Infinity or -Infinity. */
+export function isinf(x: Tensor): Tensor {
+  checkUnary('isinf', x, arguments.length);
+  if (!isFloating(x.dtype)) return kernels.full(x.shape, 0, 'bool');
+  return logicalOr(eq(x, Infinity), eq(x, -Infinity));
+}
+
+/** torch.isfinite: true where x is neither NaN nor ±Infinity (always for int32 and bool). */
+export function isfinite(x: Tensor): Tensor {
+  checkUnary('isfinite', x, arguments.length);
+  if (!isFloating(x.dtype)) return kernels.full(x.shape, 1, 'bool');
+  // x - x is 0 exactly when x is finite (NaN for NaN and ±Infinity)
+  return eq(sub(x, x), 0);
+}
 
 /** The number of true (nonzero) elements over `dim`, as int32, and how many were counted: any's and all's count. */
 function countTrue(op: string, x: Tensor, rest: readonly unknown[]): { count: Tensor; of: number } {
@@ -82,6 +110,9 @@ declare module '../tensor.js' {
     logicalOr(other: TensorOrNumber): Tensor;
     logicalXor(other: TensorOrNumber): Tensor;
     logicalNot(): Tensor;
+    isnan(): Tensor;
+    isinf(): Tensor;
+    isfinite(): Tensor;
     any: DimReductionMethod;
     all: DimReductionMethod;
   }
