@@ -45,4 +45,13 @@ test('MultiheadAttention: a bool attnMask and keyPaddingMask (true = masked) giv
   assert.ok(w[1][2][2] > 0);
 });
 
+test('Module.to / double() keep a bool buffer bool, as PyTorch casts only floating tensors', () => {
+  const m = new MultiheadAttention(4, 2);
+  m.registerBuffer('mask', tensor([true, false]));
+  m.double();
+  const mask = [...m.namedBuffers()].find(([name]) => name === 'mask')![1];
+  assert.is(mask.dtype, 'bool');
+  assert.is(m.out_proj.weight.dtype, 'float64');
+});
+
 test.run();
