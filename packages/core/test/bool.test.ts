@@ -203,6 +203,21 @@ test('in-place writes into bool storage store nonzero as true', () => {
   assert.equal(Array.from(b.data), [1, 1, 1]);
   noGrad(() => copy_(b, tensor([0, 0.5, -3])));
   assert.equal(Array.from(b.data), [0, 1, 1]);
+  // add_ is or, mul_ is and (PyTorch); a non-bool other cannot be written into bool, sub_ is refused
+  const c = tensor([true, false, false]);
+  c.add_(tensor([true, true, false]));
+  assert.equal(Array.from(c.data), [1, 1, 0]);
+  c.add_(tensor([false, false, true]), { alpha: 0 });
+  assert.equal(Array.from(c.data), [1, 1, 0]);
+  c.mul_(tensor([true, false, true]));
+  assert.equal(Array.from(c.data), [1, 0, 0]);
+  assert.throws(() => c.add_(2), /add_: the result of self of dtype bool and other 2 can't be written into self of dtype bool/);
+  assert.throws(() => c.mul_(tensor([2, 2, 2])), /mul_: the result of self of dtype bool and other of dtype float32 can't be written/);
+  assert.throws(() => c.sub_(c), /sub_: subtracting from a bool tensor is not supported/);
+  // a bool other adds into int32 and float32 as 0/1
+  assert.equal(tensor([1, 2], { dtype: 'int32' }).add_(tensor([true, false])).tolist(), [2, 2]);
+  assert.equal(tensor([0.5, 2]).mul_(tensor([true, false])).tolist(), [0.5, 0]);
+  assert.throws(() => c.add_(tensor([true, false])), /add_: other of shape \[2\] cannot be broadcast to self's shape \[3\]/);
 });
 
 test('printing shows true/false (PyTorch: True/False), with no dtype unless empty', () => {
