@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type DType, Tensor, add, all, any, arange, copy_, eq, eye, fill_, full, fullLike, gt, isfinite, isinf, isnan, logicalAnd, logicalNot, logicalOr, logicalXor, lt,
   crossEntropy, dropout, layerNorm, maskedFill, matmul, max, mean, mseLoss, mul, neg, noGrad, ones, randn, scaledDotProductAttention, softmax,
-  sub, sum, tensor, to, where, zeros,
+  sub, sum, tensor, to, where, zeros, triu, pad,
 } from '@torchlet/core';
 
 const reference = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bool-reference.json'), 'utf8')) as {
@@ -165,6 +165,16 @@ test('masks take bool: index([mask]), maskedFill, where; int32 0/1 masks still w
   assert.equal(maskedFill(x, mask.int(), -1).tolist(), [[0, 1, 2], [-1, -1, -1]]);
   assert.equal(where(mask, x, 10).tolist(), [[10, 10, 10], [3, 4, 5]]);
   assert.equal(where(mask.int(), x, 10).tolist(), [[10, 10, 10], [3, 4, 5]]);
+  // maskedFill keeps x's dtype, as PyTorch (bool stays bool, an int32 x truncates the value)
+  const flags = maskedFill(tensor([false, true]), tensor([true, false]), 5);
+  assert.is(flags.dtype, 'bool');
+  assert.equal(Array.from(flags.data), [1, 1]);
+  assert.equal(maskedFill(tensor([1, 2], { dtype: 'int32' }), tensor([true, false]), 0.5).tolist(), [0, 2]);
+  // triu/tril and pad keep bool, a pad value is stored as bool
+  const t = triu(tensor([[true, true], [true, true]]));
+  assert.is(t.dtype, 'bool');
+  assert.equal(Array.from(t.data), [1, 1, 0, 1]);
+  assert.equal(Array.from(pad(tensor([false]), [1, 1], { value: 2 }).data), [1, 0, 1]);
   // where of two bool operands stays bool
   const w = where(tensor([true, false]), tensor([true, true]), tensor([false, false]));
   assert.is(w.dtype, 'bool');
