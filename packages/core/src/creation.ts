@@ -1,8 +1,17 @@
-import { type DType, type TypedArray, allocate, checkValueFits, dtypeOfArray, isDType } from './dtype.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { type DType, type TypedArray, allocate, checkValueFits, dtypeOfArray, isDType, isFloating, isTypedArray, storedValue, unknownDTypeMessage } from './dtype.js';
+import { Tensor } from './tensor.js';
 import { checkShape, formatShape, numelOf } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { sizeAndOptions } from './size-args.js';
+import { positionalOptions, rejectExtraArguments } from './options.js';
+
+/** The keys of TensorOptions, RandomOptions and TensorDataOptions, for the unknown-key check. */
+const TENSOR_KEYS = ['dtype', 'requiresGrad'];
+const RANDOM_KEYS = [...TENSOR_KEYS, 'generator'];
+const DATA_KEYS = [...TENSOR_KEYS, 'shape'];
+
+/** Data for `tensor`: numbers or booleans, nested to any depth (`tensor([true, false])` is a bool tensor). */
+export type NestedData = number | boolean | readonly NestedData[];
 
 /** Options of the creation functions: the dtype and whether the tensor requires grad. */
 export interface TensorOptions {
@@ -21,12 +30,17 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-function checkOptions(op: string, options: TensorOptions | undefined): DType {
-  if (options === undefined || options === null) return 'float32';
+function checkOptions(op: string, options: TensorOptions | undefined, fallback: DType = 'float32'): DType {
+  if (options === undefined || options === null) return fallback;
   if (typeof options !== 'object') throw new TypeError(`${op}: expected an options object, got ${typeof options}`);
-  const dtype = options.dtype ?? 'float32';
-  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected float32, float64 or int32)`);
+  const dtype = options.dtype ?? fallback;
+  if (!isDType(dtype)) throw new TypeError(unknownDTypeMessage(op, dtype));
   return dtype;
+}
+
+/** The trailing options object of a function whose PyTorch arguments after the required ones are keyword-only. */
+function keywordOptions<O extends object>(op: string, rest: readonly unknown[], known: readonly string[]): O {
+  return positionalOptions<O>(op, rest, [], known);
 }
 
 /**
@@ -81,19 +95,20 @@ function emptyFor(op: string, shape: readonly number[], dtype: DType): Tensor {
 }
 
 /**
- * A tensor from a number, a nested array, or a flat array / typed array (with `shape`). Always copies.
- * The dtype defaults to float32 (or the typed array's own type), as in TensorFlow.js.
+ * A tensor from a number or boolean, a nested array, or a flat array / typed array (with `shape`). Always copies.
+ * The dtype defaults to float32 (or the typed array's own type, Uint8Array being bool), as in TensorFlow.js, and to
+ * bool when every element is a boolean (`tensor([true, false])`); booleans among numbers count as 1 and 0.
  */
-export function tensor(data: NestedArray | readonly number[] | TypedArray, options: TensorDataOptions = {}): Tensor {
-  const isTyped = data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array;
-  if (!isTyped && typeof data !== 'number' && !Array.isArray(data)) {
-    throw new TypeError(`tensor: expected a number, a nested array or a typed array, got ${data === null ? 'null' : typeof data}`);
+export function tensor(data: NestedData | TypedArray, options?: TensorDataOptions): Tensor {
+  rejectExtraArguments('tensor', 2, arguments.length);
+  const opts = keywordOptions<TensorDataOptions>('tensor', [options], DATA_KEYS);
+  const isTyped = isTypedArray(data);
+  if (!isTyped && typeof data !== 'number' && typeof data !== 'boolean' && !Array.isArray(data)) {
+    throw new TypeError(`tensor: expected a number, a boolean, a nested array or a typed array, got ${data === null ? 'null' : typeof data}`);
   }
-  const dtype = options.dtype ?? (isTyped ? dtypeOfArray(data as TypedArray) : 'float32');
-  checkOptions('tensor', { ...options, dtype });
-  let flat: ArrayLike<number>;
+  let flat: ArrayLike<number | boolean>;
   let inferred: number[];
-  if (typeof data === 'number') {
+  if (typeof data === 'number' || typeof data === 'boolean') {
     flat = [data];
     inferred = [];
   } else if (isTyped) {
@@ -101,30 +116,33 @@ export function tensor(data: NestedArray | readonly number[] | TypedArray, optio
     inferred = [flat.length];
   } else {
     inferred = [];
-    const values: number[] = [];
-    walkNested(data as NestedArray, 0, inferred, values);
+    const values: (number | boolean)[] = [];
+    walkNested(data as NestedData, 0, inferred, values);
     flat = values;
   }
+  const allBoolean = !isTyped && flat.length > 0 && Array.prototype.every.call(flat, (v) => typeof v === 'boolean');
+  const dtype = checkOptions('tensor', opts, isTyped ? dtypeOfArray(data as TypedArray) : allBoolean ? 'bool' : 'float32');
   let shape = inferred;
-  if (options.shape !== undefined) {
-    shape = checkSize('tensor', options.shape);
+  if (opts.shape !== undefined) {
+    shape = checkSize('tensor', opts.shape);
     if (numelOf(shape) !== flat.length) {
       throw new Error(`tensor: shape ${formatShape(shape)} needs ${numelOf(shape)} elements but data has ${flat.length}`);
     }
   }
   const out = allocate(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) {
-    const v = flat[i];
-    if (typeof v !== 'number') throw new TypeError(`tensor: expected numbers, got ${typeof v} at flat index ${i}`);
+    const given = flat[i];
+    if (typeof given !== 'number' && typeof given !== 'boolean') throw new TypeError(`tensor: expected numbers or booleans, got ${typeof given} at flat index ${i}`);
+    const v = given === true ? 1 : given === false ? 0 : given;
     if (dtype === 'int32' && !Number.isInteger(v)) throw new TypeError(`tensor: int32 data must be integers, got ${v} at flat index ${i}`);
     // as PyTorch: an int32 out of range is refused (float32 stores 1e39 as Infinity, PyTorch's torch.tensor too)
     if (dtype === 'int32') checkValueFits('tensor', v, dtype);
-    out[i] = v;
+    out[i] = storedValue(v, dtype);
   }
-  return finish(new Tensor(out, shape), options);
+  return finish(new Tensor(out, shape), opts);
 }
 
-function walkNested(data: NestedArray, depth: number, shape: number[], out: number[]): void {
+function walkNested(data: NestedData, depth: number, shape: number[], out: (number | boolean)[]): void {
   if (Array.isArray(data)) {
     if (depth === shape.length) {
       if (out.length > 0) throw new Error(`tensor: ragged nested array: an array at depth ${depth} where numbers were found before`);
@@ -135,22 +153,24 @@ function walkNested(data: NestedArray, depth: number, shape: number[], out: numb
     for (const item of data) walkNested(item, depth + 1, shape, out);
   } else {
     if (depth !== shape.length) throw new Error(`tensor: ragged nested array: a number at depth ${depth} where an array was expected`);
-    out.push(data);
+    out.push(data as number | boolean);
   }
 }
 
-/** A tensor of `shape` filled with `value`, as torch.full. */
-export function full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
-  return filled('full', shape, value, options);
+/** A tensor of `shape` filled with `value`, as torch.full; a boolean value makes a bool tensor (`full([2], true)`). */
+export function full(shape: readonly number[], value: number | boolean, options?: TensorOptions): Tensor {
+  rejectExtraArguments('full', 3, arguments.length);
+  return filled('full', shape, value, keywordOptions('full', [options], TENSOR_KEYS));
 }
 
 /** full() under the name of the function the user called, so its errors name that one. */
-function filled(op: string, shape: readonly number[], value: number, options?: TensorOptions): Tensor {
-  const dtype = checkOptions(op, options);
-  if (typeof value !== 'number') throw new TypeError(`${op}: expected a number fill value, got ${typeof value}`);
-  checkValueFits(op, value, dtype);
+function filled(op: string, shape: readonly number[], value: number | boolean, options?: TensorOptions): Tensor {
+  const dtype = checkOptions(op, options, typeof value === 'boolean' ? 'bool' : 'float32');
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`${op}: expected a number fill value, got ${typeof value}`);
+  const v = Number(value);
+  checkValueFits(op, v, dtype);
   const t = emptyFor(op, shape, dtype);
-  t.data.fill(value);
+  t.data.fill(storedValue(v, dtype));
   return finish(t, options);
 }
 
@@ -172,63 +192,90 @@ export function ones(...args: unknown[]): Tensor {
   return filled('ones', shape, 1, options);
 }
 
-function likeOptions(op: string, like: Tensor, options?: TensorOptions): TensorOptions {
+/** The options of a `*Like` function (keyword-only, as PyTorch's), with `like`'s dtype unless one is given. */
+function likeOptions(op: string, like: Tensor, rest: readonly unknown[], known: readonly string[] = TENSOR_KEYS): TensorOptions {
   if (!(like instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof like}`);
-  return { dtype: like.dtype, ...options };
+  return { dtype: like.dtype, ...keywordOptions<TensorOptions>(op, rest, known) };
 }
 
 /** Zeros with `like`'s shape (and dtype unless given), as torch.zeros_like. */
 export function zerosLike(like: Tensor, options?: TensorOptions): Tensor {
-  const o = likeOptions('zerosLike', like, options);
+  rejectExtraArguments('zerosLike', 2, arguments.length);
+  const o = likeOptions('zerosLike', like, [options]);
   return filled('zerosLike', like.shape, 0, o);
 }
 
 /** Ones with `like`'s shape (and dtype unless given), as torch.ones_like. */
 export function onesLike(like: Tensor, options?: TensorOptions): Tensor {
-  const o = likeOptions('onesLike', like, options);
+  rejectExtraArguments('onesLike', 2, arguments.length);
+  const o = likeOptions('onesLike', like, [options]);
   return filled('onesLike', like.shape, 1, o);
 }
 
 /** `value` with `like`'s shape (and dtype unless given), as torch.full_like. */
-export function fullLike(like: Tensor, value: number, options?: TensorOptions): Tensor {
-  const o = likeOptions('fullLike', like, options);
+export function fullLike(like: Tensor, value: number | boolean, options?: TensorOptions): Tensor {
+  rejectExtraArguments('fullLike', 3, arguments.length);
+  const o = likeOptions('fullLike', like, [options]);
   return filled('fullLike', like.shape, value, o);
 }
 
-/** Values from start (inclusive) to end (exclusive) by step, like torch.arange; arange(n) counts 0..n-1. */
-export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
+/** A dtype for arange, linspace and randint, which PyTorch has no bool form of. */
+function numericDType(op: string, options: TensorOptions, fallback: DType): DType {
+  const dtype = checkOptions(op, options, fallback);
+  if (dtype === 'bool') throw new TypeError(`${op}: dtype bool is not supported (as in PyTorch); use int32, float32 or float64`);
+  return dtype;
+}
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step, like torch.arange; arange(n) counts 0..n-1. The options
+ * object may follow any of the numbers: `arange(5, { dtype: 'int32' })`, `arange(0, 10, 2, { dtype })`.
+ */
+export function arange(end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number, step: number, options?: TensorOptions): Tensor;
+export function arange(first: number, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<TensorOptions & { end?: number; step?: number }>('arange', rest, ['end', 'step'], TENSOR_KEYS);
+  let start = first;
+  let end = opts.end;
+  const step = opts.step ?? 1;
   if (end === undefined) {
     end = start;
     start = 0;
   }
-  if (![start, end, step].every(Number.isFinite)) throw new Error(`arange: expected finite numbers, got (${start}, ${end}, ${step})`);
+  if (![start, end, step].every((n) => typeof n === 'number' && Number.isFinite(n))) throw new Error(`arange: expected finite numbers, got (${start}, ${end}, ${step})`);
   if (step === 0) throw new Error('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const t = emptyFor('arange', [n], checkOptions('arange', options));
+  const t = emptyFor('arange', [n], numericDType('arange', opts, 'float32'));
   for (let i = 0; i < n; i++) t.data[i] = start + i * step;
-  return finish(t, options);
+  return finish(t, opts);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive, as torch.linspace. */
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  rejectExtraArguments('linspace', 4, arguments.length);
+  const opts = keywordOptions<TensorOptions>('linspace', [options], TENSOR_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = emptyFor('linspace', [steps], checkOptions('linspace', options));
+  const t = emptyFor('linspace', [steps], numericDType('linspace', opts, 'float32'));
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = start + i * h;
-  return finish(t, options);
+  return finish(t, opts);
 }
 
-/** The n x m identity matrix, as torch.eye. */
-export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
+/** The n x m identity matrix, as torch.eye: `eye(3)`, `eye(2, 3)`, `eye(3, { dtype: 'bool' })`. */
+export function eye(n: number, options?: TensorOptions): Tensor;
+export function eye(n: number, m: number, options?: TensorOptions): Tensor;
+export function eye(n: number, ...rest: unknown[]): Tensor {
+  const opts = positionalOptions<TensorOptions & { m?: number }>('eye', rest, ['m'], TENSOR_KEYS);
+  const m = opts.m ?? n;
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new Error(`eye: expected non-negative integer sizes, got (${n}, ${m})`);
-  const t = emptyFor('eye', [n, m], checkOptions('eye', options));
+  const t = emptyFor('eye', [n, m], checkOptions('eye', opts));
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
-  return finish(t, options);
+  return finish(t, opts);
 }
 
 function randomFill(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (g: Generator) => number): Tensor {
   const dtype = checkOptions(op, options);
-  if (dtype === 'int32') throw new Error(`${op}: expected a floating dtype, got int32 (use randint)`);
+  if (!isFloating(dtype)) throw new Error(`${op}: expected a floating dtype, got ${dtype}${dtype === 'int32' ? ' (use randint)' : ''}`);
   const g = options?.generator ?? defaultGenerator;
   const t = emptyFor(op, shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = draw(g);
@@ -253,13 +300,18 @@ export function randn(...args: unknown[]): Tensor {
   return randomFill('randn', shape, options, (g) => g.normal());
 }
 
-/** Integers uniform in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+/** Integers uniform in [low, high), int32 by default: `randint(0, 10, [3])`, or `randint(10, [3])` with low 0, as torch.randint. */
+export function randint(high: number, shape: readonly number[], options?: RandomOptions): Tensor;
+export function randint(low: number, high: number, shape: readonly number[], options?: RandomOptions): Tensor;
+export function randint(...args: unknown[]): Tensor {
+  const lowGiven = !Array.isArray(args[1]);
+  const [low, high, shape] = (lowGiven ? args.slice(0, 3) : [0, ...args.slice(0, 2)]) as [number, number, readonly number[]];
+  const options = keywordOptions<RandomOptions>('randint', args.slice(lowGiven ? 3 : 2), RANDOM_KEYS);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got (${low}, ${high})`);
   }
-  const dtype = options.dtype ?? 'int32';
-  checkOptions('randint', { dtype });
+  if (!Array.isArray(shape)) throw new TypeError(`randint: expected a shape (an array of sizes) after ${lowGiven ? 'low and high' : 'high'}, got ${typeof shape}`);
+  const dtype = numericDType('randint', options, 'int32');
   const g = options.generator ?? defaultGenerator;
   const t = emptyFor('randint', shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
@@ -268,12 +320,14 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** Uniform [0, 1) values with `like`'s shape, as torch.rand_like. */
 export function randLike(like: Tensor, options?: RandomOptions): Tensor {
-  const o = likeOptions('randLike', like, options);
+  rejectExtraArguments('randLike', 2, arguments.length);
+  const o = likeOptions('randLike', like, [options], RANDOM_KEYS);
   return randomFill('randLike', like.shape, o, (g) => g.random());
 }
 
 /** Standard normal values with `like`'s shape, as torch.randn_like. */
 export function randnLike(like: Tensor, options?: RandomOptions): Tensor {
-  const o = likeOptions('randnLike', like, options);
+  rejectExtraArguments('randnLike', 2, arguments.length);
+  const o = likeOptions('randnLike', like, [options], RANDOM_KEYS);
   return randomFill('randnLike', like.shape, o, (g) => g.normal());
 }

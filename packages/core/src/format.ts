@@ -3,11 +3,14 @@ import type { Tensor } from './tensor.js';
 const EDGE = 3;
 const SUMMARIZE_ABOVE = 1000;
 
-/** PyTorch-like repr: `tensor([[1.0000, 2.0000], ...], dtype=float64, gradFn=<mulBackward>)`. */
+/**
+ * PyTorch-like repr: `tensor([[1.0000, 2.0000], ...], dtype=float64, gradFn=<mulBackward>)`. A bool tensor shows
+ * JavaScript's `true`/`false` (PyTorch prints Python's True/False) and, as PyTorch, no dtype unless it is empty.
+ */
 export function formatTensor(t: Tensor): string {
   const summarize = t.numel() > SUMMARIZE_ABOVE;
   const values = collectShown(t, summarize);
-  const fmt = numberFormatter(values, t.dtype === 'int32');
+  const fmt = t.dtype === 'bool' ? (v: number) => (v ? 'true' : 'false') : numberFormatter(values, t.dtype === 'int32');
   const width = values.reduce((w, v) => Math.max(w, fmt(v).length), 0);
   const strides: number[] = [];
   let s = 1;
@@ -35,7 +38,7 @@ export function formatTensor(t: Tensor): string {
   const body = t.ndim === 0 ? fmt(t.data[0]) : render(0, 0);
   const extras: string[] = [];
   if (t.numel() === 0) extras.push(`size=[${t.shape.join(', ')}]`);
-  if (t.dtype !== 'float32') extras.push(`dtype=${t.dtype}`);
+  if (t.dtype !== 'float32' && (t.dtype !== 'bool' || t.numel() === 0)) extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`gradFn=<${t.gradFn}>`);
   else if (t.requiresGrad) extras.push('requiresGrad=true');
   return `tensor(${body}${extras.map((e) => ', ' + e).join('')})`;

@@ -20,6 +20,7 @@ export * from './ops/cast.js';
 export { assertClose, type CloseOptions } from './testing.js';
 export * from './ops/unary.js';
 export * from './ops/compare.js';
+export * from './ops/logical.js';
 export * from './ops/inplace.js';
 export * from './ops/softmax.js';
 export * from './ops/loss.js';

@@ -3,8 +3,8 @@
  * is `add(x, y, { alpha: 2 })`, so a method honours or refuses exactly what its function does and never drops an
  * argument (JavaScript would, for a method written with a fixed parameter list). The op files declare the methods'
  * types next to their functions; this file, loaded by the index after them, installs the implementations in one place.
- * Reductions also take `dim` and `keepdim` by name here (`x.sum({ dim: 1, keepdim: true })`, `x.sum(1, { keepdim: true })`);
- * their declared types (in ops/reduction.ts) do not list that form yet, so TypeScript callers cast for now.
+ * Reductions also take `dim` and `keepdim` by name here (`x.sum({ dim: 1, keepdim: true })`, `x.sum(1, { keepdim: true })`),
+ * as their declared types in ops/reduction.ts and ops/logical.ts list.
  */
 import { Tensor } from './tensor.js';
 import { positionalOptions, rejectExtraArguments } from './options.js';
@@ -22,6 +22,7 @@ import { repeat, tile, unflatten, viewAs } from './ops/tiling.js';
 import { chunk, split } from './ops/splitting.js';
 import { flip, roll } from './ops/reordering.js';
 import { tril, triu } from './ops/masks.js';
+import * as logical from './ops/logical.js';
 import { bmm, mm } from './ops/products.js';
 import { type IndexEntry, index, isIndexCopy } from './ops/index-expression.js';
 import { indexPut_, indexSet, maskedFill, scatter, scatterAdd } from './ops/scatter.js';
@@ -43,6 +44,8 @@ const functions: Record<string, unknown> = {
   indexSelect: indexing.indexSelect,
   indexSet, maskedFill, scatter, scatterAdd,
   viewAs, unflatten, repeat, tile, chunk, split, flip, roll, triu, tril, mm, bmm,
+  logicalAnd: logical.logicalAnd, logicalOr: logical.logicalOr, logicalXor: logical.logicalXor, logicalNot: logical.logicalNot,
+  isnan: logical.isnan, isinf: logical.isinf, isfinite: logical.isfinite,
 };
 for (const [name, fn] of Object.entries(functions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...args); };
@@ -62,7 +65,7 @@ for (const [name, fn] of Object.entries(inPlace)) {
   };
 }
 
-const casts = { float: 'float32', double: 'float64', int: 'int32' } as const;
+const casts = { float: 'float32', double: 'float64', int: 'int32', bool: 'bool' } as const;
 for (const [name, dtype] of Object.entries(casts)) {
   proto[name] = function (...args) {
     rejectExtraArguments(name, 0, args.length);
@@ -84,7 +87,7 @@ function dimArguments(op: string, args: unknown[]): unknown[] {
 
 const reductions: Record<string, unknown> = {
   sum: reduction.sum, mean: reduction.mean, max: reduction.max, min: reduction.min, argmax: reduction.argmax, argmin: reduction.argmin,
-  logsumexp: reduction.logsumexp,
+  logsumexp: reduction.logsumexp, any: logical.any, all: logical.all,
 };
 for (const [name, fn] of Object.entries(reductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };

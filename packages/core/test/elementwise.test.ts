@@ -462,14 +462,14 @@ const comparisons: [string, (a: Tensor | number, b: Tensor | number) => Tensor, 
 ];
 
 for (const [name, op, reference] of comparisons) {
-  test(`${name}: int32 0/1 with broadcasting and number operands, never requiring grad`, () => {
+  test(`${name}: bool with broadcasting and number operands, never requiring grad`, () => {
     const a = [1, 2, 3, NaN];
     const b = [2, 3];
     const A = f64(a, [4, 1]);
     A.requiresGrad = true;
     const B = f64(b).float();
     const y = op(A, B);
-    assert.is(y.dtype, 'int32');
+    assert.is(y.dtype, 'bool');
     assert.equal(y.shape, [4, 2]);
     assert.equal(list(y), outer(a, b, (x, z) => (reference(x, z) ? 1 : 0)));
     assert.is(y.requiresGrad, false);

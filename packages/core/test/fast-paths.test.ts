@@ -189,12 +189,12 @@ test('a user-given seed gradient and retained gradients are left as they were', 
 // ---------- allocation ----------
 
 test('empty allocates zero-filled storage of each dtype and names an unknown dtype', () => {
-  for (const dtype of ['float32', 'float64', 'int32'] as const) {
+  for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
     const t = empty([2, 3], dtype);
     assert.is(t.dtype, dtype);
     assert.equal(Array.from(t.data), [0, 0, 0, 0, 0, 0]);
   }
-  assert.throws(() => empty([2], 'float16' as never), /allocate: unknown dtype "float16" \(expected float32, float64, int32\)/);
+  assert.throws(() => empty([2], 'float16' as never), /allocate: unknown dtype "float16" \(expected bool, int32, float32 or float64\)/);
 });
 
 test.run();

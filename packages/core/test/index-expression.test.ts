@@ -41,7 +41,7 @@ test('bad expressions are errors naming index and what came', () => {
   assert.throws(() => x().index([int([0]), int([0])]), /index: at most one index tensor or mask per expression/);
   assert.throws(() => x().index([null as never]), /index: entry 0 must be an integer, a slice string/);
   assert.throws(() => x().index([tensor([0])]), /index: an index tensor must be int32, got float32/);
-  assert.throws(() => x().index([{ mask: int([1, 0, 1]) }]), /index: a mask must be int32 and shaped like the dims it covers \[2\], got int32 \[3\]/);
+  assert.throws(() => x().index([{ mask: int([1, 0, 1]) }]), /index: a mask must be bool \(or int32 0\/1\) and shaped like the dims it covers \[2\], got int32 \[3\]/);
   assert.throws(() => x().index('5'), /index: index 5 is out of range for dimension 0 with size 2/);
   assert.throws(() => (index as (...a: unknown[]) => unknown)(x(), '0', 1), /index: takes at most 2 arguments, got 3/);
 });

@@ -153,7 +153,8 @@ test('crossEntropy: every target ignored gives NaN for mean (0/0) and 0 for sum,
 test('crossEntropy validates dtypes, shapes, class indices and options', () => {
   const logits = randn([2, 5]);
   const t = tensor([1, 4], { dtype: 'int32' });
-  assert.throws(() => crossEntropy(logits, tensor([1, 4])), /^crossEntropy: expected target of dtype int32 \(class indices\), got float32$/);
+  // a floating target is read as class probabilities (PyTorch >= 1.10), so it must have the input's shape
+  assert.throws(() => crossEntropy(logits, tensor([1, 4])), /^crossEntropy: a floating target holds class probabilities and must have the input's shape \[2, 5\], got \[2\] \(class indices are an int32 target/);
   assert.throws(() => crossEntropy(tensor([[1, 2]], { dtype: 'int32' }), tensor([0], { dtype: 'int32' })), /crossEntropy: expected floating-point input, got int32/);
   assert.throws(() => crossEntropy(logits, tensor([1, 5], { dtype: 'int32' })), /crossEntropy: target 5 at flat index 1 is out of bounds: expected a class index in \[0, 5\) or ignoreIndex -100/);
   assert.throws(() => crossEntropy(logits, tensor([-1, 0], { dtype: 'int32' })), /crossEntropy: target -1 at flat index 0 is out of bounds/);

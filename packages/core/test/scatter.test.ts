@@ -24,7 +24,7 @@ test('maskedFill matches PyTorch, with the gradient where the mask is 0', () => 
   assert.equal(m.maskedFill(m.gt(2), -1).tolist(), [[0, 1, 2], [-1, -1, -1]]);
   const mask = int([[1, 0, 0], [0, 1, 0]]);
   gradcheck((x) => maskedFill(x, mask, 3), [rnd([2, 3])]);
-  assert.throws(() => maskedFill(m, tensor([1, 0, 1]), 0), /maskedFill: mask must be an int32 0\/1 tensor, got float32/);
+  assert.throws(() => maskedFill(m, tensor([1, 0, 1]), 0), /maskedFill: mask must be a bool \(or int32 0\/1\) tensor, got float32/);
 });
 
 test("indexSet is PyTorch's x[expression] = value, out of place, with gradients to x and value", () => {

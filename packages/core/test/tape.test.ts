@@ -349,10 +349,10 @@ test('mixed float dtypes: each leaf gets its gradient in its own dtype', () => {
   assert.equal(list(b.grad!), [1, 2]);
 });
 
-test('int32 results never require grad, even from inputs that do', () => {
+test('int32 and bool results never require grad, even from inputs that do', () => {
   const w = leaf([-1, 2]);
   const mask = gt(w, 0);
-  assert.is(mask.dtype, 'int32');
+  assert.is(mask.dtype, 'bool');
   assert.is(mask.requiresGrad, false);
   assert.is(mask.gradFn, null);
   const toInt = defineOp({

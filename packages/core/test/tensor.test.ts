@@ -29,9 +29,9 @@ test('tensor() rejects ragged, mistyped and mis-shaped data', () => {
   assert.throws(() => tensor([1, [2]] as never), /ragged/);
   assert.throws(() => tensor([1, 2, 3], { shape: [2, 2] }), /shape \[2, 2\] needs 4 elements but data has 3/);
   assert.throws(() => tensor([1.5], { dtype: 'int32' }), /int32 data must be integers, got 1.5/);
-  assert.throws(() => tensor('abc' as never), /tensor: expected a number, a nested array or a typed array, got string/);
+  assert.throws(() => tensor('abc' as never), /tensor: expected a number, a boolean, a nested array or a typed array, got string/);
   assert.throws(() => tensor([1], { dtype: 'float16' as never }), /unknown dtype "float16"/);
-  assert.throws(() => tensor(['a'] as never), /expected numbers, got string/);
+  assert.throws(() => tensor(['a'] as never), /expected numbers or booleans, got string/);
   assert.throws(() => tensor([1, 2], { shape: [2.5] }), /non-negative integers/);
   assert.throws(() => new Tensor(new Float32Array(3), [2, 2]), /data has 3 elements but shape \[2, 2\] needs 4/);
 });

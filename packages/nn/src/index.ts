@@ -20,7 +20,7 @@ export {
   type Reduction, type KLDivReduction, type NLLLossOptions, type CrossEntropyLossOptions, type BCELossOptions, type BCEWithLogitsLossOptions,
 } from './layers/loss.js';
 // save/load by file path are in node.ts, the package's entry in Node.
-export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions } from './serialization.js';
+export { serialize, deserialize, deserializeWithMetadata, type Metadata, type DeserializeOptions, type SerializeOptions } from './serialization.js';
 // ONNX export is the '@torchlet/nn/onnx' entry (in Node also this package's main entry): protobufjs stays out of other apps.
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';

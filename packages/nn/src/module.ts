@@ -218,7 +218,7 @@ export abstract class Module extends CallableObject {
   /**
    * Converts every floating parameter, gradient and buffer to `dtype` in place and returns this module, as PyTorch's
    * Module.to: each Parameter stays the same object (an optimizer created afterwards, or namedParameters, sees the
-   * converted one), int32 buffers such as num_batches_tracked are kept. `to('cpu')` is accepted and changes nothing.
+   * converted one), int32 buffers such as num_batches_tracked and bool buffers (masks) are kept. `to('cpu')` is accepted and changes nothing.
    */
   to(dtypeOrDevice: DType | Device): this {
     if (dtypeOrDevice === 'cpu') return this;
@@ -234,7 +234,8 @@ export abstract class Module extends CallableObject {
       }
       for (const m of this.modules()) {
         for (const b of m.buffersByName.values()) {
-          if (b.tensor && b.tensor.dtype !== 'int32' && b.tensor.dtype !== dtype) b.tensor = b.tensor.to(dtype);
+          const t = b.tensor;
+          if (t && (t.dtype === 'float32' || t.dtype === 'float64') && t.dtype !== dtype) b.tensor = t.to(dtype);
         }
       }
     });

@@ -1,4 +1,4 @@
-import { Tensor, formatShape, type DType } from '@torchlet/core';
+import { Tensor, formatShape, positionalOptions, type DType, type TypedArray } from '@torchlet/core';
 import { describe } from './parameter.js';
 
 /**
@@ -26,23 +26,36 @@ const FILE_DTYPES: Record<string, FileDType> = {
   F64: { dtype: 'float64', bytes: 8 },
   F32: { dtype: 'float32', bytes: 4 },
   I32: { dtype: 'int32', bytes: 4 },
+  // one byte per element, 0 or 1, as PyTorch's safetensors writes torch.bool
+  BOOL: { dtype: 'bool', bytes: 1 },
   // PyTorch stores integer buffers such as num_batches_tracked as int64; read into int32 when they fit.
   I64: { dtype: 'int32', bytes: 8 },
 };
 
-const DTYPE_NAMES: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32' };
+const DTYPE_NAMES: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Options of `serialize` and `save`. */
+export interface SerializeOptions {
+  /** String key-value pairs stored in the header's __metadata__. */
+  metadata?: Metadata;
+}
+
 /** The bytes of a safetensors file holding `stateDict` (and `metadata`, if given). */
-export function serialize(stateDict: Record<string, Tensor>, options: { metadata?: Metadata } = {}): Uint8Array {
+export function serialize(stateDict: Record<string, Tensor>, options?: SerializeOptions, ...extra: never[]): Uint8Array {
+  return serializeAs('serialize', stateDict, [options, ...extra]);
+}
+
+/** serialize under the name of the function the user called (save or serialize), its options checked. */
+export function serializeAs(op: string, stateDict: Record<string, Tensor>, rest: readonly unknown[]): Uint8Array {
+  const { metadata } = positionalOptions<SerializeOptions>(op, rest, [], ['metadata']);
   if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`serialize: expected an object of tensors, got ${describe(stateDict)}`);
   const entries = Object.entries(stateDict);
   for (const [name, t] of entries) {
     if (!(t instanceof Tensor)) throw new TypeError(`serialize: '${name}' is not a Tensor (got ${describe(t)})`);
     if (name === '__metadata__') throw new Error("serialize: '__metadata__' is reserved and cannot name a tensor");
   }
-  const { metadata } = options;
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new TypeError(`serialize: metadata must be an object of strings, got ${describe(metadata)}`);
     for (const [k, v] of Object.entries(metadata)) {
@@ -85,7 +98,8 @@ function writeLittleEndian(t: Tensor, out: Uint8Array, at: number): void {
   for (let i = 0; i < d.length; i++) {
     if (t.dtype === 'float64') view.setFloat64(i * 8, d[i], true);
     else if (t.dtype === 'float32') view.setFloat32(i * 4, d[i], true);
-    else view.setInt32(i * 4, d[i], true);
+    else if (t.dtype === 'int32') view.setInt32(i * 4, d[i], true);
+    else view.setUint8(i, d[i]);
   }
 }
 
@@ -96,8 +110,13 @@ export interface DeserializeOptions {
 }
 
 /** The tensors of a safetensors file, in header order, and its metadata ({} when there is none). */
-export function deserializeWithMetadata(bytes: Uint8Array, options: DeserializeOptions = {}): { tensors: Record<string, Tensor>; metadata: Metadata } {
-  const source = options.source ?? 'buffer';
+export function deserializeWithMetadata(bytes: Uint8Array, options?: DeserializeOptions, ...extra: never[]): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  return deserializeAs('deserializeWithMetadata', bytes, [options, ...extra]);
+}
+
+/** deserializeWithMetadata under the name of the function the user called, its options checked. */
+export function deserializeAs(op: string, bytes: Uint8Array, rest: readonly unknown[]): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  const { source = 'buffer' } = positionalOptions<DeserializeOptions>(op, rest, [], ['source']);
   const fail = (why: string): never => {
     throw new Error(`safetensors: ${source} is not a valid safetensors file: ${why}`);
   };
@@ -179,7 +198,7 @@ export function deserializeWithMetadata(bytes: Uint8Array, options: DeserializeO
   return { tensors, metadata };
 }
 
-function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDType; dtypeName: string }, fail: (why: string) => never): Float32Array | Float64Array | Int32Array {
+function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDType; dtypeName: string }, fail: (why: string) => never): TypedArray {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const count = raw.byteLength / e.fileDType.bytes;
   if (e.dtypeName === 'I64') {
@@ -189,6 +208,12 @@ function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDTy
       if (v > 2147483647n || v < -2147483648n) fail(`'${e.name}' is I64 and holds ${v}, which does not fit in int32`);
       out[i] = Number(v);
     }
+    return out;
+  }
+  if (e.dtypeName === 'BOOL') {
+    const out = raw.slice();
+    const bad = out.findIndex((v) => v > 1);
+    if (bad >= 0) fail(`'${e.name}' is BOOL and holds ${out[bad]} at element ${bad}; a bool is stored as 0 or 1`);
     return out;
   }
   const Ctor = e.dtypeName === 'F64' ? Float64Array : e.dtypeName === 'F32' ? Float32Array : Int32Array;
@@ -204,6 +229,6 @@ function readLittleEndian(raw: Uint8Array, e: { name: string; fileDType: FileDTy
 }
 
 /** The tensors of a safetensors file, in header order. */
-export function deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): Record<string, Tensor> {
-  return deserializeWithMetadata(bytes, options).tensors;
+export function deserialize(bytes: Uint8Array, options?: DeserializeOptions, ...extra: never[]): Record<string, Tensor> {
+  return deserializeAs('deserialize', bytes, [options, ...extra]).tensors;
 }

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   Tensor, adaptiveAvgPool2d, avgPool2d, cat, clamp, conv2d, manualSeed, maximum, maxPool2d, minimum, noGrad, randn, relu,
-  slice, softplus, stack, gelu, select, where, gt, le, lt, ge, eq, ne, argmax, argmin,
+  slice, softplus, stack, gelu, select, where, gt, le, lt, ge, eq, ne, argmax, argmin, logicalNot, any, all,
 } from '@torchlet/core';
 import {
   AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, GELU, LeakyReLU, Linear, LogSoftmax,
@@ -200,7 +200,10 @@ class IntegerOps extends Module {
   forward(x: Tensor): Tensor[] {
     const h = this.fc.forward(x);
     const gated = where(gt(h, 0), h, h.mul(0.1)).add(where(le(h, -0.5), 1, 0));
-    const votes = eq(argmax(h, 1, true), argmin(x, 1, true)).add(ne(h, h)).add(lt(x, 0.5)).add(ge(h, x));
+    // bool + bool is a logical or (as PyTorch); an int32 first operand makes the sum count the votes
+    const either = eq(argmax(h, 1, true), argmin(x, 1, true)).add(ne(h, h));
+    const votes = either.int().add(lt(x, 0.5)).add(ge(h, x)).add(logicalNot(lt(x, 0.5)).mul(gt(h, 0)))
+      .add(any(gt(h, 0.5), 1, true)).add(all(lt(h, 2), 1, true));
     return [gated, votes, argmax(h)];
   }
 }

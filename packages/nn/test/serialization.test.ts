@@ -168,7 +168,7 @@ test('corrupt and truncated files are rejected with a message naming the file an
     ['not-json', craft('{"a": [1, 2'), /the header is not valid JSON/],
     ['not-object', craft('[1, 2]  '), /must be a JSON object starting with '\{'/],
     ['null-in-braces', craft('{} {}'), /not valid JSON/],
-    ['unknown-dtype', craft({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, f32(1)), /'a' has dtype "F16"; supported are F64, F32, I32, I64/],
+    ['unknown-dtype', craft({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, f32(1)), /'a' has dtype "F16"; supported are F64, F32, I32, BOOL, I64/],
     ['negative-shape', craft({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1)), /'a' has shape \[-1\], not a list of non-negative integers/],
     ['fraction-shape', craft({ a: { dtype: 'F32', shape: [1.5], data_offsets: [0, 4] } }, f32(1)), /'a' has shape \[1\.5\]/],
     ['bad-offsets', craft({ a: { dtype: 'F32', shape: [1], data_offsets: [0] } }, f32(1)), /'a' has data_offsets \[0\], not a pair/],

@@ -67,3 +67,7 @@ export { lowerTriangleMask, range } from './cpu/sequence.js';
 
 // index ranges, triangular masks, one-hot encodings and permutations (flip, roll, triu/tril, oneHot, randperm)
 export { cyclicRange, maxElement, nonzeroFlat, oneHot, randperm, triangleMask } from './cpu/ranges.js';
+
+// ---- bool dtype (issue 10; branch bool): logical ops on bool storage ----
+export { logical } from './cpu/elementwise.js';
+export type { LogicalOp } from './elementwise.js';

@@ -190,6 +190,29 @@ export function whereLoop(c: TypedArray, a: TypedArray, b: TypedArray, out: Type
   }
 }
 
+/** out[i] = 1 where x[i] is nonzero (NaN too), else 0: the cast to bool, as PyTorch's. */
+export function nonzeroLoop(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] !== 0 ? 1 : 0;
+}
+
+/** Elementwise logic on 0/1 values (both operands already bool, at the output's length). */
+export type LogicalOp = 'and' | 'or' | 'xor';
+
+/** out = a op b on bool storage; the operands are 0/1, so the bitwise operators are the logical ones. */
+export function logicalLoop(op: LogicalOp, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  switch (op) {
+    case 'and':
+      for (let i = 0; i < out.length; i++) out[i] = a[i] & b[i];
+      return;
+    case 'or':
+      for (let i = 0; i < out.length; i++) out[i] = a[i] | b[i];
+      return;
+    case 'xor':
+      for (let i = 0; i < out.length; i++) out[i] = a[i] ^ b[i];
+      return;
+  }
+}
+
 /** out = g where mask equals keep, 0 elsewhere: where's gradient for one operand. */
 export function maskedCopy(mask: Int32Array, keep: 0 | 1, g: TypedArray, out: TypedArray): void {
   for (let i = 0; i < out.length; i++) out[i] = mask[i] === keep ? g[i] : 0;

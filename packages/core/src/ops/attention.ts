@@ -9,12 +9,13 @@ import { softmax } from './softmax.js';
 import { dropout } from './dropout.js';
 import { where } from './compare.js';
 import type { Generator } from '../random.js';
+import { isFloating } from '../dtype.js';
 
 /** Options of scaledDotProductAttention (torch.nn.functional.scaled_dot_product_attention). */
 export interface ScaledDotProductAttentionOptions {
   /**
-   * Broadcastable to [..., L, S]. An int32 mask is boolean as in PyTorch 2: nonzero = the position takes part,
-   * zero = it is masked out. A floating mask is added to the scores.
+   * Broadcastable to [..., L, S]. A bool mask as in PyTorch 2: true = the position takes part, false = it is masked
+   * out; an int32 mask reads nonzero as true. A floating mask is added to the scores.
    */
   attnMask?: Tensor | null;
   /** Dropout probability on the attention weights (applied only when > 0). */
@@ -56,7 +57,7 @@ export function scaledDotProductAttentionWithWeights(
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${typeof t}`);
     if (t.ndim < 2) throw new Error(`${op}: ${name} must be at least 2-D [..., length, features], got shape ${formatShape(t.shape)}`);
-    if (t.dtype === 'int32') throw new Error(`${op}: ${name} must be floating-point, got int32`);
+    if (!isFloating(t.dtype)) throw new Error(`${op}: ${name} must be floating-point, got ${t.dtype}`);
   }
   positionalOptions(op, [options], [], [...SDPA_ARGS, 'generator']);
   const { attnMask = null, dropoutP = 0, isCausal = false, scale = null, generator } = options;
@@ -91,10 +92,10 @@ export function causalMask(L: number, S: number): Tensor {
   return kernels.lowerTriangleMask(L, S);
 }
 
-/** Adds a floating mask; an int32 mask keeps the scores where it is nonzero and puts -inf elsewhere. */
+/** Adds a floating mask; a bool (or int32) mask keeps the scores where it is true and puts -inf elsewhere. */
 function applyMask(op: string, scores: Tensor, mask: Tensor): Tensor {
   try {
-    if (mask.dtype === 'int32') return where(mask, scores, kernels.full([], -Infinity, scores.dtype));
+    if (!isFloating(mask.dtype)) return where(mask, scores, kernels.full([], -Infinity, scores.dtype));
     if (mask.dtype !== scores.dtype) throw new Error(`a floating mask must have the scores' dtype ${scores.dtype}, got ${mask.dtype}`);
     return add(scores, mask);
   } catch (e) {

@@ -8,8 +8,8 @@ import { binarySignatures, broadcastBinary, scalarLike, type TensorOrNumber } fr
 import { sumToShape } from './reduction.js';
 
 /**
- * Elementwise maximum/minimum, where, and comparisons. Comparisons return int32 0/1 (there is no bool dtype)
- * and have no gradient; maximum, minimum and where pass the gradient to the operand each element came from.
+ * Elementwise maximum/minimum, where, and comparisons. Comparisons return bool and have no gradient; maximum,
+ * minimum and where pass the gradient to the operand each element came from.
  */
 
 /**
@@ -67,7 +67,8 @@ interface WhereState {
 type WhereArgs = [Tensor, Tensor, Tensor];
 
 /**
- * a where cond is nonzero, b elsewhere; cond, a and b broadcast together, a and b may be numbers.
+ * a where cond is true, b elsewhere; cond, a and b broadcast together, a and b may be numbers. cond is bool as in
+ * PyTorch, or (as before the bool dtype) a numeric tensor read as nonzero = true.
  * Differentiable in a and b (each gets the gradient where it was chosen).
  */
 export const where = defineOp({
@@ -99,28 +100,28 @@ export const where = defineOp({
 
 type ComparisonOp = Extract<kernels.BinaryOp, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>;
 
-/** A comparison op: broadcasting, int32 0/1 result, no backward (like PyTorch's bool results, never requiring grad). */
+/** A comparison op: broadcasting, computed in torch.result_type of the operands, a bool result and no backward. */
 function comparison(name: ComparisonOp) {
   return defineOp({
     name,
     signatures: binarySignatures,
     forward(_ctx, a: Tensor, b: Tensor) {
-      return broadcastBinary(name, name, a, b, undefined, 'int32');
+      return broadcastBinary(name, name, a, b, undefined, 'bool');
     },
   }) as unknown as (a: TensorOrNumber, b: TensorOrNumber) => Tensor;
 }
 
-/** torch.eq: a == b elementwise with broadcasting, as int32 0/1 (there is no bool dtype yet); never requires grad. */
+/** a == b elementwise (NaN equals nothing), as bool. */
 export const eq = comparison('eq');
-/** torch.ne: a != b elementwise with broadcasting, as int32 0/1; never requires grad. */
+/** a != b elementwise (NaN differs from everything), as bool. */
 export const ne = comparison('ne');
-/** torch.gt: a > b elementwise with broadcasting, as int32 0/1; never requires grad. */
+/** a > b elementwise, as bool. */
 export const gt = comparison('gt');
-/** torch.ge: a >= b elementwise with broadcasting, as int32 0/1; never requires grad. */
+/** a >= b elementwise, as bool. */
 export const ge = comparison('ge');
-/** torch.lt: a < b elementwise with broadcasting, as int32 0/1; never requires grad. */
+/** a < b elementwise, as bool. */
 export const lt = comparison('lt');
-/** torch.le: a <= b elementwise with broadcasting, as int32 0/1; never requires grad. */
+/** a <= b elementwise, as bool. */
 export const le = comparison('le');
 
 declare module '../tensor.js' {

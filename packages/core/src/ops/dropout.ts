@@ -1,4 +1,5 @@
 import { defineOp } from '../op.js';
+import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
 import { formatShape } from '../shape.js';
@@ -51,7 +52,7 @@ function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
     name,
     signatures: dropoutSignatures(name),
     forward(ctx: OpContext<DropoutState>, x: Tensor, p: number, training: boolean, generator: Generator) {
-      if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32`);
+      if (!isFloating(x.dtype)) throw new Error(`${name}: expected a floating-point tensor, got ${x.dtype}`);
       const unitSize = unitSizeOf(x);
       const units = unitSize === 0 ? 0 : x.numel() / unitSize;
       // not training, or p = 0, keeps everything (and draws nothing); with p = 1 nothing is kept

@@ -8,9 +8,9 @@ import { reshape, unsqueeze } from './shape.js';
 /**
  * PyTorch's index expressions, `x[:, 0]` written `x.index(':, 0')` or `x.index([':', 0])`: each entry is an integer
  * (that dim is removed), a slice string 'start:end:step', '...' (as many ':' as needed), 'None' (a new size-1 dim),
- * an int32 index tensor (that dim replaced by the index's shape) or `{ mask }`, an int32 0/1 mask over the next
- * mask.ndim dims (replaced by one dim of the selected elements). Masks are marked because there is no bool dtype
- * yet, so an int32 tensor is an index. At most one index tensor or mask per expression (PyTorch's pairing of
+ * an int32 index tensor (that dim replaced by the index's shape) or a bool mask over the next mask.ndim dims (replaced
+ * by one dim of the selected elements, as PyTorch's `x[mask]`). `{ mask }` marks an int32 0/1 tensor as a mask (an
+ * unmarked int32 tensor is an index); a bool one needs no mark. At most one index tensor or mask per expression (PyTorch's pairing of
  * several is not supported). The result is a copy, built from select, slice, unsqueeze and indexSelect, whose
  * gradients flow back to x.
  */
@@ -60,10 +60,10 @@ export function index(x: Tensor, expression: IndexEntry | readonly IndexEntry[])
   if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${typeof x}`);
   const raw: IndexEntry[] = typeof expression === 'string' ? expression.split(',').map(parseEntry)
     : Array.isArray(expression) ? [...(expression as IndexEntry[])] : [expression as IndexEntry];
-  const entries = raw.map((e) => (typeof e === 'string' ? parseEntry(e) : e));
+  const entries = raw.map((e) => (typeof e === 'string' ? parseEntry(e) : e instanceof Tensor && e.dtype === 'bool' ? { mask: e } : e));
   entries.forEach((e, i) => {
     const ok = typeof e === 'number' || typeof e === 'string' || e instanceof Tensor || isMask(e);
-    if (!ok) throw new TypeError(`index: entry ${i} must be an integer, a slice string, '...', 'None', an int32 Tensor or { mask }, got ${e === null ? 'null' : typeof e}`);
+    if (!ok) throw new TypeError(`index: entry ${i} must be an integer, a slice string, '...', 'None', an int32 or bool Tensor or { mask }, got ${e === null ? 'null' : typeof e}`);
   });
   if (entries.filter((e) => e === '...').length > 1) throw new Error(`index: at most one '...' per expression`);
   if (entries.filter((e) => e instanceof Tensor || isMask(e)).length > 1) {
@@ -94,8 +94,8 @@ export function index(x: Tensor, expression: IndexEntry | readonly IndexEntry[])
     } else {
       const { mask } = e;
       const dims = out.shape.slice(d, d + mask.ndim);
-      if (mask.dtype !== 'int32' || formatShape(dims) !== formatShape(mask.shape)) {
-        throw new Error(`index: a mask must be int32 and shaped like the dims it covers ${formatShape(dims)}, got ${mask.dtype} ${formatShape(mask.shape)}`);
+      if ((mask.dtype !== 'bool' && mask.dtype !== 'int32') || formatShape(dims) !== formatShape(mask.shape)) {
+        throw new Error(`index: a mask must be bool (or int32 0/1) and shaped like the dims it covers ${formatShape(dims)}, got ${mask.dtype} ${formatShape(mask.shape)}`);
       }
       const flat = reshape(out, [...out.shape.slice(0, d), mask.numel(), ...out.shape.slice(d + mask.ndim)]);
       out = indexSelect(flat, d++, kernels.nonzeroFlat(mask));

@@ -1,7 +1,7 @@
 import { typed } from '../op.js';
 import { isGradEnabled } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { checkValueFits } from '../dtype.js';
+import { checkValueFits, isFloating } from '../dtype.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
@@ -42,7 +42,7 @@ function checkBroadcastsToSelf(op: string, self: Tensor, other: Tensor): void {
 /** An int32 tensor cannot hold a fractional result: refuse, as PyTorch does, rather than truncate silently. */
 function checkIntegral(op: string, self: Tensor, other: Tensor | number, alpha: number): void {
   if (self.dtype !== 'int32') return;
-  const fractional = other instanceof Tensor ? other.dtype !== 'int32' : !Number.isInteger(other);
+  const fractional = other instanceof Tensor ? isFloating(other.dtype) : !Number.isInteger(other);
   if (fractional || !Number.isInteger(alpha)) {
     const what = other instanceof Tensor ? `other of dtype ${other.dtype}` : `other ${other}`;
     throw new Error(`${op}: result of ${what}${alpha !== 1 ? ` and alpha ${alpha}` : ''} is fractional and can't be written into self of dtype int32`);
@@ -57,10 +57,27 @@ function alphaOf(op: string, options: AlphaOptions | undefined): number {
   return alpha;
 }
 
+/**
+ * add_ (a logical or, or nothing for alpha 0) and mul_ (and) into a bool self, as PyTorch: other must be bool too,
+ * since any other result type cannot be written into bool; sub_ on bool is refused, as PyTorch's `-` on bool is.
+ */
+function boolInPlace(op: 'add_' | 'sub_' | 'mul_', self: Tensor, other: Tensor | number, alpha: number): Tensor {
+  if (op === 'sub_') throw new TypeError('sub_: subtracting from a bool tensor is not supported, as in PyTorch; use logicalXor instead');
+  if (!(other instanceof Tensor) || other.dtype !== 'bool') {
+    const what = other instanceof Tensor ? `other of dtype ${other.dtype}` : `other ${other}`;
+    throw new TypeError(`${op}: the result of self of dtype bool and ${what} can't be written into self of dtype bool (as in PyTorch)`);
+  }
+  checkBroadcastsToSelf(op, self, other);
+  if (op === 'mul_' || alpha !== 0) kernels.copy_(self, kernels.binary(op === 'mul_' ? 'minimum' : 'maximum', self, other, self.shape, 'bool'));
+  self._bumpVersion();
+  return self;
+}
+
 /** self += alpha·other (alpha negated for sub_), other broadcast to self's shape. */
 function accumulate(op: 'add_' | 'sub_', self: Tensor, other: Tensor | number, options: AlphaOptions | undefined): Tensor {
   checkWritable(op, self);
   const alpha = alphaOf(op, options);
+  if (self.dtype === 'bool') return boolInPlace(op, self, other, alpha);
   checkIntegral(op, self, other, alpha);
   const scale = op === 'sub_' ? -alpha : alpha;
   if (other instanceof Tensor) {
@@ -91,6 +108,7 @@ export const sub_ = typed('sub_', accumulateSignatures('sub_')) as unknown as Ac
 export const mul_ = typed('mul_', {
   'Tensor, Tensor | number': (self: Tensor, other: Tensor | number) => {
     checkWritable('mul_', self);
+    if (self.dtype === 'bool') return boolInPlace('mul_', self, other, 1);
     checkIntegral('mul_', self, other, 1);
     if (other instanceof Tensor) {
       checkBroadcastsToSelf('mul_', self, other);

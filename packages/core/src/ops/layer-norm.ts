@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor.js';
+import { isFloating } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { positionalOptions } from '../options.js';
 import { add, div, mul, sub } from './arithmetic.js';
@@ -27,7 +28,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const options = positionalOptions<LayerNormOptions>('layerNorm', rest, ['weight', 'bias', 'eps']);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const { weight = null, bias = null, eps = 1e-5 } = options;
-  if (x.dtype === 'int32') throw new Error('layerNorm: expected a floating-point input, got int32');
+  if (!isFloating(x.dtype)) throw new Error(`layerNorm: expected a floating-point input, got ${x.dtype}`);
   if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`layerNorm: normalizedShape must be a non-empty list of positive integers, got ${JSON.stringify(normalizedShape)}`);
   }

@@ -1,7 +1,7 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { promoteTypes } from '../dtype.js';
+import { isFloating, promoteTypes } from '../dtype.js';
 import { broadcastShapes, formatShape, numelOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
@@ -34,7 +34,7 @@ export const matmul = defineOp({
     if (a.ndim === 0 || b.ndim === 0) {
       throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     }
-    if (a.dtype === 'int32' || b.dtype === 'int32') throw new Error(`matmul: expected floating-point tensors, got ${a.dtype} and ${b.dtype}`);
+    if (!isFloating(a.dtype) || !isFloating(b.dtype)) throw new Error(`matmul: expected floating-point tensors, got ${a.dtype} and ${b.dtype}`);
     const a2 = a.ndim === 1 ? [1, a.shape[0]] : [...a.shape];
     const b2 = b.ndim === 1 ? [b.shape[0], 1] : [...b.shape];
     const M = a2[a2.length - 2];
@@ -106,7 +106,7 @@ export const linear = defineOp({
       throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${formatShape(w.shape)} expects ${I}`);
     }
     if (b && (b.ndim !== 1 || b.shape[0] !== O)) throw new Error(`linear: bias must have shape [${O}], got ${formatShape(b.shape)}`);
-    if (x.dtype === 'int32' || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
+    if (!isFloating(x.dtype) || w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
       throw new Error(`linear: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${w.dtype}${b ? ', ' + b.dtype : ''}`);
     }
     // the leading dims' product, not numel / I, which is 0/0 with no input features

@@ -1,10 +1,11 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
-import { promoteTypes } from '../dtype.js';
+import { isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionKeys, rejectExtraArguments } from '../options.js';
+import { crossEntropyOfProbabilities } from './cross-entropy-probs.js';
 
 /** How a loss reduces its elementwise values, as PyTorch's `reduction`: 'mean', 'sum' or 'none' (the unreduced tensor). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -61,7 +62,7 @@ type ClassLayout = kernels.ClassLossGeometry;
 
 /** Checks input, target and weight of a class-index loss; names the op and what was expected. */
 function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLossConfig): ClassLayout {
-  if (input.dtype === 'int32') throw new Error(`${op}: expected floating-point input, got int32`);
+  if (!isFloating(input.dtype)) throw new Error(`${op}: expected floating-point input, got ${input.dtype}`);
   if (target.dtype !== 'int32') throw new Error(`${op}: expected target of dtype int32 (class indices), got ${target.dtype}`);
   if (input.ndim === 0) throw new Error(`${op}: expected input of shape [N, C], [N, C, d1, ...] or [C], got []`);
   const unbatched = input.ndim === 1;
@@ -74,7 +75,7 @@ function classLayout(op: string, input: Tensor, target: Tensor, config: ClassLos
   }
   const C = unbatched ? input.shape[0] : input.shape[1];
   const { weight, ignoreIndex } = config;
-  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C || weight.dtype === 'int32')) {
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C || !isFloating(weight.dtype))) {
     throw new Error(`${op}: weight must be a floating-point tensor of shape [${C}] (one weight per class), got ${weight.dtype} ${formatShape(weight.shape)}`);
   }
   const bad = kernels.findOutOfRange(target, 0, C, ignoreIndex);
@@ -93,13 +94,13 @@ interface CrossEntropyState extends ClassLossConfig, ClassLayout {
 }
 
 /**
- * torch.nn.functional.cross_entropy with class-index targets, fused: log-softmax and NLL in one pass per position,
+ * cross_entropy with class-index targets, fused: log-softmax and NLL in one pass per position,
  * with the closed-form gradient (softmax - smoothed onehot) · g / N, so no log-probability tensor is made.
  * With ε = labelSmoothing and weights w (1 without `weight`), each non-ignored position i with target t contributes
  *   (1 - ε)·w_t·(-log p_t) + (ε / C)·Σ_c w_c·(-log p_c),
  * and 'mean' divides the sum by Σ_i w_t(i), exactly as PyTorch does.
  */
-export const crossEntropy = defineOp({
+const crossEntropyOfIndices = defineOp({
   name: 'crossEntropy',
   signatures: {
     'Tensor, Tensor': (logits: Tensor, target: Tensor): [Tensor, Tensor, ClassLossConfig] => [logits, target, classLossConfig('crossEntropy', undefined, [])],
@@ -124,6 +125,16 @@ export const crossEntropy = defineOp({
     return [kernels.crossEntropyBackward(ctx.state, probs, target, weight, labelSmoothing, g, reduction, weightSum), null, null];
   },
 }) as unknown as (logits: Tensor, target: Tensor, options?: CrossEntropyOptions) => Tensor;
+
+/**
+ * torch.nn.functional.cross_entropy. The target is either class indices (int32 [N, d1, ...], the fused op above) or,
+ * as PyTorch >= 1.10, class probabilities: a floating tensor of the input's shape (crossEntropyOfProbabilities).
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  rejectExtraArguments('crossEntropy', 3, arguments.length);
+  if (input instanceof Tensor && target instanceof Tensor && isFloating(target.dtype)) return crossEntropyOfProbabilities(input, target, options);
+  return crossEntropyOfIndices(input, target, options);
+}
 
 interface NllState extends ClassLossConfig, ClassLayout {
   weightSum: number;
@@ -176,7 +187,7 @@ export const mseLoss = defineOp({
     },
   },
   forward(ctx: OpContext<MseState>, input: Tensor, target: Tensor, reduction: Reduction) {
-    if (input.dtype === 'int32' || target.dtype === 'int32') {
+    if (!isFloating(input.dtype) || !isFloating(target.dtype)) {
       throw new Error(`mseLoss: expected floating-point input and target, got ${input.dtype} and ${target.dtype}`);
     }
     if (!sameShape(input.shape, target.shape)) {

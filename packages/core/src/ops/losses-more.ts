@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor.js';
+import { isFloating } from '../dtype.js';
 import { checkOptionKeys } from '../options.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import { add, mul, neg, sub } from './arithmetic.js';
@@ -178,7 +179,7 @@ function checkLossTensors(op: string, input: unknown, target: unknown, options: 
     throw new TypeError(`${op}: expected an options object as the third argument, got ${describe(options)}`);
   }
   if (extra.length) throw new TypeError(`${op}: takes (input, target, options); got ${3 + extra.length} arguments`);
-  if (input.dtype === 'int32' || target.dtype === 'int32') {
+  if (!isFloating(input.dtype) || !isFloating(target.dtype)) {
     throw new Error(`${op}: expected floating-point input and target, got ${input.dtype} and ${target.dtype}`);
   }
   // PyTorch broadcasts with a warning that the result is likely wrong; torchlet refuses, as mseLoss does.

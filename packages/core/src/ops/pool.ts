@@ -1,4 +1,5 @@
 import { defineOp, typed } from '../op.js';
+import { isFloating } from '../dtype.js';
 import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
@@ -40,7 +41,7 @@ export interface AvgPool2dOptions {
 
 function check4d(op: string, x: Tensor): void {
   if (x.ndim !== 4) throw new Error(`${op}: expected a 4-D input [N, C, H, W], got shape ${formatShape(x.shape)}`);
-  if (x.dtype === 'int32') throw new Error(`${op}: expected a floating-point input, got int32`);
+  if (!isFloating(x.dtype)) throw new Error(`${op}: expected a floating-point input, got ${x.dtype}`);
 }
 
 /** PyTorch's pooling output size, including its ceilMode rule that the last window starts inside the input or left padding. */

@@ -5,9 +5,12 @@ import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js
 import * as kernels from '../kernels/backend.js';
 import { expand, reshape } from './shape.js';
 import { checkOptionKeys } from '../options.js';
-import type { DType } from '../dtype.js';
+import { type DType, isFloating } from '../dtype.js';
+import { type ValuesIndices, valuesIndices } from './named-tuple.js';
 
-/** The dims a reduction runs over: one dim, several, or null for all of them (negative dims count from the end). */
+export type { ValuesIndices } from './named-tuple.js';
+
+/** The dims a reduction reduces: one, several, or null for all. */
 export type Dims = number | readonly number[] | null;
 
 /** The shape left after reducing `dims`, with 1s kept when keepdim. */
@@ -34,7 +37,7 @@ function reductionDims(op: string, dim: Dims, ndim: number): number[] {
   return ndim === 0 ? [] : dims;
 }
 
-/** The typed-function signatures of a reduction called as (x), (x, dim) or (x, dim, keepdim), normalised to [x, dims, keepdim]. */
+/** typed-function signatures of (x, dim?, keepdim?) reductions, normalized to [x, dims or null, keepdim]. */
 export const reductionSignatures = {
   Tensor: (x: Tensor): [Tensor, Dims, boolean] => [x, null, false],
   'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): [Tensor, Dims, boolean] => [x, dim ?? null, false],
@@ -68,16 +71,13 @@ function int32Sum(x: Tensor, dims: readonly number[]): Tensor {
   return kernels.cast(exact, 'int32');
 }
 
-/**
- * torch.sum over `dim` (all dims when omitted or null), keeping the reduced dims as size 1 when keepdim; int32 sums stay int32
- * (PyTorch's are int64).
- */
+/** Sum over dims (all when none): int32 stays int32 (exact or refused), a bool sum counts the trues, as int32. */
 export const sum = defineOp({
   name: 'sum',
   signatures: reductionSignatures,
   forward(ctx: OpContext<ReduceState>, x: Tensor, dim: Dims, keepdim: boolean) {
     const dims = reductionDims('sum', dim, x.ndim);
-    const kept = x.dtype === 'int32' ? int32Sum(x, dims) : sumDimsData(x, dims);
+    const kept = isFloating(x.dtype) ? sumDimsData(x, dims) : int32Sum(x, dims);
     ctx.state = { inShape: x.shape, keptShape: [...kept.shape], count: 0 };
     return kernels.view(kept, reducedShape(x.shape, dims, keepdim));
   },
@@ -86,15 +86,12 @@ export const sum = defineOp({
   },
 }) as unknown as (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
 
-/**
- * torch.mean over `dim` (all dims when omitted or null), keeping the reduced dims as size 1 when keepdim; floating-point tensors
- * only.
- */
+/** Mean over dims (all when none), of a floating-point tensor. */
 export const mean = defineOp({
   name: 'mean',
   signatures: reductionSignatures,
   forward(ctx: OpContext<ReduceState>, x: Tensor, dim: Dims, keepdim: boolean) {
-    if (x.dtype === 'int32') throw new Error('mean: expected a floating-point tensor, got int32 (convert with .float())');
+    requireFloating('mean', x);
     const dims = reductionDims('mean', dim, x.ndim);
     const kept = sumDimsData(x, dims);
     let count = 1;
@@ -129,10 +126,10 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 function requireFloating(op: string, x: Tensor): void {
-  if (x.dtype === 'int32') throw new Error(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
+  if (!isFloating(x.dtype)) throw new Error(`${op}: expected a floating-point tensor, got ${x.dtype} (convert with .float())`);
 }
 
-/** Options of var and std: `unbiased` (default true) and `keepdim`, keep the reduced dims as size 1 (default false). */
+/** Options of var: Bessel's correction and keepdim. */
 export interface VarOptions {
   /** Divide by n - 1 (Bessel's correction) rather than n. Default true, as in PyTorch. */
   unbiased?: boolean;
@@ -298,28 +295,18 @@ function definePick(kind: Extremum) {
 const pickMax = definePick('max');
 const pickMin = definePick('min');
 
-/** What max(x, dim) and min(x, dim) return, like PyTorch's named tuple. */
-export interface ValuesIndices {
-  values: Tensor;
-  /** int32 positions of the first extremum along dim. */
-  indices: Tensor;
-}
-
-/**
- * The call forms of max and min: over the whole tensor (a 0-d tensor) or along one dim ({ values, indices }), as torch.max and
- * torch.min.
- */
+/** max and min: of the whole tensor, or along a dim as a named tuple (values, indices). */
 export interface ExtremumFn {
   /** The largest (smallest) element as a 0-d tensor; its gradient is split evenly among the elements equal to it. */
   (x: Tensor): Tensor;
-  /** Values and int32 indices of the first extremum along dim. */
+  /** Values and int32 indices of the first extremum along dim: `const [values, indices] = max(x, 1)`, or `.values`, `.indices`. */
   (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 }
 
 function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
   const alongDim = (x: Tensor, dim: number, keepdim: boolean): ValuesIndices => {
     const indices = extremumIndices(kind, kind, x, dim, keepdim);
-    return { values: pick(x, indices, normalizeDim(kind, dim, x.ndim)), indices };
+    return valuesIndices(pick(x, indices, normalizeDim(kind, dim, x.ndim)), indices);
   };
   return typed(kind, {
     Tensor: (x: Tensor) => pick(x, extremumIndices(kind, kind, x, null, false), null),
@@ -328,9 +315,9 @@ function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
   }) as unknown as ExtremumFn;
 }
 
-/** torch.max: the largest element as a 0-d tensor, or with `dim` the values and int32 indices of the first maximum along it. */
+/** torch.max: the largest element, or `[values, indices]` along a dim. */
 export const max = defineExtremum('max', pickMax);
-/** torch.min: the smallest element as a 0-d tensor, or with `dim` the values and int32 indices of the first minimum along it. */
+/** torch.min: the smallest element, or `[values, indices]` along a dim. */
 export const min = defineExtremum('min', pickMin);
 
 interface LogSumExpState {
@@ -366,24 +353,52 @@ export const logsumexp = defineOp({
   },
 }) as unknown as (x: Tensor, dim: number | readonly number[], keepdim?: boolean) => Tensor;
 
+/** A reduction method's dim and keepdim by name: `x.sum({ dim: 1, keepdim: true })`. */
+export interface DimOptions<D = Dims> {
+  dim?: D;
+  keepdim?: boolean;
+}
+
+/** keepdim by name after a positional dim: `x.sum(1, { keepdim: true })`. */
+export interface KeepdimOption {
+  keepdim?: boolean;
+}
+
+/** The method of a reduction over dims (sum, mean, any, all): positional, by name, or mixed. */
+export interface DimReductionMethod {
+  (dim?: Dims, keepdim?: boolean): Tensor;
+  (options: DimOptions): Tensor;
+  (dim: Dims, options: KeepdimOption): Tensor;
+}
+
 declare module '../tensor.js' {
   interface Tensor {
-    sum(dim?: Dims, keepdim?: boolean): Tensor;
-    mean(dim?: Dims, keepdim?: boolean): Tensor;
-    var(options?: VarOptions): Tensor;
+    sum: DimReductionMethod;
+    mean: DimReductionMethod;
+    var(options?: VarOptions & { dim?: Dims }): Tensor;
     var(dim?: Dims, options?: VarOptions): Tensor;
     max(): Tensor;
     max(dim: number, keepdim?: boolean): ValuesIndices;
+    max(options: DimOptions<number> & { dim: number }): ValuesIndices;
+    max(dim: number, options: KeepdimOption): ValuesIndices;
     min(): Tensor;
     min(dim: number, keepdim?: boolean): ValuesIndices;
+    min(options: DimOptions<number> & { dim: number }): ValuesIndices;
+    min(dim: number, options: KeepdimOption): ValuesIndices;
     argmax(dim?: number | null, keepdim?: boolean): Tensor;
+    argmax(options: DimOptions<number | null>): Tensor;
+    argmax(dim: number | null, options: KeepdimOption): Tensor;
     argmin(dim?: number | null, keepdim?: boolean): Tensor;
+    argmin(options: DimOptions<number | null>): Tensor;
+    argmin(dim: number | null, options: KeepdimOption): Tensor;
     logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
+    logsumexp(options: DimOptions<number | readonly number[]> & { dim: number | readonly number[] }): Tensor;
+    logsumexp(dim: number | readonly number[], options: KeepdimOption): Tensor;
   }
 }
 
-Tensor.prototype.sum = function (dim, keepdim) { return sum(this, dim, keepdim); };
-Tensor.prototype.mean = function (dim, keepdim) { return mean(this, dim, keepdim); };
+Tensor.prototype.sum = function (this: Tensor, dim?: Dims, keepdim?: boolean) { return sum(this, dim, keepdim); } as DimReductionMethod;
+Tensor.prototype.mean = function (this: Tensor, dim?: Dims, keepdim?: boolean) { return mean(this, dim, keepdim); } as DimReductionMethod;
 Tensor.prototype.var = function (this: Tensor, dimOrOptions?: Dims | VarOptions, options?: VarOptions) {
   const isOptions = typeof dimOrOptions === 'object' && dimOrOptions !== null && !Array.isArray(dimOrOptions);
   return isOptions ? var_(this, dimOrOptions as VarOptions) : var_(this, dimOrOptions as Dims | undefined, options);
@@ -394,6 +409,6 @@ Tensor.prototype.max = function (this: Tensor, dim?: number, keepdim?: boolean) 
 Tensor.prototype.min = function (this: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? min(this) : min(this, dim, keepdim);
 } as Tensor['min'];
-Tensor.prototype.argmax = function (dim, keepdim) { return argmax(this, dim, keepdim); };
-Tensor.prototype.argmin = function (dim, keepdim) { return argmin(this, dim, keepdim); };
-Tensor.prototype.logsumexp = function (dim, keepdim) { return logsumexp(this, dim, keepdim); };
+Tensor.prototype.argmax = function (this: Tensor, dim?: number | null, keepdim?: boolean) { return argmax(this, dim, keepdim); } as Tensor['argmax'];
+Tensor.prototype.argmin = function (this: Tensor, dim?: number | null, keepdim?: boolean) { return argmin(this, dim, keepdim); } as Tensor['argmin'];
+Tensor.prototype.logsumexp = function (this: Tensor, dim: number | readonly number[], keepdim?: boolean) { return logsumexp(this, dim, keepdim); } as Tensor['logsumexp'];

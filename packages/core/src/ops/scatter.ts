@@ -71,13 +71,14 @@ export function scatter(x: Tensor, dim: number, idx: Tensor, src: Tensor | numbe
   return where(hits, scatterInto(values, d, idx, x.shape), x);
 }
 
-/** torch.masked_fill (out of place): value where the int32 mask (broadcast to x) is nonzero, x elsewhere. */
+/** torch.masked_fill (out of place): value where the bool mask (broadcast to x) is true, x elsewhere; an int32 0/1 mask works too. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   rejectExtraArguments('maskedFill', 3, arguments.length);
   if (!(x instanceof Tensor) || !(mask instanceof Tensor)) throw new TypeError('maskedFill: expected (Tensor input, Tensor mask, value)');
-  if (mask.dtype !== 'int32') throw new TypeError(`maskedFill: mask must be an int32 0/1 tensor, got ${mask.dtype}`);
+  if (mask.dtype !== 'bool' && mask.dtype !== 'int32') throw new TypeError(`maskedFill: mask must be a bool (or int32 0/1) tensor, got ${mask.dtype}`);
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`maskedFill: value must be a number or a 0-dim tensor, got shape ${formatShape(value.shape)}`);
-  return where(mask, value, x);
+  // a number is stored as x's dtype, as PyTorch's masked_fill keeps x's dtype (a bool x stays bool)
+  return where(mask, typeof value === 'number' ? kernels.full([], value, x.dtype) : value, x);
 }
 
 /**

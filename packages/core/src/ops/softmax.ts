@@ -1,4 +1,5 @@
 import { defineOp } from '../op.js';
+import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext } from '../tape.js';
 import { normalizeDim } from '../shape.js';
@@ -24,7 +25,7 @@ function defineAlongDim(name: string, kernel: AlongDimKernel, backwardKernel: Al
       },
     },
     forward(ctx: OpContext<number>, x: Tensor, dim: number) {
-      if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point tensor, got int32 (convert with .float())`);
+      if (!isFloating(x.dtype)) throw new Error(`${name}: expected a floating-point tensor, got ${x.dtype} (convert with .float())`);
       const d = normalizeDim(name, dim, x.ndim);
       const out = kernel(x, d);
       ctx.save(out);

@@ -27,11 +27,11 @@ export interface MultiheadAttentionOptions extends LayerOptions {
 
 /** Options of MultiheadAttention.forward(query, key, value, options), as PyTorch's keyword arguments. */
 export interface MultiheadAttentionForwardOptions {
-  /** [batch, S] (or [S] unbatched): an int32 mask is boolean, nonzero = ignore that key; a float mask is added. */
+  /** [batch, S] (or [S] unbatched): a bool (or int32 0/1) mask, true = ignore that key, as PyTorch; a float mask is added. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights (default true); otherwise the second element is null. */
   needWeights?: boolean;
-  /** [L, S] or [batch·numHeads, L, S]: int32 nonzero = not allowed to attend; a float mask is added to the scores. */
+  /** [L, S] or [batch·numHeads, L, S]: bool (or int32) true = not allowed to attend, as PyTorch; a float mask is added to the scores. */
   attnMask?: Tensor | null;
   /** Average the returned weights over heads, [batch, L, S] (default true); else [batch, numHeads, L, S]. */
   averageAttnWeights?: boolean;
@@ -167,7 +167,7 @@ export class MultiheadAttention extends Module {
 
   /** attnMask and keyPaddingMask as one additive float mask broadcastable to [N, heads, L, S], or null. */
   private combinedMask(attnMask: Tensor | null, keyPaddingMask: Tensor | null, N: number, L: number, S: number, batched: boolean, dtype: Tensor['dtype']): Tensor | null {
-    const additive = (m: Tensor): Tensor => (m.dtype === 'int32' ? where(m, full([], -Infinity, { dtype }), full([], 0, { dtype })) : m);
+    const additive = (m: Tensor): Tensor => (m.dtype === 'int32' || m.dtype === 'bool' ? where(m, full([], -Infinity, { dtype }), full([], 0, { dtype })) : m);
     let mask: Tensor | null = null;
     if (attnMask !== null) {
       if (!(attnMask instanceof Tensor)) throw new TypeError(`MultiheadAttention: attnMask must be a Tensor or null, got ${typeof attnMask}`);

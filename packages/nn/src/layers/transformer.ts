@@ -28,7 +28,7 @@ const LAYER_ARGS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', '
 
 /** Options of TransformerEncoderLayer.forward(src, options), as PyTorch's keyword arguments. */
 export interface TransformerEncoderLayerForwardOptions {
-  /** Passed to self-attention as attnMask ([L, S] or [batch·heads, L, S]; int32 nonzero = masked, float added). */
+  /** Passed to self-attention as attnMask ([L, S] or [batch·heads, L, S]; bool or int32: true = masked, float added). */
   srcMask?: Tensor | null;
   /** Passed to self-attention as keyPaddingMask. */
   srcKeyPaddingMask?: Tensor | null;

@@ -4,7 +4,7 @@ import { OnnxExportError } from './errors.js';
 
 export type AttributeValue = number | number[] | { float: number };
 
-export const onnxType: Record<DType, number> = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int32: DataType.INT32 };
+export const onnxType: Record<DType, number> = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int32: DataType.INT32, bool: DataType.BOOL };
 
 /** Little-endian bytes of a typed array (every JavaScript host this runs on is little-endian, as ONNX's raw_data is). */
 function bytesOf(a: TypedArray | BigInt64Array): Uint8Array {
@@ -105,7 +105,8 @@ export class GraphBuilder {
 
   /** A scalar constant of the given dtype. */
   scalarConstant(value: number, dtype: DType): string {
-    const data = dtype === 'float64' ? new Float64Array([value]) : dtype === 'int32' ? new Int32Array([value]) : new Float32Array([value]);
+    const data =
+      dtype === 'float64' ? new Float64Array([value]) : dtype === 'int32' ? new Int32Array([value]) : dtype === 'bool' ? new Uint8Array([value !== 0 ? 1 : 0]) : new Float32Array([value]);
     return this.value(new Tensor(data, []));
   }
 

@@ -48,16 +48,22 @@ function unary(opType: string): Mapping {
   return (e: OpEmitter, x: Tensor) => e.result(e.node(opType, [e.input(x)]));
 }
 
-function binary(opType: string): Mapping {
-  return (e: OpEmitter, a: Tensor, b: Tensor) => e.result(e.node(opType, [e.input(a), e.input(b)]));
+/** A binary op; `boolOpType` is the logical op it is on bool operands (ONNX's Add and Mul take no bool). */
+function binary(opType: string, boolOpType = opType): Mapping {
+  return (e: OpEmitter, a: Tensor, b: Tensor) => e.result(e.node(e.out.dtype === 'bool' ? boolOpType : opType, [e.input(a), e.input(b)]));
 }
 
-/** A comparison: ONNX's bool result as torchlet's int32 0/1, operands in their common dtype. */
+/** logicalAnd/Or/Xor: both operands read as bool. */
+function logical(opType: string): Mapping {
+  return (e: OpEmitter, a: Tensor, b: Tensor) => e.result(e.node(opType, [e.input(a, 'bool'), e.input(b, 'bool')]));
+}
+
+/** A comparison: ONNX's bool result is torchlet's bool; operands in their common dtype. */
 function comparison(opType: string, negate = false): Mapping {
   return (e: OpEmitter, a: Tensor, b: Tensor) => {
     const common = promoteTypes(a.dtype, b.dtype);
     const test = e.node(opType, [e.input(a, common), e.input(b, common)]);
-    e.result(e.node('Cast', [negate ? e.node('Not', [test]) : test], { to: DataType.INT32 }));
+    e.result(negate ? e.node('Not', [test]) : test);
   };
 }
 
@@ -132,12 +138,16 @@ interface BatchNormConfig {
 
 /** One entry per torchlet op, keyed by its defineOp name; arguments are the op's normalized forward arguments. */
 export const mappings: Record<string, Mapping> = {
-  add: binary('Add'),
+  add: binary('Add', 'Or'),
   sub: binary('Sub'),
-  mul: binary('Mul'),
+  mul: binary('Mul', 'And'),
   div: binary('Div'),
-  maximum: binary('Max'),
-  minimum: binary('Min'),
+  maximum: binary('Max', 'Or'),
+  minimum: binary('Min', 'And'),
+  logicalAnd: logical('And'),
+  logicalOr: logical('Or'),
+  logicalXor: logical('Xor'),
+  logicalNot: (e, x: Tensor) => e.result(e.node('Not', [e.input(x, 'bool')])),
   matmul: binary('MatMul'),
   neg: unary('Neg'),
   exp: unary('Exp'),
@@ -158,7 +168,7 @@ export const mappings: Record<string, Mapping> = {
   argmin: argExtremum('ArgMin'),
 
   where: (e, cond: Tensor, a: Tensor, b: Tensor) =>
-    e.result(e.node('Where', [e.node('Cast', [e.g.value(cond)], { to: DataType.BOOL }), e.input(a), e.input(b)])),
+    e.result(e.node('Where', [cond.dtype === 'bool' ? e.g.value(cond) : e.node('Cast', [e.g.value(cond)], { to: DataType.BOOL }), e.input(a), e.input(b)])),
 
   pow: (e, x: Tensor, exponent: Tensor) => e.result(e.node('Pow', [e.input(x), e.g.value(exponent)])),
 

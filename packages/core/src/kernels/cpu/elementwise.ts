@@ -1,9 +1,10 @@
 import { Tensor } from '../../tensor.js';
 import { empty } from './output.js';
-import { type DType, type TypedArray, allocate } from '../../dtype.js';
+import { type DType, type TypedArray, allocate, storedValue } from '../../dtype.js';
 import { numelOf, sameShape } from '../../shape.js';
 import {
-  type BinaryOp, addArrays, addInto, binaryBroadcast, broadcastTo as broadcastLoop, extremumShareLoop, maskedCopy, whereLoop,
+  type BinaryOp, type LogicalOp, addArrays, addInto, binaryBroadcast, broadcastTo as broadcastLoop, extremumShareLoop, logicalLoop, maskedCopy,
+  nonzeroLoop, whereLoop,
 } from '../elementwise.js';
 import { addIntoF32, binarySameShapeF32 } from '../elementwise-f32.js';
 import { addScalarInPlace, divScalarInPlace, firstNonFinite, firstOutOfRange, mulScalarInPlace, scaledCopy, truncLoop } from '../unary.js';
@@ -22,13 +23,23 @@ export function expandedData(t: Tensor, shape: readonly number[]): TypedArray {
   return out;
 }
 
-/** a op b broadcast to `shape` (the broadcast of both shapes), as a new tensor of `dtype`. */
+/**
+ * a op b broadcast to `shape` (the broadcast of both shapes), as a new tensor of `dtype`. On bool operands add is a
+ * logical or (True + True is True, as PyTorch's); mul, maximum and minimum of 0/1 values are already 0/1.
+ */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor, shape: readonly number[], dtype: DType): Tensor {
   const out = empty(shape, dtype);
   const [A, B, O] = [a.data, b.data, out.data];
   const f32 = A instanceof Float32Array && B instanceof Float32Array && O instanceof Float32Array;
   if (f32 && A.length === O.length && B.length === O.length && binarySameShapeF32(op, A, B, O)) return out;
-  binaryBroadcast(op, A, a.shape, B, b.shape, O, shape);
+  binaryBroadcast(op === 'add' && dtype === 'bool' ? 'maximum' : op, A, a.shape, B, b.shape, O, shape);
+  return out;
+}
+
+/** logicalAnd/Or/Xor of two bool tensors broadcast to `shape`, as a new bool tensor. */
+export function logical(op: LogicalOp, a: Tensor, b: Tensor, shape: readonly number[]): Tensor {
+  const out = empty(shape, 'bool');
+  logicalLoop(op, expandedData(a, shape), expandedData(b, shape), out.data);
   return out;
 }
 
@@ -54,18 +65,19 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return new Tensor(x.data, shape, x);
 }
 
-/** A new tensor of `dtype` with x's values; float to int32 truncates toward zero. */
+/** A new tensor of `dtype` with x's values; float to int32 truncates toward zero; to bool, nonzero (NaN too) is true. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = empty(x.shape, dtype);
-  if (dtype === 'int32' && x.dtype !== 'int32') truncLoop(x.data, out.data);
+  if (dtype === 'bool' && x.dtype !== 'bool') nonzeroLoop(x.data, out.data);
+  else if (dtype === 'int32' && x.dtype !== 'int32') truncLoop(x.data, out.data);
   else out.data.set(x.data);
   return out;
 }
 
-/** A new tensor of `shape` filled with value (stored as `dtype` stores it). */
+/** A new tensor of `shape` filled with value (stored as `dtype` stores it: a bool holds 1 for any nonzero value). */
 export function full(shape: readonly number[], value: number, dtype: DType): Tensor {
   const out = empty(shape, dtype);
-  if (!Object.is(value, 0)) out.data.fill(value); // -0 too, so a number -0 keeps its sign
+  if (!Object.is(value, 0)) out.data.fill(storedValue(value, dtype)); // -0 too, so a number -0 keeps its sign
   return out;
 }
 
@@ -130,14 +142,15 @@ export function divScalar_(self: Tensor, value: number): void {
   divScalarInPlace(self.data, value);
 }
 
-/** Every element set to value (an int32 store truncates toward zero). */
+/** Every element set to value (an int32 store truncates toward zero, a bool one stores nonzero as 1). */
 export function fill_(self: Tensor, value: number): void {
-  self.data.fill(value);
+  self.data.fill(storedValue(value, self.dtype));
 }
 
 /** self's values replaced by src broadcast to self's shape, converted to self's dtype (an int32 store truncates). */
 export function copy_(self: Tensor, src: Tensor): void {
-  broadcastLoop(src.data, src.shape, self.data, self.shape);
+  const values = self.dtype === 'bool' && src.dtype !== 'bool' ? cast(src, 'bool') : src;
+  broadcastLoop(values.data, values.shape, self.data, self.shape);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor.js';
 import { empty } from './output.js';
-import type { DType } from '../../dtype.js';
+import { type DType, storedValue } from '../../dtype.js';
 import { stridesOf } from '../../shape.js';
 import { gatherAxis, indexAddAxis, indexSelectAxis, scatterAddAxis } from '../copy.js';
 import { permuteCopy, stridedCopy } from '../permute.js';
@@ -16,7 +16,7 @@ export function copyWindow(
   outShape: readonly number[], outOffset: number, outStrides: readonly number[], fill: number,
 ): Tensor {
   const out = empty(outShape, src.dtype);
-  if (fill !== 0) out.data.fill(fill);
+  if (fill !== 0) out.data.fill(storedValue(fill, src.dtype)); // a bool pad stores any nonzero value as true
   stridedCopy(shape, src.data, srcOffset, srcStrides, out.data, outOffset, outStrides);
   return out;
 }
