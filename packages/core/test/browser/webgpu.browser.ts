@@ -216,6 +216,106 @@ kernelTest('SGD (momentum, dampening, Nesterov, weight decay, maximize) and Adam
   }
 });
 
+/** A conv2d geometry with PyTorch's output size: floor((in + 2·pad - dilation·(k - 1) - 1) / stride) + 1. */
+function convGeometry(C: number, H: number, W: number, k: [number, number], stride: [number, number], pad: [number, number], dilation: [number, number]) {
+  const out = (size: number, d: 0 | 1) => Math.floor((size + 2 * pad[d] - dilation[d] * (k[d] - 1) - 1) / stride[d]) + 1;
+  return {
+    C, H, W, kH: k[0], kW: k[1], strideH: stride[0], strideW: stride[1], padTop: pad[0], padLeft: pad[1],
+    dilationH: dilation[0], dilationW: dilation[1], Ho: out(H, 0), Wo: out(W, 1),
+  };
+}
+
+kernelTest('conv2d forward, input, weight and bias gradients (stride, padding, dilation, groups) agree with the CPU', async () => {
+  seeded(9);
+  const tol = { atol: 1e-5, rtol: 1e-5 };
+  const cases = [
+    { N: 2, C: 4, H: 7, W: 6, O: 6, groups: 2, k: [3, 2], stride: [2, 1], pad: [1, 0], dilation: [1, 2] },
+    { N: 1, C: 3, H: 5, W: 5, O: 2, groups: 1, k: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
+  ] as const;
+  for (const c of cases) {
+    const g = convGeometry(c.C, c.H, c.W, [...c.k], [...c.stride], [...c.pad], [...c.dilation]);
+    const label = `groups ${c.groups} stride ${c.stride} padding ${c.pad} dilation ${c.dilation}`;
+    const x = randn(c.N, c.C, c.H, c.W);
+    const w = randn(c.O, c.C / c.groups, c.k[0], c.k[1]);
+    const b = randn(c.O);
+    await agree(`conv2dForward ${label}`, gpu.conv2dForward(g, c.groups, on(x), on(w), on(b)), cpu.conv2dForward(g, c.groups, x, w, b), tol);
+    await agree(`conv2dForward ${label}, no bias`, gpu.conv2dForward(g, c.groups, on(x), on(w), null), cpu.conv2dForward(g, c.groups, x, w, null), tol);
+    const grad = randn(c.N, c.O, g.Ho, g.Wo);
+    const [gx, gw] = gpu.conv2dBackward(g, c.groups, on(x), on(w), on(grad), true, true);
+    const [ex, ew] = cpu.conv2dBackward(g, c.groups, x, w, grad, true, true);
+    await agree(`conv2dInputGrad ${label}`, gx!, ex!, tol);
+    await agree(`conv2dWeightGrad ${label}`, gw!, ew!, tol);
+    await agree(`conv2dBiasBackward ${label}`, gpu.conv2dBiasBackward(on(grad)), cpu.conv2dBiasBackward(grad), tol);
+  }
+});
+
+kernelTest('maxPool2d and avgPool2d (padding, stride, dilation, ceil-mode overhang, divisors) and their backward agree with the CPU', async () => {
+  seeded(10);
+  const tol = { atol: 1e-6, rtol: 1e-5 };
+  const x = randn(2, 3, 7, 6);
+  const pools = [
+    { kH: 2, kW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, Ho: 3, Wo: 3 },
+    { kH: 3, kW: 2, strideH: 2, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, Ho: 4, Wo: 7 },
+    { kH: 3, kW: 3, strideH: 2, strideW: 2, padH: 1, padW: 0, dilationH: 1, dilationW: 1, Ho: 4, Wo: 3 }, // ceil mode: the last window overhangs
+  ];
+  for (const shape of pools) {
+    const g = { planes: 6, H: 7, W: 6, ...shape };
+    const label = `k ${g.kH}x${g.kW} stride ${g.strideH},${g.strideW} pad ${g.padH},${g.padW}`;
+    const grad = randn(2, 3, g.Ho, g.Wo);
+    const got = gpu.maxPool2d(g, on(x));
+    const want = cpu.maxPool2d(g, x);
+    await agree(`maxPool2d ${label}`, got.out, want.out, tol);
+    await agree(`maxPool2dIndices ${label}`, got.indices, want.indices, { atol: 0, rtol: 0 });
+    await agree(`maxPool2dBackward ${label}`, gpu.maxPool2dBackward(g, on(grad), on(want.indices), x.shape), cpu.maxPool2dBackward(g, grad, want.indices, x.shape), tol);
+    for (const divisor of [{ countIncludePad: true, divisorOverride: 0 }, { countIncludePad: false, divisorOverride: 0 }, { countIncludePad: true, divisorOverride: 5 }]) {
+      const d = `${label} countIncludePad ${divisor.countIncludePad} divisorOverride ${divisor.divisorOverride}`;
+      await agree(`avgPool2d ${d}`, gpu.avgPool2d(g, divisor, on(x)), cpu.avgPool2d(g, divisor, x), tol);
+      await agree(`avgPool2dBackward ${d}`, gpu.avgPool2dBackward(g, divisor, on(grad), x.shape), cpu.avgPool2dBackward(g, divisor, grad, x.shape), tol);
+    }
+  }
+  const dilated = { planes: 6, H: 7, W: 6, kH: 2, kW: 3, strideH: 1, strideW: 2, padH: 1, padW: 1, dilationH: 2, dilationW: 2, Ho: 6, Wo: 3 };
+  const want = cpu.maxPool2d(dilated, x);
+  const got = gpu.maxPool2d(dilated, on(x));
+  await agree('maxPool2d dilation 2', got.out, want.out, tol);
+  await agree('maxPool2dIndices dilation 2', got.indices, want.indices, { atol: 0, rtol: 0 });
+  const grad = randn(2, 3, 6, 3);
+  await agree('maxPool2dBackward dilation 2', gpu.maxPool2dBackward(dilated, on(grad), on(want.indices), x.shape), cpu.maxPool2dBackward(dilated, grad, want.indices, x.shape), tol);
+});
+
+kernelTest('batchNorm statistics, train/eval forward and backward, running-statistics update agree with the CPU (float64 statistics there)', async () => {
+  seeded(11);
+  const tol = { atol: 1e-5, rtol: 1e-5 };
+  const x = core.add(core.mul(randn(3, 5, 4, 3), 2), 0.5);
+  const grad = randn(3, 5, 4, 3);
+  const weight = randn(5);
+  const bias = randn(5);
+  const f32 = (t: Tensor): Tensor => cpu.cast(t, 'float32');
+  const stats = cpu.batchNormStats(x);
+  const got = gpu.batchNormStats(on(x));
+  await agree('batchNormStats mean', got.mean, stats.mean, tol);
+  await agree('batchNormStats variance', got.variance, stats.variance, tol);
+  const inv = cpu.invStd(stats.variance, 1e-5);
+  await agree('invStd', gpu.invStd(on(f32(stats.variance)), 1e-5), inv, tol);
+  const [mean, invStd] = [on(f32(stats.mean)), on(f32(inv))];
+  await agree('batchNorm forward', gpu.batchNorm(on(x), mean, invStd, on(weight), on(bias)), cpu.batchNorm(x, stats.mean, inv, weight, bias), tol);
+  await agree('batchNorm forward, no affine', gpu.batchNorm(on(x), mean, invStd, null, null), cpu.batchNorm(x, stats.mean, inv, null, null), tol);
+  for (const training of [true, false]) {
+    for (const w of [weight, null]) {
+      const [gx, gw, gb] = gpu.batchNormBackward(on(x), on(grad), mean, invStd, w && on(w), training, true);
+      const [ex, ew, eb] = cpu.batchNormBackward(x, grad, stats.mean, inv, w, training, true);
+      const label = `training ${training}, weight ${w !== null}`;
+      await agree(`batchNormBackward input ${label}`, gx!, ex!, tol);
+      await agree(`batchNormBackward weight ${label}`, gw, ew, tol);
+      await agree(`batchNormBackward bias ${label}`, gb, eb, tol);
+    }
+  }
+  const running = core.rand([5]);
+  const device = on(running);
+  cpu.updateRunningStat(running, stats.variance, 0.1, 36 / 35);
+  gpu.updateRunningStat(device, on(f32(stats.variance)), 0.1, 36 / 35);
+  await agree('updateRunningStat', device, running, tol);
+});
+
 test('the buffer pool reuses: memory() stays flat over 100 repeated kernel calls; pipelines compile once; kernels batch into few submits', async () => {
   seeded(8);
   const a = on(randn(9, 10));

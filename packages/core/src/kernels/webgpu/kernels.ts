@@ -11,3 +11,6 @@ export { argExtremum, logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, 
 export { batchedMatmul, matmul2d, sumRows } from './linalg.js';
 export { crossEntropy, crossEntropyBackward } from './loss.js';
 export { adamUpdate, sgdUpdate } from './optim.js';
+export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './conv.js';
+export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './batchnorm.js';
