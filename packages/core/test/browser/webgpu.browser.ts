@@ -56,6 +56,12 @@ test('initWebGPU gets the SwiftShader adapter; float64 is refused because WGSL h
   assert.is(await initWebGPU(), context, 'one context per page');
   assert.throws(() => upload(context, new Float64Array(3), [3]), /upload: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
   assert.throws(() => gpu.binary('add', on(ints([1, 2], [2])), on(ints([1, 2], [2])), [2], 'float32'), /add: expected a float32 device tensor, got int32/);
+  const x = on(core.tensor([1, 2, 3, 4]));
+  assert.throws(() => gpu.exp(x, 'float64'), /exp: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
+  const view = x.view([2, 2]);
+  view.release();
+  assert.throws(() => x.release(), /release: this device tensor was released/, 'a view and its tensor share one buffer, released once');
+  assert.throws(() => gpu.relu(x), /relu: this device tensor was released/);
 });
 
 kernelTest('matmul2d (all four transposes, with and without bias) and batchedMatmul (broadcast batch) agree with the CPU', async () => {

@@ -24,8 +24,11 @@ export class DeviceTensor {
   readonly numel: number;
   private released = false;
 
-  /** @internal Made by upload() and the kernels. */
-  constructor(readonly context: WebGPUContext, readonly buffer: GPUBufferLike, readonly shape: readonly number[], readonly dtype: DeviceDType) {
+  /** @internal Made by upload() and the kernels; a view passes the tensor that owns the buffer. */
+  constructor(
+    readonly context: WebGPUContext, readonly buffer: GPUBufferLike, readonly shape: readonly number[], readonly dtype: DeviceDType,
+    private readonly owner: DeviceTensor | null = null,
+  ) {
     this.numel = numelOf(shape);
   }
 
@@ -41,23 +44,23 @@ export class DeviceTensor {
     return this.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
   }
 
-  /** The same buffer under another shape of as many elements (a view: releasing either releases both). */
+  /** The same buffer under another shape of as many elements (a view: releasing either releases the buffer, once). */
   view(shape: readonly number[]): DeviceTensor {
     this.checkLive('view');
     if (numelOf(shape) !== this.numel) throw new RangeError(`view: shape [${shape.join(', ')}] has ${numelOf(shape)} elements, the tensor [${this.shape.join(', ')}] ${this.numel}`);
-    return new DeviceTensor(this.context, this.buffer, shape, this.dtype);
+    return new DeviceTensor(this.context, this.buffer, shape, this.dtype, this.owner ?? this);
   }
 
   /** Returns the buffer to the pool; the tensor may not be used afterwards. */
   release(): void {
     this.checkLive('release');
-    this.released = true;
+    (this.owner ?? this).released = true;
     this.context.release(this.buffer);
   }
 
   /** Throws when the buffer was released. */
   checkLive(op: string): void {
-    if (this.released) throw new Error(`${op}: this device tensor was released (its buffer is back in the pool)`);
+    if ((this.owner ?? this).released) throw new Error(`${op}: this device tensor was released (its buffer is back in the pool)`);
   }
 }
 
