@@ -322,6 +322,66 @@ kernelTest('batchNorm statistics, train/eval forward and backward, running-stati
   await agree('updateRunningStat', device, running, tol);
 });
 
+/** The kernels one MLP training step calls, on either backend (T a tensor there, S its crossEntropy weightSum). */
+interface StepKernels<T, S> {
+  matmul2d(transA: boolean, transB: boolean, M: number, N: number, K: number, a: T, b: T, bias: T | null, shape: readonly number[]): T;
+  relu(x: T): T;
+  reluBackward(y: T, g: T): T;
+  sumRows(g: T, rows: number, O: number): T;
+  sumDims(x: T, dims: readonly number[]): T;
+  crossEntropy(geo: { N: number; C: number; inner: number; ignoreIndex: number }, logits: T, target: T, weight: null, eps: number, keep: true): { loss: T; probs: T | null; weightSum: S };
+  crossEntropyBackward(geo: { N: number; C: number; inner: number; ignoreIndex: number }, probs: T, target: T, weight: null, eps: number, g: T, reduction: 'mean', weightSum: S): T;
+  sgdUpdate(p: T, g: T, b: T | null, h: { lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; maximize: boolean }, first: boolean): void;
+}
+
+/**
+ * One step of a 5-7-3 MLP (linear, relu, linear, crossEntropy 'mean', SGD with momentum) written with backend-table
+ * entries only: the summed loss (before dividing by weightSum) and the weightSum, as the backend returns them.
+ */
+function mlpStep<T, S>(k: StepKernels<T, S>, x: T, target: T, params: T[], momenta: T[], one: T, first: boolean): { lossSum: T; weightSum: S } {
+  const [w1, b1, w2, b2] = params;
+  const B = 8;
+  const geo = { N: B, C: 3, inner: 1, ignoreIndex: -100 };
+  const a = k.relu(k.matmul2d(false, true, B, 7, 5, x, w1, b1, [B, 7]));
+  const logits = k.matmul2d(false, true, B, 3, 7, a, w2, b2, [B, 3]);
+  const { loss, probs, weightSum } = k.crossEntropy(geo, logits, target, null, 0, true);
+  const gLogits = k.crossEntropyBackward(geo, probs!, target, null, 0, one, 'mean', weightSum);
+  const gA = k.reluBackward(a, k.matmul2d(false, false, B, 7, 3, gLogits, w2, null, [B, 7]));
+  const grads = [
+    k.matmul2d(true, false, 7, 5, B, gA, x, null, [7, 5]), k.sumRows(gA, B, 7),
+    k.matmul2d(true, false, 3, 7, B, gLogits, a, null, [3, 7]), k.sumRows(gLogits, B, 3),
+  ];
+  const h = { lr: 0.2, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
+  for (let i = 0; i < 4; i++) k.sgdUpdate(params[i], grads[i], momenta[i], h, first);
+  return { lossSum: k.sumDims(loss, [0]), weightSum };
+}
+
+test('ten MLP training steps from the kernels alone follow the CPU losses and weights within 1e-5, about one submit per step', async () => {
+  seeded(12);
+  const x = randn(8, 5);
+  const target = ints([0, 2, 1, 1, 0, 2, 2, 0], [8]);
+  const init = [core.mul(randn(7, 5), 0.5), core.mul(randn(7), 0.1), core.mul(randn(3, 7), 0.5), core.mul(randn(3), 0.1)];
+  const cpuParams = init.map((t) => t.clone());
+  const cpuMomenta = init.map((t) => core.zerosLike(t));
+  const gpuParams = init.map(on);
+  const gpuMomenta = cpuMomenta.map(on);
+  const [gx, gTarget, gOne] = [on(x), on(target), on(core.tensor([1]))];
+  const submits = context.submits;
+  const losses: [number, number][] = [];
+  for (let step = 0; step < 10; step++) {
+    const want = mlpStep<Tensor, number>(cpu, x, target, cpuParams, cpuMomenta, core.tensor([1]), step === 0);
+    const got = mlpStep<DeviceTensor, DeviceTensor>(gpu, gx, gTarget, gpuParams, gpuMomenta, gOne, step === 0);
+    const gpuLoss = (await got.lossSum.read())[0] / (await got.weightSum.read())[0];
+    losses.push([gpuLoss, want.lossSum.data[0] / want.weightSum]);
+  }
+  const perStep = (context.submits - submits) / 10;
+  report(`MLP losses gpu/cpu ${losses.map(([g, c]) => `${g.toFixed(6)}/${c.toFixed(6)}`).join(' ')}; ${perStep} submits per step (2 reads)`);
+  for (const [g, c] of losses) assert.ok(Math.abs(g - c) <= 1e-5 * Math.abs(c), `loss ${g} vs ${c}`);
+  assert.ok(losses[9][1] < losses[0][1] * 0.8, 'the net learns');
+  for (let i = 0; i < 4; i++) core.assertClose(await gpuParams[i].read(), cpuParams[i].data, { atol: 1e-5, rtol: 1e-5 });
+  assert.ok(perStep <= 2, `${perStep} submits per step`);
+});
+
 test('the buffer pool reuses: memory() stays flat over 100 repeated kernel calls; pipelines compile once; kernels batch into few submits', async () => {
   seeded(8);
   const a = on(randn(9, 10));
