@@ -412,6 +412,17 @@ test('the buffer pool reuses: memory() stays flat over 100 repeated kernel calls
   assert.ok(context.submits - submits <= Math.ceil(303 / 64) + 2, `${context.submits - submits} submits`);
 });
 
+test('a lost device is not reused: the next initWebGPU() gets a new one that runs kernels (the last test: it destroys the device)', async () => {
+  const lost = context;
+  lost.device.destroy();
+  await lost.device.lost;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  context = await initWebGPU();
+  assert.is.not(context, lost);
+  const y = gpu.relu(on(core.tensor([-1, 2])));
+  assert.equal([...(await y.read())], [0, 2]);
+});
+
 function report(line: string): void {
   console.log(`report: webgpu ${line}`);
 }

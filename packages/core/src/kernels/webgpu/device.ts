@@ -230,5 +230,10 @@ async function requestContext(gpu: GPULike | null, powerPreference: 'low-power' 
   const device = await adapter.requestDevice({
     requiredLimits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize },
   });
-  return new WebGPUContext(device, adapter);
+  const context = new WebGPUContext(device, adapter);
+  // a lost device (driver reset, tab in the background too long) is not reused: the next initWebGPU() asks again
+  void device.lost.then(async () => {
+    if (current !== null && (await current) === context) current = null;
+  });
+  return context;
 }
