@@ -45,8 +45,10 @@ export async function launchChromium(): Promise<Browser> {
   return puppeteer.launch({
     executablePath: chromiumPath(),
     headless: true,
+    // WebGPU through SwiftShader (a CPU Vulkan implementation shipped with Chromium), so the WebGPU kernel tests get an
+    // adapter on a machine without a GPU; --disable-gpu would remove it.
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'torchlet-chromium-'))}`,
     ],
   });

@@ -1,0 +1,16 @@
+/**
+ * The WebGPU backend's entries, named as in the backend table (kernels/backend.ts) with the same arguments, device
+ * tensors in place of Tensors. Phase 2 routes a table entry here when its inputs live on 'webgpu'.
+ */
+export { add, addInPlace, binary, broadcastTo, full } from './elementwise.js';
+export {
+  abs, absBackward, exp, expBackward, leakyRelu, leakyReluBackward, log, logBackward, neg, relu, reluBackward, sigmoid, sigmoidBackward, sqrt,
+  sqrtBackward, tanh, tanhBackward,
+} from './unary.js';
+export { argExtremum, logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, sumDims, takeAlong } from './reduce.js';
+export { batchedMatmul, matmul2d, sumRows } from './linalg.js';
+export { crossEntropy, crossEntropyBackward } from './loss.js';
+export { adamUpdate, sgdUpdate } from './optim.js';
+export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './conv.js';
+export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './batchnorm.js';

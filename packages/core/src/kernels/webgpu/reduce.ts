@@ -1,0 +1,128 @@
+import { numelOf } from '../../shape.js';
+import { axisView } from '../reduce.js';
+import { DeviceTensor } from './storage.js';
+import { PRELUDE, bindings, contextOf, perItem, runPerItem } from './wgsl.js';
+
+/**
+ * The WebGPU backend's reductions and normalizations along a dim (kernels/cpu/reduce.ts's entries): one thread per
+ * (outer, inner) position walks the n elements of its axis, which sit `inner` apart. params: [outer·inner, n, inner].
+ */
+
+/** The axis walk's declarations: `base` (the first element of the thread's axis) and `inner` (the step). */
+const AXIS = /* wgsl */ `
+  let n = p[1];
+  let inner = p[2];
+  let base = (i / inner) * n * inner + i % inner;`;
+
+/** [outer, n, inner] around dim, or the flattened tensor [1, numel, 1] when dim is null. */
+function viewAround(shape: readonly number[], dim: number | null): [number, number, number] {
+  return dim === null ? [1, numelOf(shape), 1] : axisView(shape, dim);
+}
+
+function sumAxis(x: DeviceTensor, dim: number): DeviceTensor {
+  const [outer, n, inner] = axisView(x.shape, dim);
+  const shape = [...x.shape];
+  shape[dim] = 1;
+  const out = DeviceTensor.empty(x.context, shape, 'float32');
+  runPerItem(x.context, 'sumAxis', () => PRELUDE + bindings([['X', 'f32', false], ['O', 'f32', true]]) + perItem(`${AXIS}
+  var acc = 0.0;
+  for (var k = 0u; k < n; k++) { acc += X[base + k * inner]; }
+  O[i] = acc;`), [outer * inner, n, inner], [x.buffer, out.buffer]);
+  return out;
+}
+
+/** Σ over the sorted dims, in the keepdim layout (a copy when dims is empty). */
+export function sumDims(x: DeviceTensor, dims: readonly number[]): DeviceTensor {
+  contextOf('sum', 'float32', x);
+  if (dims.length === 0) return sumAxis(x.view([...x.shape, 1]), x.shape.length).view(x.shape);
+  let cur = x;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const next = sumAxis(cur, dims[k]);
+    if (cur !== x) cur.release();
+    cur = next;
+  }
+  return cur;
+}
+
+/** int32 positions of the first maximum (sign 1) or minimum (sign -1) along dim (or of the flattened x), as `shape`. */
+export function argExtremum(x: DeviceTensor, dim: number | null, sign: 1 | -1, shape: readonly number[]): DeviceTensor {
+  const context = contextOf('argmax', 'float32', x);
+  const [outer, n, inner] = viewAround(x.shape, dim);
+  const out = DeviceTensor.empty(context, shape, 'int32');
+  runPerItem(context, `argExtremum:${sign}`, () => PRELUDE + bindings([['X', 'f32', false], ['O', 'i32', true]]) + perItem(`${AXIS}
+  var best = 0u;
+  var value = X[base];
+  for (var k = 1u; k < n; k++) {
+    let v = X[base + k * inner];
+    if (v ${sign === 1 ? '>' : '<'} value) { value = v; best = k; }
+  }
+  O[i] = i32(best);`), [outer * inner, n, inner], [x.buffer, out.buffer]);
+  return out;
+}
+
+/** The values of x at `indices` along dim (or in the flattened x), shaped like indices. */
+export function takeAlong(x: DeviceTensor, indices: DeviceTensor, dim: number | null): DeviceTensor {
+  const context = contextOf('takeAlong', 'float32', x);
+  contextOf('takeAlong', 'int32', indices);
+  const [, n, inner] = viewAround(x.shape, dim);
+  const out = DeviceTensor.empty(context, indices.shape, 'float32');
+  const innerOut = dim === null ? 1 : axisView(indices.shape, dim)[2];
+  const nOut = dim === null ? indices.numel : axisView(indices.shape, dim)[1];
+  runPerItem(context, 'takeAlong', () => PRELUDE + bindings([['X', 'f32', false], ['I', 'i32', false], ['O', 'f32', true]]) + perItem(`
+  let n = p[1];
+  let inner = p[2];
+  let nOut = p[3];
+  let innerOut = p[4];
+  let o = i / (nOut * innerOut);
+  let j = i % innerOut;
+  O[i] = X[o * n * inner + u32(I[i]) * inner + j];`), [indices.numel, n, inner, nOut, innerOut], [x.buffer, indices.buffer, out.buffer]);
+  return out;
+}
+
+/** softmax along dim (the maximum subtracted first). */
+export function softmax(x: DeviceTensor, dim: number): DeviceTensor {
+  return alongAxis('softmax', x, dim, `
+  O[base + k * inner] = exp(X[base + k * inner] - m) / s;`);
+}
+
+/** logSoftmax along dim. */
+export function logSoftmax(x: DeviceTensor, dim: number): DeviceTensor {
+  return alongAxis('logSoftmax', x, dim, `
+  O[base + k * inner] = X[base + k * inner] - m - log(s);`);
+}
+
+/** An along-the-axis normalization: `finish` writes element k from m (the axis maximum) and s (Σ e^(x - m)). */
+function alongAxis(name: string, x: DeviceTensor, dim: number, finish: string): DeviceTensor {
+  const context = contextOf(name, 'float32', x);
+  const [outer, n, inner] = axisView(x.shape, dim);
+  const out = DeviceTensor.empty(context, x.shape, 'float32');
+  runPerItem(context, name, () => PRELUDE + bindings([['X', 'f32', false], ['O', 'f32', true]]) + perItem(`${AXIS}
+  var m = X[base];
+  for (var k = 1u; k < n; k++) { m = max(m, X[base + k * inner]); }
+  var s = 0.0;
+  for (var k = 0u; k < n; k++) { s += exp(X[base + k * inner] - m); }
+  for (var k = 0u; k < n; k++) {${finish}
+  }`), [outer * inner, n, inner], [x.buffer, out.buffer]);
+  return out;
+}
+
+/** softmax's gradient from its output y: y·(g - Σ g·y). */
+export function softmaxBackward(y: DeviceTensor, g: DeviceTensor, dim: number): DeviceTensor {
+  return gradAlongAxis('softmaxBackward', y, g, dim, 'G[e] * Y[e]', 'Y[e] * (G[e] - s)');
+}
+
+/** logSoftmax's gradient from its output y: g - e^y·Σ g. */
+export function logSoftmaxBackward(y: DeviceTensor, g: DeviceTensor, dim: number): DeviceTensor {
+  return gradAlongAxis('logSoftmaxBackward', y, g, dim, 'G[e]', 'G[e] - exp(Y[e]) * s');
+}
+
+function gradAlongAxis(name: string, y: DeviceTensor, g: DeviceTensor, dim: number, term: string, result: string): DeviceTensor {
+  const context = contextOf(name, 'float32', y, g);
+  const [outer, n, inner] = axisView(y.shape, dim);
+  const gx = DeviceTensor.empty(context, y.shape, 'float32');
+  runPerItem(context, name, () => PRELUDE + bindings([['Y', 'f32', false], ['G', 'f32', false], ['O', 'f32', true]]) + perItem(`${AXIS}
+  var s = 0.0;
+  for (var k = 0u; k < n; k++) { let e = base + k * inner; s += ${term}; }
+  for (var k = 0u; k < n; k++) { let e = base + k * inner; O[e] = ${result}; }`), [outer * inner, n, inner], [y.buffer, g.buffer, gx.buffer]);
+  return gx;
+}
