@@ -18,6 +18,8 @@ for (const name of packages) {
   const entries = [{ in: join(dir, 'src', 'index.ts'), out: 'index' }];
   // Core's worker thread in Node (platform/node.ts) loads dist/node-worker.js, a bundle of its own.
   if (name === 'core') entries.push({ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' });
+  // The WebGPU kernels (issue 17, phase 1) are an entry of their own (@torchlet/core/webgpu) so the main bundle does not carry them.
+  if (name === 'core') entries.push({ in: join(dir, 'src', 'webgpu.ts'), out: 'webgpu' });
   if (withNodeEntry.has(name)) entries.push({ in: join(dir, 'src', 'node.ts'), out: 'node' });
   // nn's ONNX exporter is an entry of its own (@torchlet/nn/onnx) so that protobufjs stays out of apps that do not export.
   if (name === 'nn') entries.push({ in: join(dir, 'src', 'onnx', 'index.ts'), out: 'onnx' });
