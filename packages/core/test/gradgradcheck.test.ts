@@ -5,6 +5,9 @@ import {
   add, mul, sum, mean, var as variance, max, min, logsumexp, matmul, linear, reshape, permute, transpose, expand, flatten,
   squeeze, unsqueeze, cat, stack, slice, select, pad, gather, indexSelect, softmax, logSoftmax, crossEntropy, nllLoss,
   mseLoss, conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm, dropout, to, tanh, sigmoid, exp,
+  maximum, minimum, where, gt, scatterAdd, maskedFill, repeat, tile, flip, roll, triu, mm, bmm, einsum, embedding, layerNorm,
+  scaledDotProductAttention, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+  conv1d, convTranspose2d, index, chunk, narrow,
 } from '@torchlet/core';
 
 // Every differentiable op of issue 13's list, gradgradchecked in float64 on small seeded shapes: the first-order
@@ -117,5 +120,28 @@ test('conv2d (stride, padding, dilation, groups), the pools, batchNorm, dropout'
     ['add broadcast', (a, b) => mul(add(a, b), add(a, b)), () => [r([2, 1]), r([3])]],
   ]);
 });
+
+test('beyond the issue list: the other differentiable ops, compositions and kernels alike', () => {
+  check([
+    ['maximum minimum', (a, b) => mul(maximum(a, b), minimum(a, b)), () => [r([2, 3]), r([3])]],
+    ['where', (a, b) => mul(where(gt(a, 0), a, b), a), () => [r([4]), r([4])]],
+    ['scatterAdd', (x, s) => mul(scatterAdd(x, 1, int([0, 2, 1, 1], [2, 2]), s), x), () => [r([2, 3]), r([2, 2])]],
+    ['maskedFill', (x) => mul(maskedFill(x, gt(x, 0), 0.5), x), () => [r([5])]],
+    ['repeat tile flip roll triu', (x) => mul(triu(roll(flip(tile(repeat(x, [1, 2]), [2, 1]), 0), 1, 1)), 2), () => [r([2, 2])]],
+    ['mm bmm einsum', (a, b) => add(sum(mm(a, b)), sum(mul(bmm(unsq(a), unsq(b)), einsum('ij,jk->ik', a, b)))), () => [r([2, 3]), r([3, 2])]],
+    ['embedding', (w) => mul(embedding(int([0, 2, 2]), w), embedding(int([1, 0, 2]), w)), () => [r([3, 2])]],
+    ['layerNorm', (x, w, b) => layerNorm(x, [3], { weight: w, bias: b }), () => [r([2, 3]), r([3]), r([3])]],
+    ['attention', (q, k, v) => scaledDotProductAttention(q, k, v, { isCausal: true }), () => [r([1, 3, 2]), r([1, 3, 2]), r([1, 3, 2])]],
+    ['l1 smoothL1 huber', (a, b) => add(add(l1Loss(a, b), smoothL1Loss(a, b, { beta: 0.5 })), huberLoss(a, b, { delta: 0.5 })), () => [r([4]), r([4])]],
+    ['binaryCrossEntropy', (p) => binaryCrossEntropy(sigmoid(p), tensor([0.2, 0.9, 0.5, 0.1], { dtype: 'float64' })), () => [r([4])]],
+    ['binaryCrossEntropyWithLogits', (p) => binaryCrossEntropyWithLogits(p, tensor([0, 1, 1, 0], { dtype: 'float64' })), () => [r([4])]],
+    ['klDiv', (p) => klDiv(logSoftmax(p, 1), tensor([[0.2, 0.8], [0.5, 0.5]], { dtype: 'float64' }), { reduction: 'batchmean' }), () => [r([2, 2])]],
+    ['conv1d', (x, w, b) => conv1d(x, w, b, { padding: 1 }), () => [r([1, 2, 5]), r([3, 2, 3]), r([3])]],
+    ['convTranspose2d', (x, w) => convTranspose2d(x, w, null, { stride: 2 }), () => [r([1, 2, 2, 2]), r([2, 1, 2, 2])]],
+    ['index chunk narrow', (x) => mul(add(index(x, '1:, 0'), chunk(narrow(x, 0, 1, 2), 2, 1)[0].reshape([2])), 3), () => [r([3, 2])]],
+  ]);
+});
+
+const unsq = (t: Tensor) => t.unsqueeze(0);
 
 test.run();
