@@ -151,9 +151,12 @@ export const linear = defineOp({
     const [x, w] = ctx.saved;
     const [O, I] = w.shape;
     const rows = numelOf(x.shape.slice(0, -1));
-    const g2 = reshape(g, [rows, O]);
-    const gx = ctx.needsInputGrad[0] ? reshape(product(g2, w, false, false), x.shape) : null;
-    const gw = ctx.needsInputGrad[1] ? product(g2, reshape(x, [rows, I]), true, false) : null;
+    // a 2-D input (the usual batch of rows) needs no reshapes
+    const twoD = x.ndim === 2;
+    const g2 = twoD ? g : reshape(g, [rows, O]);
+    const gx2 = ctx.needsInputGrad[0] ? product(g2, w, false, false) : null;
+    const gx = gx2 && (twoD ? gx2 : reshape(gx2, x.shape));
+    const gw = ctx.needsInputGrad[1] ? product(g2, twoD ? x : reshape(x, [rows, I]), true, false) : null;
     const gb = ctx.needsInputGrad[2] ? sumRows(g2) : null;
     return [gx, gw, gb];
   },
