@@ -3,6 +3,7 @@ import { formatShape, numelOf } from './shape.js';
 import { formatTensor } from './format.js';
 import type { Node } from './tape.js';
 
+/** A number or nested arrays of numbers: what `tolist()` returns and `tensor()` takes. */
 export type NestedArray = number | NestedArray[];
 
 /**
@@ -10,10 +11,13 @@ export type NestedArray = number | NestedArray[];
  * Ops are attached as methods by the op files (`x.add(y)`), as TensorFlow.js does with its chained ops.
  */
 export class Tensor {
+  /** The size of each dimension (frozen). */
   readonly shape: readonly number[];
+  /** The element type: 'float32', 'float64' or 'int32'. */
   readonly dtype: DType;
   /** The storage: a typed array of exactly numel() elements. Writing to it directly bypasses the version counter. */
   data: TypedArray;
+  /** The gradient accumulated by backward (null until one arrives); under createGraph it has a graph itself. */
   grad: Tensor | null = null;
   /** @internal the tape node that produced this tensor; null for leaves. */
   _node: Node | null = null;
@@ -35,14 +39,17 @@ export class Tensor {
     this._version = viewOf ? viewOf._version : { value: 0 };
   }
 
+  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements. */
   numel(): number {
     return this.data.length;
   }
 
+  /** The shape, or the size of dimension `dim` (negative counts from the end), as torch.Tensor.size. */
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
@@ -50,6 +57,7 @@ export class Tensor {
     return this.shape[d];
   }
 
+  /** Whether gradients flow to this tensor: set it on a floating-point leaf; op outputs inherit it. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -71,6 +79,7 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
+  /** True for a tensor no recorded op produced (where backward accumulates `.grad`). */
   get isLeaf(): boolean {
     return this._node === null;
   }
@@ -90,6 +99,7 @@ export class Tensor {
     this._version.value++;
   }
 
+  /** The value of a one-element tensor as a number. */
   item(): number {
     if (this.data.length !== 1) {
       throw new Error(`item: only a tensor with one element can be converted to a number, got shape ${formatShape(this.shape)}`);
@@ -97,6 +107,7 @@ export class Tensor {
     return this.data[0];
   }
 
+  /** The elements as nested arrays, like torch.Tensor.tolist. */
   tolist(): NestedArray {
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.shape.length) return this.data[offset];
@@ -108,6 +119,7 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** A PyTorch-like printout: values, shape and dtype. */
   toString(): string {
     return formatTensor(this);
   }
@@ -133,6 +145,7 @@ export class Tensor {
   }
 }
 
+/** Whether value is a torchlet Tensor. */
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }

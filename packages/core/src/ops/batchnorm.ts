@@ -10,6 +10,7 @@ import { reshape } from './shape.js';
 import { pow } from './unary.js';
 import { to } from './cast.js';
 
+/** batchNorm's options, as torch.nn.functional.batch_norm's arguments. */
 export interface BatchNormOptions {
   /** [C] buffers: read in eval mode, updated in place in training mode. */
   runningMean?: Tensor | null;
@@ -19,7 +20,9 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Normalise with the batch statistics (and update the running ones) instead of the running statistics. Default false. */
   training?: boolean;
+  /** Weight of the batch statistics in the running update (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
 

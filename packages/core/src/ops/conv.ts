@@ -8,11 +8,15 @@ import { add } from './arithmetic.js';
 import { expand, reshape } from './shape.js';
 import { zeroGradient } from './gradient-ops.js';
 
+/** conv2d's options, as torch.nn.functional.conv2d's keyword arguments. */
 export interface Conv2dOptions {
+  /** Step between windows (default 1). */
   stride?: IntPair;
   /** Zero padding on each side, or 'valid' (none) or 'same' (output as large as the input; stride 1 only). */
   padding?: IntPair | 'valid' | 'same';
+  /** Spacing between kernel elements (default 1). */
   dilation?: IntPair;
+  /** Split input and output channels into this many independent convolutions (default 1). */
   groups?: number;
 }
 

@@ -141,7 +141,9 @@ const powExponentGrad = defineOp({
 
 /** Options of clamp: either bound may be omitted (null). */
 export interface ClampOptions {
+  /** The lower bound (none when null or omitted). */
   min?: number | null;
+  /** The upper bound (none when null or omitted). */
   max?: number | null;
 }
 
@@ -305,6 +307,7 @@ const softplusGrad = defineGradientOp(
 
 /** Options of softplus, as torch.nn.functional.softplus. */
 export interface SoftplusOptions {
+  /** The sharpness: log(1 + exp(beta·x)) / beta (default 1). */
   beta?: number;
   /** Above beta·x > threshold the result is x itself (PyTorch's switch to the linear function, for stability). */
   threshold?: number;
