@@ -4,7 +4,9 @@ import * as kernels from './kernels/backend.js';
 
 /**
  * The tape. Every recorded op call becomes a Node with a sequence number; the numbers order nodes as they ran,
- * so walking the nodes reachable from the loss in decreasing order is a valid reverse topological order.
+ * so walking the nodes reachable from the loss in decreasing order is a valid reverse topological order. The walk
+ * itself (backward, grad) is autograd/engine.ts; this file holds what ops and the engine share: grad mode, the
+ * op context and the node.
  */
 
 let gradEnabled = true;
