@@ -1,22 +1,28 @@
 import { type DType, type TypedArray, dtypeOfArray, isFloating } from './dtype.js';
 import { formatShape, numelOf } from './shape.js';
 import { formatTensor } from './format.js';
-import { runBackward, type Node, type BackwardOptions } from './tape.js';
+import type { Node } from './tape.js';
 
-export type NestedArray = number | NestedArray[];
+/** A number (a boolean for a bool tensor) or nested arrays of them: what `tolist()` returns and `tensor()` takes. */
+export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array in contiguous row-major storage, with the autograd state PyTorch users expect.
  * Ops are attached as methods by the op files (`x.add(y)`), as TensorFlow.js does with its chained ops.
  */
 export class Tensor {
+  /** The size of each dimension (frozen). */
   readonly shape: readonly number[];
+  /** The element type: 'float32', 'float64' or 'int32'. */
   readonly dtype: DType;
   /** The storage: a typed array of exactly numel() elements. Writing to it directly bypasses the version counter. */
   data: TypedArray;
+  /** The gradient accumulated by backward (null until one arrives); under createGraph it has a graph itself. */
   grad: Tensor | null = null;
   /** @internal the tape node that produced this tensor; null for leaves. */
   _node: Node | null = null;
+  /** @internal which output of `_node` this tensor is (0 except for multi-output ops). */
+  _outputIndex = 0;
   /** @internal shared with views of the same storage; bumped by in-place ops. */
   _version: { value: number };
   private _requiresGrad = false;
@@ -33,14 +39,17 @@ export class Tensor {
     this._version = viewOf ? viewOf._version : { value: 0 };
   }
 
+  /** The number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements. */
   numel(): number {
     return this.data.length;
   }
 
+  /** The shape, or the size of dimension `dim` (negative counts from the end), as torch.Tensor.size. */
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
@@ -48,6 +57,7 @@ export class Tensor {
     return this.shape[d];
   }
 
+  /** Whether gradients flow to this tensor: set it on a floating-point leaf; op outputs inherit it. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -62,12 +72,14 @@ export class Tensor {
     this._requiresGrad = value;
   }
 
-  /** @internal marks an op output as produced by a recorded node. */
-  _setNode(node: Node): void {
+  /** @internal marks an op output as output `index` of a recorded node. */
+  _setNode(node: Node, index = 0): void {
     this._node = node;
+    this._outputIndex = index;
     this._requiresGrad = true;
   }
 
+  /** True for a tensor no recorded op produced (where backward accumulates `.grad`). */
   get isLeaf(): boolean {
     return this._node === null;
   }
@@ -87,6 +99,7 @@ export class Tensor {
     this._version.value++;
   }
 
+  /** The value of a one-element tensor as a number. */
   item(): number {
     if (this.data.length !== 1) {
       throw new Error(`item: only a tensor with one element can be converted to a number, got shape ${formatShape(this.shape)}`);
@@ -94,9 +107,11 @@ export class Tensor {
     return this.data[0];
   }
 
+  /** The elements as nested arrays, like torch.Tensor.tolist. */
   tolist(): NestedArray {
+    const bool = this.dtype === 'bool';
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[offset];
+      if (dim === this.shape.length) return bool ? this.data[offset] === 1 : this.data[offset];
       const stride = numelOf(this.shape.slice(dim + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));
@@ -105,20 +120,13 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** A PyTorch-like printout: values, shape and dtype. */
   toString(): string {
     return formatTensor(this);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
-  }
-
-  /**
-   * Computes the gradient of this tensor with respect to every leaf that requires grad, accumulating into `.grad`.
-   * `grad` is required unless this tensor has one element.
-   */
-  backward(grad?: Tensor, options: BackwardOptions = {}): void {
-    runBackward(this, grad, options);
   }
 
   /** A tensor sharing this storage, cut from the graph. */
@@ -129,11 +137,16 @@ export class Tensor {
   /** Keeps `.grad` for this non-leaf tensor during backward (leaves always keep theirs). */
   retainGrad(): this {
     if (!this._requiresGrad) throw new Error('retainGrad: tensor does not require grad');
-    if (this._node) this._node.retained = this;
+    const node = this._node;
+    if (node) {
+      node.retained ??= new Array<Tensor | null>(node.outputs).fill(null);
+      node.retained[this._outputIndex] = this;
+    }
     return this;
   }
 }
 
+/** Whether value is a torchlet Tensor. */
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type DType, Tensor, add, all, any, arange, copy_, eq, eye, fill_, full, fullLike, gt, isfinite, isinf, isnan, logicalAnd, logicalNot, logicalOr, logicalXor, lt,
   crossEntropy, dropout, layerNorm, maskedFill, matmul, max, mean, mseLoss, mul, neg, noGrad, ones, randn, scaledDotProductAttention, softmax,
-  sub, sum, tensor, to, where, zeros, triu, pad,
+  sub, sum, tensor, to, where, zeros, triu, pad, exp, sigmoid, clamp, pow, batchNorm, conv2d, defineOp,
 } from '@torchlet/core';
 
 const reference = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bool-reference.json'), 'utf8')) as {
@@ -236,6 +236,23 @@ test('printing shows true/false (PyTorch: True/False), with no dtype unless empt
   assert.is(String(tensor(true)), 'tensor(true)');
   assert.is(String(zeros([0], { dtype: 'bool' })), 'tensor([], size=[0], dtype=bool)');
   assert.is(String(lt(tensor([1, 2]), 2)), 'tensor([ true, false])');
+});
+
+test('float-only ops turn bool into float32 or refuse it; tolist gives booleans; a bool output is never recorded', () => {
+  const b = tensor([true, false]);
+  assert.is(exp(b).dtype, 'float32');
+  assert.equal(Array.from(exp(b).data), [Math.fround(Math.E), 1]);
+  assert.equal(Array.from(sigmoid(b).data), [Math.fround(1 / (1 + Math.exp(-1))), 0.5]);
+  assert.throws(() => clamp(b, 2), /clamp: not supported on bool tensors/);
+  assert.throws(() => pow(b, tensor(-1, { dtype: 'int32' })), /pow: integers to negative integer powers are not allowed/);
+  assert.throws(() => batchNorm(tensor([[true], [false]]), { training: true }), /batchNorm: expected a floating-point input, got bool/);
+  assert.throws(() => conv2d(tensor([true], { shape: [1, 1, 1, 1] }), randn([1, 1, 1, 1])), /conv2d: expected input, weight and bias of one floating dtype, got bool/);
+  assert.equal(tensor([[true, false]]).tolist(), [[true, false]]);
+  assert.is(tensor(true).tolist(), true);
+  const isPositive = defineOp({ name: 'isPositive', signatures: ['Tensor'], forward: (_ctx, x: Tensor) => gt(x, 0), backward: (_ctx, g) => [g] });
+  const y = isPositive(randn([2], { requiresGrad: true }));
+  assert.is(y.requiresGrad, false);
+  assert.is(y.gradFn, null);
 });
 
 test.run();

@@ -6,6 +6,16 @@ import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { binarySignatures, broadcastBinary, scalarLike, type TensorOrNumber } from './arithmetic.js';
 import { sumToShape } from './reduction.js';
+import { defineAdjointPair } from './gradient-ops.js';
+
+// The gradients of maximum, minimum and where multiply g by a mask fixed in forward: diagonal maps, each its own
+// adjoint, registered as ops so that the rules below are differentiable to every order.
+interface SharePick { chosen: Tensor; other: Tensor; sign: 1 | -1 }
+const shareOf = (g: Tensor, p: SharePick): Tensor => kernels.extremumShare(p.chosen, p.other, g, p.sign);
+const [extremumShareOp] = defineAdjointPair('extremumShare', shareOf, 'extremumShareAdjoint', shareOf);
+interface MaskPick { mask: Tensor; keep: 0 | 1 }
+const selectOf = (g: Tensor, p: MaskPick): Tensor => kernels.maskSelect(p.mask, p.keep, g);
+const [maskSelectOp] = defineAdjointPair('maskSelect', selectOf, 'maskSelectAdjoint', selectOf);
 
 /**
  * Elementwise maximum/minimum, where, and comparisons. Comparisons return bool and have no gradient; maximum,
@@ -19,8 +29,8 @@ import { sumToShape } from './reduction.js';
 function extremumBackward(ctx: OpContext<unknown>, g: Tensor, sign: 1 | -1): [Tensor | null, Tensor | null] {
   const [a, b] = ctx.saved;
   return [
-    ctx.needsInputGrad[0] ? sumToShape(kernels.extremumShare(a, b, g, sign), a.shape) : null,
-    ctx.needsInputGrad[1] ? sumToShape(kernels.extremumShare(b, a, g, sign), b.shape) : null,
+    ctx.needsInputGrad[0] ? sumToShape(extremumShareOp(g, { chosen: a, other: b, sign }), a.shape) : null,
+    ctx.needsInputGrad[1] ? sumToShape(extremumShareOp(g, { chosen: b, other: a, sign }), b.shape) : null,
   ];
 }
 
@@ -93,7 +103,7 @@ export const where = defineOp({
   },
   backward(ctx, g) {
     const { mask, aShape, bShape } = ctx.state;
-    const select = (keep: 0 | 1, target: readonly number[]): Tensor => sumToShape(kernels.maskSelect(mask, keep, g), target);
+    const select = (keep: 0 | 1, target: readonly number[]): Tensor => sumToShape(maskSelectOp(g, { mask, keep }), target);
     return [null, ctx.needsInputGrad[1] ? select(1, aShape) : null, ctx.needsInputGrad[2] ? select(0, bShape) : null];
   },
 }) as unknown as (condition: Tensor, input: TensorOrNumber, other: TensorOrNumber) => Tensor;

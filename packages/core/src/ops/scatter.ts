@@ -10,6 +10,7 @@ import { add } from './arithmetic.js';
 import { where } from './compare.js';
 import { expand, reshape } from './shape.js';
 import { type IndexEntry, index } from './index-expression.js';
+import { defineAdjointPair } from './gradient-ops.js';
 
 /**
  * Writes by index, each returning a new tensor (storage is contiguous, so index results are copies and cannot be
@@ -36,6 +37,15 @@ function checkScatter(op: string, x: Tensor, dim: number, idx: Tensor, src: Tens
   return d;
 }
 
+/** scatterInto's gradient, gathering g at the index, and its adjoint (scattering back), as ops. */
+interface ScatterGeometry { idx: Tensor; dim: number; shape: readonly number[] }
+const [gatherAtIndex] = defineAdjointPair(
+  'scatterIntoBackward',
+  (g: Tensor, p: ScatterGeometry) => kernels.gather(g, p.shape, p.dim, p.idx, p.idx.shape),
+  'scatterIntoBackwardAdjoint',
+  (gg: Tensor, p: ScatterGeometry) => kernels.scatterAdd(gg, p.idx.shape, p.dim, p.idx, p.shape, p.shape),
+);
+
 const scatterInto = defineOp({
   name: 'scatterInto',
   signatures: ['Tensor, number, Tensor, Array'],
@@ -46,7 +56,7 @@ const scatterInto = defineOp({
   },
   backward(ctx, g) {
     const [idx] = ctx.saved;
-    return [kernels.gather(g, g.shape, ctx.state.dim, idx, idx.shape), null, null, null];
+    return [gatherAtIndex(g, { idx, dim: ctx.state.dim, shape: g.shape }), null, null, null];
   },
 }) as unknown as (src: Tensor, dim: number, index: Tensor, shape: readonly number[]) => Tensor;
 

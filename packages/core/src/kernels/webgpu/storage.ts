@@ -12,6 +12,7 @@ export type DeviceArray<D extends DeviceDType = DeviceDType> = D extends 'int32'
 /** The dtype as a device tensor may hold it, or an error naming the op that asked for it. */
 export function deviceDType(op: string, dtype: DType): DeviceDType {
   if (dtype === 'float64') throw new TypeError(`${op}: a float64 tensor cannot live on 'webgpu': WGSL has no float64 (use float32, or keep the tensor on the CPU)`);
+  if (dtype === 'bool') throw new TypeError(`${op}: a bool tensor cannot live on 'webgpu' yet: the WebGPU kernels hold float32 and int32 (convert with .int() or .float() first)`);
   return dtype;
 }
 
