@@ -134,3 +134,32 @@ declare module './tensor.js' {
     bmm(mat2: Tensor): Tensor;
   }
 }
+
+// ---- issue 13's math (branch math): elementwise functions, activations, reductions, cumulative ops, sort and topk ----
+import * as trig from './ops/trig.js';
+import * as elementwiseMath from './ops/elementwise-math.js';
+import * as activations from './ops/activations-more.js';
+import * as reductionsMore from './ops/reductions-more.js';
+import { cumprod, cumsum } from './ops/cumulative.js';
+import { sort, topk } from './ops/sort.js';
+
+const mathFunctions: Record<string, unknown> = {
+  ...trig, ...elementwiseMath, silu: activations.silu, mish: activations.mish, elu: activations.elu, selu: activations.selu,
+  hardtanh: activations.hardtanh, norm: reductionsMore.norm, cumsum, cumprod, sort, topk,
+};
+for (const [name, fn] of Object.entries(mathFunctions)) {
+  proto[name] = function (...args) { return (fn as Op)(this, ...args); };
+}
+const mathReductions: Record<string, unknown> = { amax: reductionsMore.amax, amin: reductionsMore.amin, prod: reductionsMore.prod };
+for (const [name, fn] of Object.entries(mathReductions)) {
+  proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
+}
+proto.std = function (...args) {
+  // as var: the options object may also carry dim
+  const last = args[args.length - 1];
+  if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
+    const { dim, ...options } = last as VarOptions & { dim: Dims };
+    return (reductionsMore.std as Op)(this, dim, options);
+  }
+  return (reductionsMore.std as Op)(this, ...args);
+};

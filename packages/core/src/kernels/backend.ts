@@ -67,3 +67,6 @@ export { lowerTriangleMask, range } from './cpu/sequence.js';
 
 // index ranges, triangular masks, one-hot encodings and permutations (flip, roll, triu/tril, oneHot, randperm)
 export { cyclicRange, maxElement, nonzeroFlat, oneHot, randperm, triangleMask } from './cpu/ranges.js';
+
+// ---- issue 13's math (branch math): elementwise functions, amax/amin, cumulative sums and products, sorting ----
+export { type MathBinaryOp, type MathUnaryOp, argsort, cumulative, extremumDims, mathBinary, mathUnary, round } from './cpu/math.js';
