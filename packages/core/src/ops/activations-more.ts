@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { mul } from './arithmetic.js';
-import { gt, lt, where } from './compare.js';
+import { gt, le, lt, where } from './compare.js';
 import { sigmoid, softplus, tanh } from './unary.js';
 import { expm1 } from './elementwise-math.js';
 import { compositeOp, floatDType } from './math-op.js';
@@ -20,15 +20,25 @@ function checkNumber(op: string, key: string, value: unknown): number {
 }
 
 /** x·sigmoid(x) (the swish), as torch.nn.functional.silu. */
-export const silu = compositeOp('silu', { Tensor: (x: Tensor) => mul(x, sigmoid(x)) });
+export const silu = compositeOp('silu', { Tensor: (x: Tensor) => mul(requireFloating('silu', x), sigmoid(x)) });
 
 /** x·tanh(softplus(x)), as torch.nn.functional.mish. */
-export const mish = compositeOp('mish', { Tensor: (x: Tensor) => mul(x, tanh(softplus(x))) });
+export const mish = compositeOp('mish', { Tensor: (x: Tensor) => mul(requireFloating('mish', x), tanh(softplus(x))) });
 
-/** x where x > 0, alpha·(e^x − 1) elsewhere; the exponential only sees x <= 0, so a large x cannot overflow into the gradient. */
+/**
+ * alpha·(e^x − 1) where x <= 0, x elsewhere (NaN included, so its gradient is PyTorch's g there); the exponential only
+ * sees x <= 0, so a large x cannot overflow into the gradient.
+ */
 function eluOf(x: Tensor, alpha: number): Tensor {
-  const positive = gt(x, 0);
-  return where(positive, x, mul(expm1(where(positive, 0, x)), alpha));
+  const negative = le(x, 0);
+  return where(negative, mul(expm1(where(negative, x, 0)), alpha), x);
+}
+
+/** PyTorch has no integer kernels for these activations; int32 is refused rather than silently made float. */
+function requireFloating(op: string, x: unknown): Tensor {
+  const t = checkTensor(op, x);
+  if (t.dtype === 'int32') throw new TypeError(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
+  return t;
 }
 
 export interface EluOptions {
@@ -39,14 +49,14 @@ export interface EluOptions {
 /** torch.nn.functional.elu: x where x > 0, alpha·(e^x − 1) elsewhere (the gradient at 0 is alpha, as PyTorch's). */
 export function elu(x: Tensor, ...rest: [alpha?: number | EluOptions] | [alpha: number | undefined, options: EluOptions]): Tensor {
   const { alpha = 1 } = positionalOptions<EluOptions>('elu', rest, ['alpha']);
-  return eluOf(checkTensor('elu', x), checkNumber('elu', 'alpha', alpha));
+  return eluOf(requireFloating('elu', x), checkNumber('elu', 'alpha', alpha));
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** torch.nn.functional.selu: scale·elu(x, alpha) with the self-normalizing constants of Klambauer et al. */
-export const selu = compositeOp('selu', { Tensor: (x: Tensor) => mul(eluOf(x, SELU_ALPHA), SELU_SCALE) });
+export const selu = compositeOp('selu', { Tensor: (x: Tensor) => mul(eluOf(requireFloating('selu', x), SELU_ALPHA), SELU_SCALE) });
 
 function checkTensor(op: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);

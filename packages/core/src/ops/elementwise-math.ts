@@ -5,8 +5,8 @@ import { broadcastShapes, formatShape } from '../shape.js';
 import { checkOptionKeys } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { add, div, mul, sub, type TensorOrNumber } from './arithmetic.js';
-import { abs, exp, pow } from './unary.js';
-import { lt, ne, where } from './compare.js';
+import { abs, exp, log, pow } from './unary.js';
+import { lt, where } from './compare.js';
 import { binaryMathOp, compositeOp, unaryMathOp, zeroGradientOp } from './math-op.js';
 
 /**
@@ -78,7 +78,8 @@ export const round = defineOp({
  * x·log(y), 0 where x = 0 (even for y = 0 or Infinity) unless y is NaN, broadcasting, as torch.xlogy; either may be
  * a number.
  */
-export const xlogy = binaryMathOp('xlogy', (a, b, _y, g) => [mul(g, xlogy(ne(a, 0), b)), div(mul(g, a), b)]);
+// the gradient in x is log(y) at x = 0 too, as PyTorch 1.13's (the value there is pinned to 0, its slope is not)
+export const xlogy = binaryMathOp('xlogy', (a, b, _y, g) => [mul(g, log(b)), div(mul(g, a), b)]);
 /** √(a² + b²) elementwise, without overflow in the squares; broadcasting. */
 export const hypot = binaryMathOp('hypot', (a, b, y, g) => {
   const scale = div(g, y);
@@ -105,7 +106,7 @@ export const lerp = compositeOp('lerp', {
     }
     const diff = sub(end, start);
     const low = (): Tensor => add(start, mul(weight, diff));
-    const high = (): Tensor => sub(end, mul(diff, sub(1, weight)));
+    const high = (): Tensor => sub(end, mul(diff, typeof weight === 'number' ? 1 - weight : sub(1, weight)));
     if (typeof weight === 'number') return Math.abs(weight) < 0.5 ? low() : high();
     return where(lt(abs(weight), 0.5), low(), high());
   },

@@ -7,8 +7,9 @@ import * as kernels from '../kernels/backend.js';
 import { div, mul } from './arithmetic.js';
 import { eq, ne, where } from './compare.js';
 import { abs, pow, sqrt } from './unary.js';
-import { select } from './indexing.js';
-import { reshape, unsqueeze } from './shape.js';
+import { cat, slice } from './indexing.js';
+import { flip } from './reordering.js';
+import { reshape } from './shape.js';
 import { type Dims, type VarOptions, reducedShape, sum, var as variance } from './reduction.js';
 import { cumprod } from './cumulative.js';
 import { compositeOp } from './math-op.js';
@@ -73,38 +74,88 @@ export const amax = defineAmax('amax', 1);
 /** The smallest value over dim (int or list; all dims by default), as torch.amin; ties share the gradient evenly. */
 export const amin = defineAmax('amin', -1);
 
+interface ProdState {
+  /** The reduced dim of x, or null for the product of all elements. */
+  dim: number | null;
+  keptShape: number[];
+}
+
+/** Π_{j≠i} x_j along d, as PyTorch's prod_safe_zeros_backward: exclusive running products from both ends, in ops. */
+function productsOfOthers(x: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  const oneShape = [...x.shape];
+  oneShape[d] = 1;
+  const ones = kernels.full(oneShape, 1, x.dtype);
+  const fromStart = cumprod(cat([ones, slice(x, d, 0, n - 1)], d), d);
+  const fromEnd = flip(cumprod(cat([ones, flip(slice(x, d, 1, n), d)], d), d), d);
+  return mul(fromStart, fromEnd);
+}
+
+const prodOp = defineOp({
+  name: 'prod',
+  signatures: ['Tensor, number | null, boolean'],
+  forward(ctx: OpContext<ProdState>, x: Tensor, dim: number | null, keepdim: boolean) {
+    const d = dim === null || x.ndim === 0 ? null : normalizeDim('prod', dim, x.ndim);
+    const line = d === null ? reshape(x, [x.numel()]) : x;
+    const axis = d ?? 0;
+    const n = line.shape[axis];
+    // the last running product (int32: exact, or refused on overflow); an empty product is 1
+    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype) : slice(cumprod(line, axis), axis, n - 1, n);
+    const out = reshape(kept, d === null ? [] : reducedShape(x.shape, [d], keepdim));
+    ctx.save(x, out);
+    ctx.state = { dim: d, keptShape: [...kept.shape] };
+    return out;
+  },
+  backward(ctx, g) {
+    const [x, y] = ctx.saved;
+    const { dim, keptShape } = ctx.state;
+    const line = dim === null ? reshape(x, [x.numel()]) : x;
+    const axis = dim ?? 0;
+    if (line.shape[axis] === 0) return [kernels.full(x.shape, 0, g.dtype), null, null];
+    const upstream = reshape(g, keptShape);
+    // PyTorch's prod_backward: g·y/x when x has no zero anywhere, else the products of the others (exact at zeros)
+    const hasZero = kernels.findOutOfRange(eq(x, 0), 0, 1) !== null;
+    const gx = hasZero ? mul(upstream, productsOfOthers(line, axis)) : mul(upstream, div(reshape(y, keptShape), line));
+    return [reshape(gx, x.shape), null, null];
+  },
+});
+
 /**
- * The product of all elements, or along one dim, as torch.prod: the last of the running products (cumprod), so the
- * gradient is exact where x has zeros. The product over an empty dim is 1; int32 stays int32, refused on overflow.
+ * The product of all elements, or along one dim, as torch.prod; the gradient is exact where x has zeros, as
+ * PyTorch's. The product over an empty dim is 1; int32 stays int32, refused on overflow.
  */
 export const prod = compositeOp('prod', {
-  Tensor: (x: Tensor): Tensor => productAlong(reshape(x, [x.numel()]), 0, []),
-  'Tensor, number': (x: Tensor, dim: number): Tensor => prodDim(x, dim, false),
-  'Tensor, number, boolean | undefined': (x: Tensor, dim: number, keepdim: boolean | undefined): Tensor => prodDim(x, dim, keepdim ?? false),
+  Tensor: (x: Tensor): Tensor => prodOp(x, null, false),
+  'Tensor, number': (x: Tensor, dim: number): Tensor => prodOp(x, dim, false),
+  'Tensor, number, boolean | undefined': (x: Tensor, dim: number, keepdim: boolean | undefined): Tensor => prodOp(x, dim, keepdim ?? false),
 }) as {
   (x: Tensor): Tensor;
   (x: Tensor, dim: number, keepdim?: boolean): Tensor;
 };
 
-function prodDim(x: Tensor, dim: number, keepdim: boolean): Tensor {
-  const d = normalizeDim('prod', dim, x.ndim);
-  if (x.ndim === 0) return productAlong(reshape(x, [1]), 0, []);
-  const out = productAlong(x, d, reducedShape(x.shape, [d], false));
-  return keepdim ? unsqueeze(out, d) : out;
-}
-
-function productAlong(x: Tensor, d: number, outShape: readonly number[]): Tensor {
-  const n = x.shape[d];
-  return n === 0 ? kernels.full(outShape, 1, x.dtype) : select(cumprod(x, d), d, n - 1);
-}
+/** √v, with PyTorch's std gradient: g / (2·√v), and 0 where the result is 0 (a constant slice), not Infinity·0. */
+const sqrtOfVariance = defineOp({
+  name: 'std',
+  signatures: ['Tensor'],
+  forward(ctx: OpContext<undefined>, v: Tensor) {
+    const y = sqrt(v);
+    ctx.save(y);
+    return y;
+  },
+  backward(ctx, g) {
+    const [y] = ctx.saved;
+    const zero = eq(y, 0);
+    return [where(zero, 0, div(g, mul(where(zero, 1, y), 2)))];
+  },
+});
 
 /** PyTorch's torch.std: √var, with var's forms (dim, then { unbiased, keepdim }; unbiased by default). */
 export const std = compositeOp('std', {
-  Tensor: (x: Tensor): Tensor => sqrt(variance(x)),
-  'Tensor, Object': (x: Tensor, options: VarOptions): Tensor => sqrt(variance(x, stdOptions(options))),
-  'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): Tensor => sqrt(variance(x, dim)),
+  Tensor: (x: Tensor): Tensor => sqrtOfVariance(variance(x)),
+  'Tensor, Object': (x: Tensor, options: VarOptions): Tensor => sqrtOfVariance(variance(x, stdOptions(options))),
+  'Tensor, number | Array | null | undefined': (x: Tensor, dim: Dims | undefined): Tensor => sqrtOfVariance(variance(x, dim)),
   'Tensor, number | Array | null | undefined, Object | undefined': (x: Tensor, dim: Dims | undefined, options: VarOptions | undefined): Tensor =>
-    sqrt(variance(x, dim, stdOptions(options ?? {}))),
+    sqrtOfVariance(variance(x, dim, stdOptions(options ?? {}))),
 }) as {
   (x: Tensor, options?: VarOptions): Tensor;
   (x: Tensor, dim?: Dims, options?: VarOptions): Tensor;
@@ -147,6 +198,19 @@ const norm2 = defineOp({
   },
 });
 
+/** The number of nonzero elements (NaN counts) over dims, as the 0-"norm"; its gradient is zero, as PyTorch's. */
+const countNonzero = defineOp({
+  name: 'norm',
+  signatures: ['Tensor, Array, boolean'],
+  forward(ctx: OpContext<readonly number[]>, x: Tensor, dims: number[], keepdim: boolean) {
+    ctx.state = x.shape;
+    return sum(kernels.cast(ne(x, 0), x.dtype), dims, keepdim);
+  },
+  backward(ctx, g) {
+    return [kernels.full(ctx.state, 0, g.dtype), null, null];
+  },
+});
+
 /**
  * torch.norm(input, p='fro', dim=None, keepdim=False): the vector p-norm over dim (all elements by default); 'fro'
  * is the 2-norm and takes at most two dims, as PyTorch's. 'nuc' and matrix norms are not supported.
@@ -167,8 +231,7 @@ export function norm(x: Tensor, ...rest: unknown[]): Tensor {
   if (p === 1) return sum(abs(x), dims, keepdim);
   if (p === Infinity) return amax(abs(x), dims, keepdim);
   if (p === -Infinity) return amin(abs(x), dims, keepdim);
-  // the count of nonzeros has no gradient to give (PyTorch's is zero everywhere)
-  if (p === 0) return sum(kernels.cast(ne(x, 0), x.dtype), dims, keepdim);
+  if (p === 0) return countNonzero(x, dims, keepdim);
   return pow(sum(pow(abs(x), p), dims, keepdim), 1 / p);
 }
 
