@@ -6,14 +6,16 @@ export {
   type TensorOptions, type TensorDataOptions, type RandomOptions,
 } from './creation.js';
 export { Generator, defaultGenerator, manualSeed } from './random.js';
-export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardOptions } from './tape.js';
-export { defineOp, typed, setOpTracer, type OpDefinition, type OpTracer } from './op.js';
-export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardRule, type MultiBackwardRule } from './tape.js';
+export { grad, type BackwardOptions, type GradOptions } from './autograd/grad.js';
+export { defineOp, typed, setOpTracer, type OpDefinition, type OpTracer, type UpstreamGradients } from './op.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
 export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';
 export { checkOptionKeys, closestName, unknownOptionMessage, positionalOptions } from './options.js';
 
 export * from './ops/arithmetic.js';
 export * from './ops/reduction.js';
+export * from './ops/logsumexp.js';
 export * from './ops/shape.js';
 export * from './ops/linalg.js';
 export * from './ops/cast.js';

@@ -17,6 +17,7 @@ import * as shape from './ops/shape.js';
 import * as indexing from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
 import * as reduction from './ops/reduction.js';
+import { logsumexp } from './ops/logsumexp.js';
 import { to } from './ops/cast.js';
 import { repeat, tile, unflatten, viewAs } from './ops/tiling.js';
 import { chunk, split } from './ops/splitting.js';
@@ -84,7 +85,7 @@ function dimArguments(op: string, args: unknown[]): unknown[] {
 
 const reductions: Record<string, unknown> = {
   sum: reduction.sum, mean: reduction.mean, max: reduction.max, min: reduction.min, argmax: reduction.argmax, argmin: reduction.argmin,
-  logsumexp: reduction.logsumexp,
+  logsumexp,
 };
 for (const [name, fn] of Object.entries(reductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };

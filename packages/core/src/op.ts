@@ -1,6 +1,6 @@
 import typedFunction from 'typed-function';
 import { Tensor } from './tensor.js';
-import { Node, OpContext, callWithoutGrad, checkFinite, isAnomalyEnabled, isGradEnabled, type GradList } from './tape.js';
+import { Node, OpContext, callWithoutGrad, checkFinite, checksForwardAnomalies, isGradEnabled, noteOpOutput, type GradList } from './tape.js';
 
 /**
  * The part of a typed-function instance that torchlet uses and exports. Declared here, not imported, so that the
@@ -60,8 +60,11 @@ export function setOpTracer(next: OpTracer | null): OpTracer | null {
   return previous;
 }
 
+/** What an op's backward receives: the output's gradient, or for a multi-output op one per output (null if none came). */
+export type UpstreamGradients<Out> = Out extends Tensor ? Tensor : (Tensor | null)[];
+
 /** What `defineOp` takes: the name, signatures, forward and (for differentiable ops) backward of an op. */
-export interface OpDefinition<Args extends unknown[], S> {
+export interface OpDefinition<Args extends unknown[], S, Out extends Tensor | Tensor[] = Tensor> {
   /** The op's name, used in error messages and in `gradFn` (`${name}Backward`). */
   name: string;
   /**
@@ -72,23 +75,35 @@ export interface OpDefinition<Args extends unknown[], S> {
   signatures: readonly string[] | Record<string, (...args: never[]) => Args>;
   /**
    * Computes the output from the arguments without autograd (ops called inside are not recorded).
-   * Save what backward needs with `ctx.save(...)` and `ctx.state`.
+   * Save what backward needs with `ctx.save(...)` and `ctx.state`. An op with several outputs returns an array
+   * (like a torch.autograd.Function returning a tuple); each floating-point output gets its own gradient.
    */
-  forward(ctx: OpContext<S>, ...args: Args): Tensor;
+  forward(ctx: OpContext<S>, ...args: Args): Out;
   /**
-   * Maps the gradient of the output to one gradient per forward argument (by position; ignored for
-   * non-tensor arguments). Compute only those with `ctx.needsInputGrad[i]`. Omit for non-differentiable ops.
+   * Maps the gradient of the output (an array of them, null where none came, for a multi-output op) to one
+   * gradient per forward argument (by position; ignored for non-tensor arguments). Compute only those with
+   * `ctx.needsInputGrad[i]`. Omit for non-differentiable ops. Under `createGraph` it runs with recording on, so a
+   * backward written with torchlet ops can itself be differentiated (gradients of gradients).
    */
-  backward?(ctx: OpContext<S>, grad: Tensor): GradList;
+  backward?(ctx: OpContext<S>, grad: UpstreamGradients<Out>): GradList;
+  /**
+   * Set false when backward computes its result outside torchlet ops (raw loops, kernels): a second-order gradient
+   * that reaches it then raises an error naming the op instead of treating the gradient as a constant. Such a result
+   * is also detected without the flag; the flag states it up front (like PyTorch's @once_differentiable).
+   */
+  differentiableBackward?: boolean;
 }
 
 /**
  * Registers an op: the public function checks its arguments through typed-function, runs forward with the tape
  * paused, and records one node when gradients are on and some tensor argument requires grad.
  */
-export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinition<Args, S>): (...args: Args) => Tensor {
+export function defineOp<Args extends unknown[], S = undefined, Out extends Tensor | Tensor[] = Tensor>(
+  def: OpDefinition<Args, S, Out>,
+): (...args: Args) => Out {
   const { name, forward, backward } = def;
-  const run = (args: Args): Tensor => {
+  const differentiableBackward = def.differentiableBackward !== false;
+  const run = (args: Args): Out => {
     // one pass over the arguments: this wrapper runs for every op call, so it allocates only what it keeps
     const n = args.length;
     const needs = new Array<boolean>(n);
@@ -101,7 +116,7 @@ export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinitio
     const record = anyNeeds && backward !== undefined && isGradEnabled();
     if (!record) needs.fill(false);
     const ctx = new OpContext<S>(name, needs);
-    let out: Tensor;
+    let out: Out;
     if (tracer === null) {
       out = callWithoutGrad(forward, ctx, args);
     } else {
@@ -112,23 +127,28 @@ export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinitio
         tracedDepth--;
       }
     }
-    if (!(out instanceof Tensor)) throw new Error(`${name}: forward must return a Tensor`);
-    for (let i = 0; i < n; i++) {
-      if (args[i] === out) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
-    }
-    if (isAnomalyEnabled()) checkFinite(name, 'forward', out);
-    if (tracer !== null && tracedDepth === 0) tracer(name, args, out);
-    if (record && out.dtype !== 'int32') {
-      const inputs = new Array<Tensor | null>(n);
-      for (let i = 0; i < n; i++) {
-        const a = args[i];
-        inputs[i] = a instanceof Tensor ? a : null;
+    if (out instanceof Tensor) {
+      checkOutput(name, out, args);
+      if (tracer !== null && tracedDepth === 0) tracer(name, args, out);
+      if (record && out.dtype !== 'int32') {
+        out._setNode(new Node(name, tensorArguments(args), ctx as OpContext<unknown>, backward as Node['rule'], 1, differentiableBackward));
       }
-      out._setNode(new Node(name, inputs, ctx as OpContext<unknown>, backward as Node['rule']));
+      return out;
+    }
+    if (!Array.isArray(out) || out.length === 0) throw new Error(`${name}: forward must return a Tensor or a non-empty array of Tensors`);
+    for (const t of out) {
+      if (!(t instanceof Tensor)) throw new Error(`${name}: forward returned an array with a non-Tensor element`);
+      checkOutput(name, t, args);
+    }
+    if (record) {
+      const node = new Node(name, tensorArguments(args), ctx as OpContext<unknown>, backward as Node['rule'], out.length, differentiableBackward);
+      out.forEach((t, i) => {
+        if (t.dtype !== 'int32') t._setNode(node, i);
+      });
     }
     return out;
   };
-  const signatures: Record<string, (...a: never[]) => Tensor> = {};
+  const signatures: Record<string, (...a: never[]) => Out> = {};
   if (Array.isArray(def.signatures)) {
     for (const sig of def.signatures as readonly string[]) signatures[sig] = (...a: never[]) => run(a as unknown as Args);
   } else {
@@ -136,5 +156,22 @@ export function defineOp<Args extends unknown[], S = undefined>(def: OpDefinitio
       signatures[sig] = (...a: never[]) => run(normalize(...a));
     }
   }
-  return typed(name, signatures) as unknown as (...args: Args) => Tensor;
+  return typed(name, signatures) as unknown as (...args: Args) => Out;
+}
+
+function checkOutput(name: string, out: Tensor, args: readonly unknown[]): void {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === out) throw new Error(`${name}: forward must return a new Tensor, not one of its inputs`);
+  }
+  if (checksForwardAnomalies()) checkFinite(name, 'forward', out);
+  noteOpOutput(out);
+}
+
+function tensorArguments(args: readonly unknown[]): (Tensor | null)[] {
+  const inputs = new Array<Tensor | null>(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    inputs[i] = a instanceof Tensor ? a : null;
+  }
+  return inputs;
 }

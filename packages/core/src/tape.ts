@@ -1,5 +1,5 @@
 import { Tensor } from './tensor.js';
-import { formatShape, sameShape } from './shape.js';
+import { formatShape } from './shape.js';
 import * as kernels from './kernels/backend.js';
 
 /**
@@ -11,6 +11,7 @@ let gradEnabled = true;
 let anomalyMode = false;
 let nextNodeId = 0;
 
+/** Whether ops called now are recorded on the tape (false inside noGrad). */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -46,8 +47,54 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+/**
+ * While a createGraph backward runs: the tensors op calls returned. The engine tells a backward rule's result built
+ * with ops from one computed with raw loops or kernels (which would silently cut the graph of the gradient).
+ */
+let opOutputs: WeakSet<Tensor> | null = null;
+
+/** @internal called by defineOp for every output it returns. */
+export function noteOpOutput(t: Tensor): void {
+  if (opOutputs !== null) opOutputs.add(t);
+}
+
+/** @internal whether `t` came out of an op call since trackOpOutputs started. */
+export function isOpOutput(t: Tensor): boolean {
+  return opOutputs !== null && opOutputs.has(t);
+}
+
+/** @internal runs fn while noting op outputs (the engine's createGraph mode); nests. */
+export function trackOpOutputs<T>(fn: () => T): T {
+  const previous = opOutputs;
+  opOutputs = previous ?? new WeakSet<Tensor>();
+  try {
+    return fn();
+  } finally {
+    opOutputs = previous;
+  }
+}
+
+/** Whether NaN/Inf detection (detectAnomaly) is on. */
 export function isAnomalyEnabled(): boolean {
   return anomalyMode;
+}
+
+/** While a backward rule runs: the ops it calls are part of that rule, whose result the engine checks. */
+let ruleDepth = 0;
+
+/** @internal whether an op's forward output is to be checked for NaN/Inf: in anomaly mode, outside backward rules. */
+export function checksForwardAnomalies(): boolean {
+  return anomalyMode && ruleDepth === 0;
+}
+
+/** @internal runs a backward rule (its ops' outputs are not checked on their own under detectAnomaly). */
+export function runRule<T>(fn: () => T): T {
+  ruleDepth++;
+  try {
+    return fn();
+  } finally {
+    ruleDepth--;
+  }
 }
 
 /** Runs fn with NaN/Inf detection: the first op whose forward or backward produces one is named in the error. */
@@ -61,6 +108,7 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+/** Throws, naming the op and the phase, when t holds a NaN or an infinity (detectAnomaly's check). */
 export function checkFinite(op: string, phase: 'forward' | 'backward', t: Tensor): void {
   const bad = kernels.findNonFinite(t);
   if (bad) {
@@ -87,6 +135,7 @@ export class OpContext<S = unknown> {
     return this.needsInputGrad.includes(true);
   }
 
+  /** Keeps tensors for backward (read back with `saved`, which checks they were not modified in place). */
   save(...tensors: Tensor[]): void {
     this.savedTensors = tensors;
     const versions = new Array<number>(tensors.length);
@@ -117,148 +166,35 @@ export class OpContext<S = unknown> {
     this.freed = true;
   }
 
+  /** Whether backward already freed the saved values (a second backward without retainGraph). */
   get isFreed(): boolean {
     return this.freed;
   }
 }
 
+/** One gradient per forward argument, by position: a Tensor, or null/undefined where none is wanted. */
 export type GradList = readonly (Tensor | null | undefined)[];
+/** A single-output op's backward: the upstream gradient of its output to one gradient per forward argument. */
 export type BackwardRule<S> = (ctx: OpContext<S>, grad: Tensor) => GradList;
+/** A multi-output op's backward: one upstream gradient per output (null where no gradient reached it). */
+export type MultiBackwardRule<S> = (ctx: OpContext<S>, grads: readonly (Tensor | null)[]) => GradList;
 
+/** A recorded op call: what the backward engine (autograd/engine.ts) walks. */
 export class Node {
+  /** Order of recording: walking reachable nodes by decreasing id is a valid reverse topological order. */
   readonly id = nextNodeId++;
+  /** Outputs that asked to retain their gradient (retainGrad), by output index; null when none did. */
+  retained: (Tensor | null)[] | null = null;
   constructor(
     readonly name: string,
     /** Forward arguments that are tensors, by position; null elsewhere. */
     readonly inputs: readonly (Tensor | null)[],
     readonly ctx: OpContext<unknown>,
-    readonly rule: BackwardRule<unknown>,
-    /** The output, kept only when it asked to retain its gradient. */
-    public retained: Tensor | null = null,
+    /** A BackwardRule when outputs is 1, a MultiBackwardRule otherwise. */
+    readonly rule: BackwardRule<unknown> | MultiBackwardRule<unknown>,
+    /** How many tensors the op returned (1 for ordinary ops). */
+    readonly outputs: number = 1,
+    /** False when the op declared that its backward cannot be differentiated (differentiableBackward: false). */
+    readonly differentiableBackward: boolean = true,
   ) {}
-}
-
-export interface BackwardOptions {
-  retainGraph?: boolean;
-}
-
-export function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOptions): void {
-  if (!root.requiresGrad) {
-    throw new Error('backward: tensor does not require grad and has no gradFn (did every input have requiresGrad false, or was it made inside noGrad?)');
-  }
-  let seed: Tensor;
-  if (grad === undefined) {
-    if (root.numel() !== 1) {
-      throw new Error(`backward: a gradient can be implied only for a tensor with one element, got shape ${formatShape(root.shape)}; pass grad`);
-    }
-    seed = kernels.full(root.shape, 1, root.dtype);
-  } else {
-    if (!(grad instanceof Tensor)) throw new Error(`backward: grad must be a Tensor, got ${typeof grad}`);
-    if (!sameShape(grad.shape, root.shape)) {
-      throw new Error(`backward: grad has shape ${formatShape(grad.shape)} but the tensor has shape ${formatShape(root.shape)}`);
-    }
-    seed = grad;
-  }
-  const rootNode = root._node;
-  if (!rootNode) {
-    accumulateLeaf(root, seed);
-    return;
-  }
-
-  const nodes = reachableNodes(rootNode);
-  const pending = new Map<Node, Tensor>([[rootNode, seed]]);
-  // Pending gradients the tape allocated itself (sums, casts): no rule has seen them yet, so they may be summed
-  // into in place. A rule's own result never is: it may be shared (add returns g for both inputs, reshape a view).
-  const tapeOwned = new Set<Tensor>();
-  const retain = options.retainGraph === true;
-  noGrad(() => {
-    for (const node of nodes) {
-      const g = pending.get(node);
-      if (!g) continue;
-      pending.delete(node);
-      tapeOwned.delete(g);
-      if (node.ctx.isFreed) {
-        throw new Error(
-          `${node.name}: trying to backward through the graph a second time, but its saved values were freed; ` +
-            'pass { retainGraph: true } to the first backward() if you need to call it twice',
-        );
-      }
-      if (node.retained) accumulateLeaf(node.retained, g);
-      const grads = node.rule(node.ctx, g);
-      const { inputs } = node;
-      const needs = node.ctx.needsInputGrad;
-      for (let i = 0; i < inputs.length; i++) {
-        const input = inputs[i];
-        if (!input || !needs[i]) continue;
-        const gi = grads[i];
-        if (!(gi instanceof Tensor)) {
-          throw new Error(`${node.name}: backward returned no gradient for input ${i}, which requires one`);
-        }
-        if (!sameShape(gi.shape, input.shape)) {
-          throw new Error(
-            `${node.name}: backward returned a gradient of shape ${formatShape(gi.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
-          );
-        }
-        if (anomalyMode) checkFinite(node.name, 'backward', gi);
-        const cast = gi.dtype !== input.dtype;
-        const gin = cast ? castTo(gi, input) : gi;
-        if (input._node) {
-          const prev = pending.get(input._node);
-          if (prev === undefined) {
-            pending.set(input._node, gin);
-            if (cast) tapeOwned.add(gin);
-          } else if (tapeOwned.has(prev)) {
-            addInPlace(prev, gin);
-          } else {
-            const sum = addInto(prev, gin);
-            pending.set(input._node, sum);
-            tapeOwned.add(sum);
-          }
-        } else if (input.requiresGrad) {
-          accumulateLeaf(input, gin);
-        }
-      }
-      if (!retain) node.ctx.free();
-    }
-  });
-}
-
-/** Nodes reachable from root, latest first. */
-function reachableNodes(root: Node): Node[] {
-  const seen = new Set<Node>([root]);
-  const stack = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    for (const input of node.inputs) {
-      const n = input?._node;
-      if (n && !seen.has(n)) {
-        seen.add(n);
-        stack.push(n);
-      }
-    }
-  }
-  return [...seen].sort((a, b) => b.id - a.id);
-}
-
-function castTo(g: Tensor, like: Tensor): Tensor {
-  return kernels.cast(g, like.dtype);
-}
-
-/** a += b, for a pending gradient the tape allocated itself. */
-function addInPlace(a: Tensor, b: Tensor): void {
-  kernels.addInPlace(a, b, 1);
-}
-
-/** A fresh tensor a + b (a rule's result may be shared with its other outputs, so never write into it). */
-function addInto(a: Tensor, b: Tensor): Tensor {
-  return kernels.add(a, b);
-}
-
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  if (leaf.grad === null) {
-    leaf.grad = kernels.view(kernels.cast(g, leaf.dtype), leaf.shape);
-  } else {
-    kernels.addInPlace(leaf.grad, g, 1);
-    leaf.grad._bumpVersion();
-  }
 }

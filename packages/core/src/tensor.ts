@@ -1,7 +1,7 @@
 import { type DType, type TypedArray, dtypeOfArray, isFloating } from './dtype.js';
 import { formatShape, numelOf } from './shape.js';
 import { formatTensor } from './format.js';
-import { runBackward, type Node, type BackwardOptions } from './tape.js';
+import type { Node } from './tape.js';
 
 export type NestedArray = number | NestedArray[];
 
@@ -17,6 +17,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** @internal the tape node that produced this tensor; null for leaves. */
   _node: Node | null = null;
+  /** @internal which output of `_node` this tensor is (0 except for multi-output ops). */
+  _outputIndex = 0;
   /** @internal shared with views of the same storage; bumped by in-place ops. */
   _version: { value: number };
   private _requiresGrad = false;
@@ -62,9 +64,10 @@ export class Tensor {
     this._requiresGrad = value;
   }
 
-  /** @internal marks an op output as produced by a recorded node. */
-  _setNode(node: Node): void {
+  /** @internal marks an op output as output `index` of a recorded node. */
+  _setNode(node: Node, index = 0): void {
     this._node = node;
+    this._outputIndex = index;
     this._requiresGrad = true;
   }
 
@@ -113,14 +116,6 @@ export class Tensor {
     return this.toString();
   }
 
-  /**
-   * Computes the gradient of this tensor with respect to every leaf that requires grad, accumulating into `.grad`.
-   * `grad` is required unless this tensor has one element.
-   */
-  backward(grad?: Tensor, options: BackwardOptions = {}): void {
-    runBackward(this, grad, options);
-  }
-
   /** A tensor sharing this storage, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.data, this.shape, this);
@@ -129,7 +124,11 @@ export class Tensor {
   /** Keeps `.grad` for this non-leaf tensor during backward (leaves always keep theirs). */
   retainGrad(): this {
     if (!this._requiresGrad) throw new Error('retainGrad: tensor does not require grad');
-    if (this._node) this._node.retained = this;
+    const node = this._node;
+    if (node) {
+      node.retained ??= new Array<Tensor | null>(node.outputs).fill(null);
+      node.retained[this._outputIndex] = this;
+    }
     return this;
   }
 }

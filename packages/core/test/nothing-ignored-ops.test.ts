@@ -232,7 +232,7 @@ const ops: Record<string, Entry> = {
 /** Exports that are not tensor ops: the machinery, shape helpers and global switches. */
 const notOps = [
   'assertClose', 'broadcastBinary', 'broadcastShapes', 'checkOptionKeys', 'closestName', 'defineOp', 'detectAnomaly', 'enableGrad',
-  'formatShape', 'getBackend', 'getNumThreads', 'gradcheck', 'inferShape', 'isGradEnabled', 'isIndexCopy', 'isTensor', 'manualSeed', 'noGrad',
+  'formatShape', 'getBackend', 'getNumThreads', 'grad', 'gradcheck', 'gradgradcheck', 'hessian', 'hvp', 'jacobian', 'jvp', 'vhp', 'vjp', 'inferShape', 'isGradEnabled', 'isIndexCopy', 'isTensor', 'manualSeed', 'noGrad',
   'numelOf', 'positionalOptions', 'promoteTypes', 'reducedShape', 'scalarLike', 'setBackend', 'setNumThreads', 'setOpTracer',
   'sumDimsData', 'sumToShape', 'typed', 'unknownOptionMessage',
 ];

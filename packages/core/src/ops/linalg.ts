@@ -5,7 +5,7 @@ import { promoteTypes } from '../dtype.js';
 import { broadcastShapes, formatShape, numelOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { sumToShape } from './reduction.js';
-import { reshape } from './shape.js';
+import { expand, reshape } from './shape.js';
 
 /**
  * Batched product of a [...batchA, M, K'] and b [...batchB, K', N] (with op = transpose where asked),
@@ -18,6 +18,51 @@ function batchedProduct(
 ): Tensor {
   return kernels.batchedMatmul(a, aBatch, transA, b, bBatch, transB, M, K, N, promoteTypes(a.dtype, b.dtype));
 }
+
+/**
+ * op(a)·op(b) for a [...batchA, ., .] and b [...batchB, ., .] (op = transpose where asked, read in place), batch
+ * dims broadcast: the product kernel as an op, so that the gradients of matmul and linear, products themselves,
+ * can be differentiated again. Output [...batch, M, N].
+ */
+const product = defineOp({
+  name: 'product',
+  signatures: ['Tensor, Tensor, boolean, boolean'],
+  forward(ctx: OpContext<[boolean, boolean]>, a: Tensor, b: Tensor, transA: boolean, transB: boolean) {
+    const M = a.shape[a.ndim - (transA ? 1 : 2)];
+    const K = a.shape[a.ndim - (transA ? 2 : 1)];
+    const N = b.shape[b.ndim - (transB ? 2 : 1)];
+    if (ctx.recording) {
+      ctx.save(a, b);
+      ctx.state = [transA, transB];
+    }
+    if (a.ndim === 2 && b.ndim === 2) return kernels.matmul2d(transA, transB, M, N, K, a, b, null, [M, N]);
+    return batchedProduct(a, a.shape.slice(0, -2), transA, b, b.shape.slice(0, -2), transB, M, K, N);
+  },
+  backward(ctx, g) {
+    const [a, b] = ctx.saved;
+    const [transA, transB] = ctx.state;
+    // C = op(A)·op(B): each gradient is again a product of g with the other operand, transposed as the case needs
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (ctx.needsInputGrad[0]) ga = transA ? product(b, g, transB, true) : product(g, b, false, !transB);
+    if (ctx.needsInputGrad[1]) gb = transB ? product(g, a, true, transA) : product(a, g, !transA, false);
+    return [ga && sumToShape(ga, a.shape), gb && sumToShape(gb, b.shape), null, null];
+  },
+}) as (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => Tensor;
+
+/** The bias gradient of linear: g [rows, O] summed over rows; its own gradient spreads gg back over the rows. */
+const sumRows = defineOp({
+  name: 'sumRows',
+  signatures: ['Tensor'],
+  forward(ctx: OpContext<number>, g: Tensor) {
+    const [rows, O] = g.shape;
+    ctx.state = rows;
+    return kernels.sumRows(g, rows, O);
+  },
+  backward(ctx, gg) {
+    return [expand(reshape(gg, [1, gg.shape[0]]), [ctx.state, gg.shape[0]])];
+  },
+}) as (g: Tensor) => Tensor;
 
 interface MatmulState {
   aShape: readonly number[]; // as given
@@ -59,24 +104,12 @@ export const matmul = defineOp({
     const [a, b] = ctx.saved;
     const { a3, b3 } = ctx.state;
     const M = a3[a3.length - 2];
-    const K = a3[a3.length - 1];
     const N = b3[b3.length - 1];
-    const aBatch = a3.slice(0, -2);
-    const bBatch = b3.slice(0, -2);
-    const batch = broadcastShapes(aBatch, bBatch)!;
-    const g3 = kernels.view(g, [...batch, M, N]);
-    let ga: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) {
-      // dA = dY · Bᵀ, summed over batch dims A was broadcast along
-      const full = batchedProduct(g3, batch, false, b, bBatch, true, M, N, K);
-      ga = reshape(sumToShape(full, a3), a.shape);
-    }
-    if (ctx.needsInputGrad[1]) {
-      // dB = Aᵀ · dY
-      const full = batchedProduct(a, aBatch, true, g3, batch, false, K, M, N);
-      gb = reshape(sumToShape(full, b3), b.shape);
-    }
+    const batch = broadcastShapes(a3.slice(0, -2), b3.slice(0, -2))!;
+    const g3 = reshape(g, [...batch, M, N]);
+    // dA = dY · Bᵀ and dB = Aᵀ · dY, summed over the batch dims each was broadcast along
+    const ga = ctx.needsInputGrad[0] ? reshape(sumToShape(product(g3, reshape(b, b3), false, true), a3), a.shape) : null;
+    const gb = ctx.needsInputGrad[1] ? reshape(sumToShape(product(reshape(a, a3), g3, true, false), b3), b.shape) : null;
     return [ga, gb];
   },
 });
@@ -118,9 +151,10 @@ export const linear = defineOp({
     const [x, w] = ctx.saved;
     const [O, I] = w.shape;
     const rows = numelOf(x.shape.slice(0, -1));
-    const gx = ctx.needsInputGrad[0] ? kernels.matmul2d(false, false, rows, I, O, g, w, null, x.shape) : null;
-    const gw = ctx.needsInputGrad[1] ? kernels.matmul2d(true, false, O, I, rows, g, x, null, w.shape) : null;
-    const gb = ctx.needsInputGrad[2] ? kernels.sumRows(g, rows, O) : null;
+    const g2 = reshape(g, [rows, O]);
+    const gx = ctx.needsInputGrad[0] ? reshape(product(g2, w, false, false), x.shape) : null;
+    const gw = ctx.needsInputGrad[1] ? product(g2, reshape(x, [rows, I]), true, false) : null;
+    const gb = ctx.needsInputGrad[2] ? sumRows(g2) : null;
     return [gx, gw, gb];
   },
 }) as unknown as (x: Tensor, weight: Tensor, bias?: Tensor | null) => Tensor;

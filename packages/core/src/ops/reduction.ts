@@ -1,9 +1,10 @@
 import { defineOp, typed } from '../op.js';
 import { Tensor } from '../tensor.js';
-import type { OpContext } from '../tape.js';
+import { type OpContext, isGradEnabled } from '../tape.js';
 import { formatShape, normalizeDim, normalizeDims, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { expand, reshape } from './shape.js';
+import { div, mul, sub } from './arithmetic.js';
 import { checkOptionKeys } from '../options.js';
 import type { DType } from '../dtype.js';
 
@@ -94,10 +95,7 @@ export const mean = defineOp({
     return kernels.view(kept, reducedShape(x.shape, dims, keepdim));
   },
   backward(ctx, g) {
-    // expand makes a new tensor, so dividing it in place touches nothing else
-    const out = expandBack(g, ctx.state);
-    kernels.divScalar_(out, ctx.state.count);
-    return [out];
+    return [div(expandBack(g, ctx.state), ctx.state.count)];
   },
 }) as unknown as (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
 
@@ -140,6 +138,7 @@ function varArgs(x: Tensor, dim: Dims | undefined, options: VarOptions | undefin
 
 interface VarState {
   keptShape: number[];
+  dims: number[];
   /** The mean over the reduced dims, in the keepdim layout. */
   mean: Tensor;
   /** n - 1 or n. */
@@ -174,16 +173,15 @@ const var_ = defineOp({
     const denom = Math.max(0, count - (unbiased ? 1 : 0));
     kernels.divScalar_(out, denom);
     ctx.save(x);
-    ctx.state = { keptShape: [...out.shape], mean, denom };
+    ctx.state = { keptShape: [...out.shape], dims, mean, denom };
     return kernels.view(out, reducedShape(x.shape, dims, keepdim));
   },
   backward(ctx, g) {
-    // d var / dx = 2 (x - mean) / denom
+    // d var / dx = 2 (x - mean) / denom; under createGraph the mean is recomputed with ops, as it depends on x
     const [x] = ctx.saved;
-    const { keptShape, mean, denom } = ctx.state;
-    const gx = kernels.binary('mul', deviations(x, mean), kernels.view(g, keptShape), x.shape, x.dtype);
-    kernels.mulScalar_(gx, 2 / denom);
-    return [gx];
+    const { keptShape, dims, mean: savedMean, denom } = ctx.state;
+    const dev = isGradEnabled() ? sub(x, mean(x, dims, true)) : deviations(x, savedMean);
+    return [mul(mul(dev, reshape(g, keptShape)), 2 / denom)];
   },
 }) as unknown as {
   (x: Tensor, options?: VarOptions): Tensor;
@@ -272,16 +270,50 @@ function definePick(kind: Extremum) {
     backward(ctx, g) {
       const { inShape, dim } = ctx.state;
       if (dim === null) {
+        // the ties are a constant mask: the share g / count is linear in g, and written in ops
         const [x, value] = ctx.saved;
         const ties = tiesOf(x, value, g.dtype);
-        const share = kernels.binary('div', g, kernels.sumDims(ties, x.shape.map((_, i) => i)), [], g.dtype);
-        return [kernels.binary('mul', ties, share, inShape, g.dtype), null, null];
+        return [mul(ties, div(g, kernels.sumDims(ties, x.shape.map((_, i) => i)))), null, null];
       }
       const [indices] = ctx.saved;
-      return [kernels.putAlong(g, indices, inShape, dim), null, null];
+      return [putAlong(g, indices, inShape, dim), null, null];
     },
   });
 }
+
+/** The gradient of a pick: g added at `indices` into zeros of inShape. Its own gradient picks gg at the indices. */
+const putAlong = defineOp({
+  name: 'putAlong',
+  signatures: ['Tensor, Tensor, Array, number'],
+  forward(ctx: OpContext<number>, g: Tensor, indices: Tensor, inShape: readonly number[], dim: number) {
+    if (ctx.recording) {
+      ctx.save(indices);
+      ctx.state = dim;
+    }
+    return kernels.putAlong(g, indices, inShape, dim);
+  },
+  backward(ctx, gg) {
+    const [indices] = ctx.saved;
+    return [pickAlong(gg, indices, ctx.state), null, null, null];
+  },
+}) as (g: Tensor, indices: Tensor, inShape: readonly number[], dim: number) => Tensor;
+
+/** x at `indices` along dim: the values of max(x, dim) and min(x, dim). */
+const pickAlong = defineOp({
+  name: 'pickAlong',
+  signatures: ['Tensor, Tensor, number'],
+  forward(ctx: OpContext<PickState>, x: Tensor, indices: Tensor, dim: number) {
+    if (ctx.recording) {
+      ctx.save(indices);
+      ctx.state = { inShape: x.shape, dim };
+    }
+    return kernels.takeAlong(x, indices, dim);
+  },
+  backward(ctx, g) {
+    const [indices] = ctx.saved;
+    return [putAlong(g, indices, ctx.state.inShape, ctx.state.dim!), null, null];
+  },
+}) as (x: Tensor, indices: Tensor, dim: number) => Tensor;
 
 const pickMax = definePick('max');
 const pickMin = definePick('min');
@@ -315,39 +347,6 @@ function defineExtremum(kind: Extremum, pick: typeof pickMax): ExtremumFn {
 export const max = defineExtremum('max', pickMax);
 export const min = defineExtremum('min', pickMin);
 
-interface LogSumExpState {
-  keptShape: number[];
-}
-
-/** log(sum(exp(x))) over dim, computed stably (shifted by the maximum); its gradient is g · softmax(x). */
-export const logsumexp = defineOp({
-  name: 'logsumexp',
-  signatures: {
-    'Tensor, number | Array': (x: Tensor, dim: number | number[]): [Tensor, number | number[], boolean] => [x, dim, false],
-    'Tensor, number | Array, boolean | undefined': (x: Tensor, dim: number | number[], keepdim: boolean | undefined): [Tensor, number | number[], boolean] => [
-      x,
-      dim,
-      keepdim ?? false,
-    ],
-  },
-  forward(ctx: OpContext<LogSumExpState>, x: Tensor, dim: number | number[], keepdim: boolean) {
-    requireFloating('logsumexp', x);
-    if (Array.isArray(dim) && dim.length === 0) throw new Error('logsumexp: expected at least one dim, got [] (PyTorch 1.13 refuses it too)');
-    const dims = reductionDims('logsumexp', dim, x.ndim);
-    // logsumexp over several dims is logsumexp over each in turn: log Σa Σb e^x = log Σa e^(log Σb e^x)
-    const kept = kernels.logSumExpDims(x, dims);
-    const out = kernels.view(kept, reducedShape(x.shape, dims, keepdim));
-    ctx.save(x, out);
-    ctx.state = { keptShape: [...kept.shape] };
-    return out;
-  },
-  backward(ctx, g) {
-    const [x, out] = ctx.saved;
-    const { keptShape } = ctx.state;
-    return [kernels.logsumexpBackward(x, out, g, keptShape)];
-  },
-}) as unknown as (x: Tensor, dim: number | readonly number[], keepdim?: boolean) => Tensor;
-
 declare module '../tensor.js' {
   interface Tensor {
     sum(dim?: Dims, keepdim?: boolean): Tensor;
@@ -360,7 +359,6 @@ declare module '../tensor.js' {
     min(dim: number, keepdim?: boolean): ValuesIndices;
     argmax(dim?: number | null, keepdim?: boolean): Tensor;
     argmin(dim?: number | null, keepdim?: boolean): Tensor;
-    logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
   }
 }
 
@@ -378,4 +376,3 @@ Tensor.prototype.min = function (this: Tensor, dim?: number, keepdim?: boolean) 
 } as Tensor['min'];
 Tensor.prototype.argmax = function (dim, keepdim) { return argmax(this, dim, keepdim); };
 Tensor.prototype.argmin = function (dim, keepdim) { return argmin(this, dim, keepdim); };
-Tensor.prototype.logsumexp = function (dim, keepdim) { return logsumexp(this, dim, keepdim); };

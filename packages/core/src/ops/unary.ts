@@ -3,7 +3,8 @@ import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import * as kernels from '../kernels/backend.js';
-import { binarySignatures, broadcastBinary, type TensorOrNumber } from './arithmetic.js';
+import { add, binarySignatures, broadcastBinary, div, mul, neg, sub, type TensorOrNumber } from './arithmetic.js';
+import { defineGradientOp } from './gradient-ops.js';
 import { sumToShape } from './reduction.js';
 import { checkOptionKeys } from '../options.js';
 
@@ -25,15 +26,15 @@ function checkNumberOption(op: string, key: string, value: unknown): void {
 type SavedContext = OpContext<undefined>;
 
 /**
- * A one-input elementwise op from its two kernels; `saves` says whether the gradient kernel reads the input x or
- * the output y.
+ * A one-input elementwise op from its forward kernel and its gradient op (gradient-ops.ts); `saves` says whether
+ * the gradient reads the input x or the output y.
  */
 function elementwiseOp(
   name: string,
   saves: 'input' | 'output',
   resultDType: (x: Tensor) => DType,
   forwardKernel: (x: Tensor, dtype: DType) => Tensor,
-  backwardKernel: (saved: Tensor, g: Tensor) => Tensor,
+  gradientOp: (saved: Tensor, g: Tensor, params: null) => Tensor,
 ): (x: Tensor) => Tensor {
   return defineOp({
     name,
@@ -45,18 +46,29 @@ function elementwiseOp(
     },
     backward(ctx, g) {
       const [t] = ctx.saved;
-      return [backwardKernel(t, g)];
+      return [gradientOp(t, g, null)];
     },
   });
 }
 
 const sameDType = (x: Tensor): DType => x.dtype;
 
-export const exp = elementwiseOp('exp', 'output', floatDType, kernels.exp, kernels.expBackward);
-export const log = elementwiseOp('log', 'input', floatDType, kernels.log, kernels.logBackward);
-export const sqrt = elementwiseOp('sqrt', 'output', floatDType, kernels.sqrt, kernels.sqrtBackward);
+// Each gradient op's second derivative, with respect to what it saved: d/dt of kernel(t, g), times gg.
+const expGrad = defineGradientOp('expBackward', (y, g) => kernels.expBackward(y, g), (_y, g, gg) => mul(gg, g));
+const logGrad = defineGradientOp('logBackward', (x, g) => kernels.logBackward(x, g), (x, g, gg) => neg(div(div(mul(gg, g), x), x)));
+const sqrtGrad = defineGradientOp('sqrtBackward', (y, g) => kernels.sqrtBackward(y, g), (y, g, gg) => neg(div(div(mul(gg, g), mul(y, 2)), y)));
+const absGrad = defineGradientOp('absBackward', (x, g) => kernels.absBackward(x, g), () => null);
+const sigmoidGrad = defineGradientOp('sigmoidBackward', (y, g) => kernels.sigmoidBackward(y, g), (y, g, gg) => mul(mul(gg, g), sub(1, mul(y, 2))));
+const tanhGrad = defineGradientOp('tanhBackward', (y, g) => kernels.tanhBackward(y, g), (y, g, gg) => mul(mul(mul(gg, g), y), -2));
+
+/** e^x. */
+export const exp = elementwiseOp('exp', 'output', floatDType, kernels.exp, expGrad);
+/** The natural logarithm. */
+export const log = elementwiseOp('log', 'input', floatDType, kernels.log, logGrad);
+/** The square root. */
+export const sqrt = elementwiseOp('sqrt', 'output', floatDType, kernels.sqrt, sqrtGrad);
 /** |x|; the gradient is sign(x), 0 at 0 as in PyTorch. int32 stays int32. */
-export const abs = elementwiseOp('abs', 'input', sameDType, kernels.abs, kernels.absBackward);
+export const abs = elementwiseOp('abs', 'input', sameDType, kernels.abs, absGrad);
 
 /**
  * x ** exponent with broadcasting; a number exponent is a 0-d tensor that needs no gradient. int32 ** int32 stays
@@ -77,13 +89,57 @@ export const pow = defineOp({
   },
   backward(ctx, g) {
     const [x, e] = ctx.saved;
-    // both rules take PyTorch's limits: 0 where e = 0 (so 0^0 has gradient 0), and 0 where x = 0 and e >= 0
-    const gx = ctx.needsInputGrad[0] ? sumToShape(kernels.powBaseGrad(x, e, g, x), x.shape) : null;
-    const ge = ctx.needsInputGrad[1] ? sumToShape(kernels.powExponentGrad(x, e, g, e), e.shape) : null;
+    const gx = ctx.needsInputGrad[0] ? sumToShape(powBaseGrad(x, e, g), x.shape) : null;
+    const ge = ctx.needsInputGrad[1] ? sumToShape(powExponentGrad(x, e, g), e.shape) : null;
     return [gx, ge];
   },
 }) as unknown as (x: TensorOrNumber, exponent: TensorOrNumber) => Tensor;
 
+/**
+ * The gradient of x ** e for the base (g·e·x^(e-1)), at the broadcast shape, by its kernel with PyTorch's limits: 0
+ * where e = 0 (so 0^0 has gradient 0). Its own backward (the second derivatives) is written in ops.
+ */
+const powBaseGrad = defineOp({
+  name: 'powBaseGrad',
+  signatures: ['Tensor, Tensor, Tensor'],
+  forward(ctx, x: Tensor, e: Tensor, g: Tensor) {
+    if (ctx.recording) ctx.save(x, e, g);
+    return kernels.powBaseGrad(x, e, g, x);
+  },
+  backward(ctx, gg) {
+    const [x, e, g] = ctx.saved;
+    const [nx, ne, ng] = ctx.needsInputGrad;
+    const xe1 = pow(x, sub(e, 1));
+    return [
+      nx ? sumToShape(mul(mul(gg, g), mul(mul(e, sub(e, 1)), pow(x, sub(e, 2)))), x.shape) : null,
+      ne ? sumToShape(mul(mul(gg, g), mul(xe1, add(1, mul(e, log(x))))), e.shape) : null,
+      ng ? sumToShape(powBaseGrad(x, e, gg), g.shape) : null,
+    ];
+  },
+}) as (x: Tensor, e: Tensor, g: Tensor) => Tensor;
+
+/** The gradient of x ** e for the exponent (g·x^e·log x), 0 where x = 0 and e >= 0 (PyTorch's limit). */
+const powExponentGrad = defineOp({
+  name: 'powExponentGrad',
+  signatures: ['Tensor, Tensor, Tensor'],
+  forward(ctx, x: Tensor, e: Tensor, g: Tensor) {
+    if (ctx.recording) ctx.save(x, e, g);
+    return kernels.powExponentGrad(x, e, g, e);
+  },
+  backward(ctx, gg) {
+    const [x, e, g] = ctx.saved;
+    const [nx, ne, ng] = ctx.needsInputGrad;
+    const logx = log(x);
+    const xe = pow(x, e);
+    return [
+      nx ? sumToShape(mul(mul(gg, g), mul(pow(x, sub(e, 1)), add(1, mul(e, logx)))), x.shape) : null,
+      ne ? sumToShape(mul(mul(gg, g), mul(xe, mul(logx, logx))), e.shape) : null,
+      ng ? sumToShape(powExponentGrad(x, e, gg), g.shape) : null,
+    ];
+  },
+}) as (x: Tensor, e: Tensor, g: Tensor) => Tensor;
+
+/** Options of clamp: either bound may be omitted (null). */
 export interface ClampOptions {
   min?: number | null;
   max?: number | null;
@@ -125,13 +181,17 @@ export const clamp = defineOp({
   },
   backward(ctx, g) {
     const [x] = ctx.saved;
-    const [lo, hi] = ctx.state;
-    return [kernels.clampBackward(x, g, lo, hi)];
+    return [clampGrad(x, g, ctx.state)];
   },
 }) as unknown as {
   (x: Tensor, options: ClampOptions): Tensor;
   (x: Tensor, min: number | null | undefined, max?: number | null): Tensor;
 };
+
+// the masks of clamp, relu and leakyRelu are piecewise constant: zero second derivative
+const clampGrad = defineGradientOp('clampBackward', (x, g, [lo, hi]: [number, number]) => kernels.clampBackward(x, g, lo, hi), () => null);
+const reluGrad = defineGradientOp('reluBackward', (y, g) => kernels.reluBackward(y, g), () => null);
+const leakyReluGrad = defineGradientOp('leakyReluBackward', (x, g, slope: number) => kernels.leakyReluBackward(x, g, slope), () => null);
 
 /** max(x, 0); the gradient at 0 is 0, as in PyTorch. int32 stays int32. */
 export const relu = defineOp({
@@ -145,7 +205,7 @@ export const relu = defineOp({
   backward(ctx, g) {
     // y > 0 exactly where x > 0, so the output serves as the mask and x need not be kept
     const [y] = ctx.saved;
-    return [kernels.reluBackward(y, g)];
+    return [reluGrad(y, g, null)];
   },
 });
 
@@ -168,15 +228,39 @@ export const leakyRelu = defineOp({
   },
   backward(ctx, g) {
     const [x] = ctx.saved;
-    return [kernels.leakyReluBackward(x, g, ctx.state)];
+    return [leakyReluGrad(x, g, ctx.state)];
   },
 }) as unknown as (x: Tensor, negativeSlope?: number | { negativeSlope?: number }) => Tensor;
 
-export const sigmoid = elementwiseOp('sigmoid', 'output', floatDType, kernels.sigmoid, kernels.sigmoidBackward);
-export const tanh = elementwiseOp('tanh', 'output', floatDType, kernels.tanh, kernels.tanhBackward);
+/** 1 / (1 + e^-x). */
+export const sigmoid = elementwiseOp('sigmoid', 'output', floatDType, kernels.sigmoid, sigmoidGrad);
+/** The hyperbolic tangent. */
+export const tanh = elementwiseOp('tanh', 'output', floatDType, kernels.tanh, tanhGrad);
 
+/** gelu''(x): φ(x)(2 - x²) exactly; for the tanh form with u = c(x + a·x³), t = tanh(u), by the chain rule. */
+function geluSecondDerivative(x: Tensor, tanhApproximation: boolean): Tensor {
+  const x2 = mul(x, x);
+  if (!tanhApproximation) return mul(mul(exp(mul(x2, -0.5)), 1 / Math.sqrt(2 * Math.PI)), sub(2, x2));
+  const c = Math.sqrt(2 / Math.PI);
+  const a = 0.044715;
+  const t = tanh(mul(add(x, mul(mul(x2, x), a)), c));
+  const sech2 = sub(1, mul(t, t));
+  const du = mul(add(1, mul(x2, 3 * a)), c);
+  const d2u = mul(x, 6 * a * c);
+  // gelu' = ½(1 + t) + ½x·sech²(u)·u', so gelu'' = sech²·u' + ½x·(sech²·u'' - 2t·sech²·u'²)
+  return add(mul(sech2, du), mul(mul(x, 0.5), mul(sech2, sub(d2u, mul(mul(t, 2), mul(du, du))))));
+}
+
+const geluGrad = defineGradientOp(
+  'geluBackward',
+  (x, g, tanhApproximation: boolean) => kernels.geluBackward(x, g, tanhApproximation),
+  (x, g, gg, tanhApproximation) => mul(mul(gg, g), geluSecondDerivative(x, tanhApproximation)),
+);
+
+/** What gelu's approximate option takes. */
 export type GeluApproximate = 'none' | 'tanh';
 
+/** Options of gelu. */
 export interface GeluOptions {
   /** 'none' (default): x·Φ(x) with the exact erf; 'tanh': PyTorch's tanh approximation. */
   approximate?: GeluApproximate;
@@ -203,10 +287,23 @@ export const gelu = defineOp({
   },
   backward(ctx, g) {
     const [x] = ctx.saved;
-    return [kernels.geluBackward(x, g, ctx.state === 'tanh')];
+    return [geluGrad(x, g, ctx.state === 'tanh')];
   },
 }) as unknown as (x: Tensor, options?: GeluOptions) => Tensor;
 
+// softplus' = sigmoid(beta·x) below the threshold (1 above it), so softplus'' = beta·s·(1 - s) there and 0 above
+const softplusGrad = defineGradientOp(
+  'softplusBackward',
+  (x, g, [beta, threshold]: [number, number]) => kernels.softplusBackward(x, g, beta, threshold),
+  (x, g, gg, [beta, threshold]) => {
+    const bx = mul(x, beta);
+    const s = sigmoid(bx);
+    const below = kernels.binary('le', bx, kernels.full([], threshold, bx.dtype), bx.shape, bx.dtype);
+    return mul(mul(mul(gg, g), mul(mul(s, sub(1, s)), beta)), below);
+  },
+);
+
+/** Options of softplus, as torch.nn.functional.softplus. */
 export interface SoftplusOptions {
   beta?: number;
   /** Above beta·x > threshold the result is x itself (PyTorch's switch to the linear function, for stability). */
@@ -233,8 +330,7 @@ export const softplus = defineOp({
   },
   backward(ctx, g) {
     const [x] = ctx.saved;
-    const [beta, threshold] = ctx.state;
-    return [kernels.softplusBackward(x, g, beta, threshold)];
+    return [softplusGrad(x, g, ctx.state)];
   },
 }) as unknown as (x: Tensor, options?: SoftplusOptions) => Tensor;
 
