@@ -17,7 +17,8 @@ function leaf(shape: number[], lo = -2, hi = 2): Tensor {
 function awayFromZero(shape: number[], lo = -2, hi = 2, gap = 0.2): Tensor {
   const t = leaf(shape, lo, hi);
   const d = t.data;
-  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) < gap) d[i] = d[i] < 0 ? -gap - 0.1 : gap + 0.1;
+  // pushed off by a random amount, so that no two values tie (a tie is a kink of amax and the inf-norm)
+  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]) < gap) d[i] = Math.sign(d[i] || 1) * (gap + 0.3 * gen.random());
   return t;
 }
 

@@ -73,7 +73,8 @@ test('the fixture covers every op of the issue, and the runner has a call for ea
   assert.ok(cases.length >= 190, `only ${cases.length} cases`);
 });
 
-test("values and gradients match PyTorch 1.13's, at the edges too", () => {
+/** Every case, its gradients taken plainly or with createGraph (the backward recorded, as for a second order). */
+function runCases(createGraph: boolean): string[] {
   const failures: string[] = [];
   for (const c of cases) {
     try {
@@ -96,7 +97,7 @@ test("values and gradients match PyTorch 1.13's, at the edges too", () => {
       if (!grad) continue;
       const values = outs[0];
       const upstream = tensor(Array.from({ length: values.numel() }, (_, i) => 1 + (i % 3) / 2), { shape: values.shape, dtype: 'float64' });
-      values.backward(upstream);
+      values.backward(upstream, { createGraph });
       c.grads!.forEach((g, k) => {
         if (g === null) assert.ok(xs[k].grad === null || xs[k].grad!.data.every((v) => v === 0), `input ${k} should get no gradient`);
         else assertClose(xs[k].grad!, build(g), { atol: 1e-10, rtol: 1e-9 });
@@ -105,7 +106,15 @@ test("values and gradients match PyTorch 1.13's, at the edges too", () => {
       failures.push(`${c.name}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  assert.equal(failures, []);
+  return failures;
+}
+
+test("values and gradients match PyTorch 1.13's, at the edges too", () => {
+  assert.equal(runCases(false), []);
+});
+
+test('the gradients recorded with createGraph are the same answers (the backward rules taking their second-order paths)', () => {
+  assert.equal(runCases(true), []);
 });
 
 test('round on int32 returns the integers unchanged (the deviation above)', () => {

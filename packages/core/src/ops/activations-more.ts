@@ -4,10 +4,10 @@ import { Tensor } from '../tensor.js';
 import { positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { mul } from './arithmetic.js';
-import { gt, le, lt, where } from './compare.js';
+import { gt, le, lt } from './compare.js';
 import { sigmoid, softplus, tanh } from './unary.js';
 import { expm1 } from './elementwise-math.js';
-import { compositeOp, floatDType } from './math-op.js';
+import { choose, compositeOp, floatDType } from './math-op.js';
 
 /**
  * The activations of torch.nn.functional that torchlet lacked: silu, mish, elu, selu, hardtanh. All but hardtanh are
@@ -31,7 +31,7 @@ export const mish = compositeOp('mish', { Tensor: (x: Tensor) => mul(requireFloa
  */
 function eluOf(x: Tensor, alpha: number): Tensor {
   const negative = le(x, 0);
-  return where(negative, mul(expm1(where(negative, x, 0)), alpha), x);
+  return choose(negative, mul(expm1(choose(negative, x, 0)), alpha), x);
 }
 
 /** PyTorch has no integer kernels for these activations; int32 is refused rather than silently made float. */

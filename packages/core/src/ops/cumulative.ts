@@ -5,7 +5,11 @@ import { normalizeDim } from '../shape.js';
 import { checkOptionKeys } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { div, mul } from './arithmetic.js';
+import { isGradEnabled } from '../tape.js';
 import { eq, where } from './compare.js';
+import { cat, slice } from './indexing.js';
+import { sum } from './reduction.js';
+import { prod } from './reductions-more.js';
 import { flip } from './reordering.js';
 
 /**
@@ -74,6 +78,9 @@ export const cumprod: (x: Tensor, dim: number | { dim: number }) => Tensor = def
     const d = ctx.state;
     const isZero = eq(x, 0);
     if (!kernels.findOutOfRange(isZero, 0, 1)) return [div(reverseCumsum(mul(g, y), d), x), null];
+    // recording a backward (createGraph): the O(n) formula below is right but its own derivative is not (it pins
+    // the gradient after a zero to a constant 0), so take PyTorch's O(n²) one, differentiable again
+    if (isGradEnabled()) return [omittedProductsGradient(x, g, d), null];
     const zerosSoFar = running('cumprod', isZero, d, 'sum');
     const beforeZero = eq(zerosSoFar, 0);
     const firstZero = mul(isZero, eq(zerosSoFar, 1));
@@ -83,6 +90,25 @@ export const cumprod: (x: Tensor, dim: number | { dim: number }) => Tensor = def
     return [where(beforeZero, before, where(firstZero, atFirst, 0)), null];
   },
 }) as unknown as (x: Tensor, dim: number | { dim: number }) => Tensor;
+
+/**
+ * cumprod's gradient as Σ_{j>=k} g_j · Π_{i<=j, i≠k} x_i for each k, built from prods and cumprods of slices
+ * (PyTorch's cumprod_backward under grad mode): no division, so exact with zeros and differentiable again.
+ */
+function omittedProductsGradient(x: Tensor, g: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  if (n === 1) return g;
+  const oneShape = [...x.shape];
+  oneShape[d] = 1;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < n; k++) {
+    // omitted[j - k] = Π_{i<=j, i≠k} x_i for j >= k: the product before k times the running product after it
+    const before = k === 0 ? kernels.full(oneShape, 1, x.dtype) : prod(slice(x, d, 0, k), d, true);
+    const omitted = k === n - 1 ? before : cat([before, mul(before, cumprod(slice(x, d, k + 1), d))], d);
+    parts.push(sum(mul(slice(g, d, k), omitted), d, true));
+  }
+  return cat(parts, d);
+}
 
 declare module '../tensor.js' {
   interface Tensor {

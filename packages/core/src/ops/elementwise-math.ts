@@ -1,13 +1,13 @@
 import { defineOp } from '../op.js';
-import type { OpContext } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import { checkOptionKeys } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { add, div, mul, sub, type TensorOrNumber } from './arithmetic.js';
 import { abs, exp, log, pow } from './unary.js';
-import { lt, where } from './compare.js';
-import { binaryMathOp, compositeOp, unaryMathOp, zeroGradientOp } from './math-op.js';
+import { lt } from './compare.js';
+import { zeroGradient } from './gradient-ops.js';
+import { binaryMathOp, choose, compositeOp, unaryMathOp, zeroGradientOp } from './math-op.js';
 
 /**
  * Logarithms, exponentials, powers, rounding, erf and the two-input functions (xlogy, hypot, logaddexp, lerp), as
@@ -65,12 +65,11 @@ export const round = defineOp({
       return [x, decimals];
     },
   },
-  forward(ctx: OpContext<readonly number[]>, x: Tensor, decimals: number) {
-    ctx.state = x.shape;
+  forward(_ctx, x: Tensor, decimals: number) {
     return kernels.round(x, decimals);
   },
-  backward(ctx, g) {
-    return [kernels.full(ctx.state, 0, g.dtype), null];
+  backward(_ctx, g) {
+    return [zeroGradient(g), null];
   },
 }) as unknown as (x: Tensor, options?: RoundOptions) => Tensor;
 
@@ -108,7 +107,7 @@ export const lerp = compositeOp('lerp', {
     const low = (): Tensor => add(start, mul(weight, diff));
     const high = (): Tensor => sub(end, mul(diff, typeof weight === 'number' ? 1 - weight : sub(1, weight)));
     if (typeof weight === 'number') return Math.abs(weight) < 0.5 ? low() : high();
-    return where(lt(abs(weight), 0.5), low(), high());
+    return choose(lt(abs(weight), 0.5), low(), high());
   },
 });
 

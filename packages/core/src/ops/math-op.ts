@@ -4,7 +4,8 @@ import type { Tensor } from '../tensor.js';
 import { type DType, promoteTypes, resultType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
-import { binarySignatures, type TensorOrNumber } from './arithmetic.js';
+import { binarySignatures, mul, scalarLike, sub, type TensorOrNumber } from './arithmetic.js';
+import { zeroGradient } from './gradient-ops.js';
 import { sumToShape } from './reduction.js';
 
 /**
@@ -40,18 +41,17 @@ export function unaryMathOp(op: kernels.MathUnaryOp, rule: UnaryRule): (x: Tenso
 
 /**
  * A one-input op that keeps the dtype (int32 stays int32) and whose gradient is zero everywhere, as PyTorch's
- * floor, ceil, round, trunc and sign (the zeros depend on nothing, so nothing is recorded for them).
+ * floor, ceil, round, trunc and sign (zeroGradient: exactly zero to every order).
  */
 export function zeroGradientOp(op: 'sign' | 'floor' | 'ceil' | 'trunc'): (x: Tensor) => Tensor {
   return defineOp({
     name: op,
     signatures: ['Tensor'],
-    forward(ctx: OpContext<readonly number[]>, x: Tensor) {
-      ctx.state = x.shape;
+    forward(_ctx, x: Tensor) {
       return kernels.mathUnary(op, x, x.dtype);
     },
-    backward(ctx, g) {
-      return [kernels.full(ctx.state, 0, g.dtype)];
+    backward(_ctx, g) {
+      return [zeroGradient(g)];
     },
   });
 }
@@ -90,3 +90,40 @@ export function binaryMathOp(op: kernels.MathBinaryOp, rule: BinaryRule): (a: Te
 export function compositeOp<F extends (...args: never[]) => unknown>(name: string, signatures: Record<string, F>): F {
   return typed(name, signatures) as unknown as F;
 }
+
+interface ChooseState {
+  /** int32 at the output shape: 1 where a was taken. */
+  mask: Tensor;
+  aShape: readonly number[];
+  bShape: readonly number[];
+}
+
+/**
+ * where(condition, a, b) whose backward is written in ops (the upstream gradient times the 0/1 mask), so that it can
+ * be differentiated again; the math ops use it for their masked formulas. Until compare.ts's where has such a
+ * backward itself (its gradient is a kernel today), this is the one to use inside a backward rule.
+ */
+export const choose = defineOp({
+  name: 'where',
+  signatures: {
+    'Tensor, Tensor, Tensor': (cond: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor, Tensor] => [cond.detach(), a, b],
+    'Tensor, Tensor, number': (cond: Tensor, a: Tensor, b: number): [Tensor, Tensor, Tensor] => [cond.detach(), a, scalarLike(b, a)],
+    'Tensor, number, Tensor': (cond: Tensor, a: number, b: Tensor): [Tensor, Tensor, Tensor] => [cond.detach(), scalarLike(a, b), b],
+  },
+  forward(ctx: OpContext<ChooseState>, cond: Tensor, a: Tensor, b: Tensor) {
+    const ab = broadcastShapes(a.shape, b.shape);
+    const shape = ab && broadcastShapes(cond.shape, ab);
+    if (!shape) throw new Error(`where: condition ${formatShape(cond.shape)}, input ${formatShape(a.shape)} and other ${formatShape(b.shape)} cannot be broadcast together`);
+    const { out, mask } = kernels.where(cond, a, b, shape, resultType(a, b));
+    ctx.state = { mask, aShape: a.shape, bShape: b.shape };
+    return out;
+  },
+  backward(ctx, g) {
+    const { mask, aShape, bShape } = ctx.state;
+    return [
+      null,
+      ctx.needsInputGrad[1] ? sumToShape(mul(g, mask), aShape) : null,
+      ctx.needsInputGrad[2] ? sumToShape(mul(g, sub(1, mask)), bShape) : null,
+    ];
+  },
+}) as unknown as (condition: Tensor, a: TensorOrNumber, b: TensorOrNumber) => Tensor;

@@ -5,14 +5,15 @@ import { formatShape, normalizeDim, normalizeDims } from '../shape.js';
 import { checkOptionKeys, positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { div, mul } from './arithmetic.js';
-import { eq, ne, where } from './compare.js';
+import { eq, ne } from './compare.js';
+import { zeroGradient } from './gradient-ops.js';
 import { abs, pow, sqrt } from './unary.js';
 import { cat, slice } from './indexing.js';
 import { flip } from './reordering.js';
 import { reshape } from './shape.js';
 import { type Dims, type VarOptions, reducedShape, sum, var as variance } from './reduction.js';
 import { cumprod } from './cumulative.js';
-import { compositeOp } from './math-op.js';
+import { choose, compositeOp } from './math-op.js';
 
 /** torch.prod, torch.std, torch.norm (p = 1, 2, ±inf, 'fro', any other non-zero p, 0), torch.amax and torch.amin. */
 
@@ -111,7 +112,7 @@ const prodOp = defineOp({
     const { dim, keptShape } = ctx.state;
     const line = dim === null ? reshape(x, [x.numel()]) : x;
     const axis = dim ?? 0;
-    if (line.shape[axis] === 0) return [kernels.full(x.shape, 0, g.dtype), null, null];
+    if (line.shape[axis] === 0) return [zeroGradient(x), null, null];
     const upstream = reshape(g, keptShape);
     // PyTorch's prod_backward: g·y/x when x has no zero anywhere, else the products of the others (exact at zeros)
     const hasZero = kernels.findOutOfRange(eq(x, 0), 0, 1) !== null;
@@ -145,7 +146,7 @@ const sqrtOfVariance = defineOp({
   backward(ctx, g) {
     const [y] = ctx.saved;
     const zero = eq(y, 0);
-    return [where(zero, 0, div(g, mul(where(zero, 1, y), 2)))];
+    return [choose(zero, 0, div(g, mul(choose(zero, 1, y), 2)))];
   },
 });
 
@@ -194,7 +195,7 @@ const norm2 = defineOp({
   backward(ctx, g) {
     const [x, y] = ctx.saved;
     const norm = reshape(y, ctx.state.keptShape);
-    return [mul(x, div(reshape(g, ctx.state.keptShape), where(eq(norm, 0), 1, norm))), null, null];
+    return [mul(x, div(reshape(g, ctx.state.keptShape), choose(eq(norm, 0), 1, norm))), null, null];
   },
 });
 
@@ -202,12 +203,12 @@ const norm2 = defineOp({
 const countNonzero = defineOp({
   name: 'norm',
   signatures: ['Tensor, Array, boolean'],
-  forward(ctx: OpContext<readonly number[]>, x: Tensor, dims: number[], keepdim: boolean) {
-    ctx.state = x.shape;
+  forward(ctx: OpContext<undefined>, x: Tensor, dims: number[], keepdim: boolean) {
+    ctx.save(x);
     return sum(kernels.cast(ne(x, 0), x.dtype), dims, keepdim);
   },
-  backward(ctx, g) {
-    return [kernels.full(ctx.state, 0, g.dtype), null, null];
+  backward(ctx, _g) {
+    return [zeroGradient(ctx.saved[0]), null, null];
   },
 });
 
