@@ -90,15 +90,18 @@ const reductions: Record<string, unknown> = {
 for (const [name, fn] of Object.entries(reductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
 }
-proto.var = function (...args) {
-  // var's own options object (unbiased, keepdim) may also carry dim
-  const last = args[args.length - 1];
-  if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
-    const { dim, ...options } = last as VarOptions & { dim: Dims };
-    return (reduction.var as Op)(this, dim, options);
-  }
-  return (reduction.var as Op)(this, ...args);
-};
+/** A method for var-like reductions, whose own options object (unbiased, keepdim) may also carry dim. */
+function dimInOptions(fn: unknown): (this: Tensor, ...args: unknown[]) => unknown {
+  return function (...args) {
+    const last = args[args.length - 1];
+    if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
+      const { dim, ...options } = last as VarOptions & { dim: Dims };
+      return (fn as Op)(this, dim, options);
+    }
+    return (fn as Op)(this, ...args);
+  };
+}
+proto.var = dimInOptions(reduction.var);
 
 /** A tensor iterates over its first dimension, as in PyTorch: `for (const row of t)`, `[...t]` (each row a copy). */
 Tensor.prototype[Symbol.iterator] = function* (this: Tensor): Generator<Tensor, void, undefined> {
@@ -155,12 +158,4 @@ const mathReductions: Record<string, unknown> = { amax: reductionsMore.amax, ami
 for (const [name, fn] of Object.entries(mathReductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
 }
-proto.std = function (...args) {
-  // as var: the options object may also carry dim
-  const last = args[args.length - 1];
-  if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
-    const { dim, ...options } = last as VarOptions & { dim: Dims };
-    return (reductionsMore.std as Op)(this, dim, options);
-  }
-  return (reductionsMore.std as Op)(this, ...args);
-};
+proto.std = dimInOptions(reductionsMore.std);

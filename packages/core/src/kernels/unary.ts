@@ -176,16 +176,7 @@ const ERF_SERIES_LIMIT = 2;
  * erfc(z) = e^(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))), evaluated by the modified Lentz method.
  */
 function erfcNonNegative(z: number): number {
-  if (z < ERF_SERIES_LIMIT) {
-    const twoZ2 = 2 * z * z;
-    let term = z;
-    let sum = z;
-    for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
-      term *= twoZ2 / (2 * n + 1);
-      sum += term;
-    }
-    return 1 - TWO_OVER_SQRT_PI * Math.exp(-z * z) * sum;
-  }
+  if (z < ERF_SERIES_LIMIT) return 1 - TWO_OVER_SQRT_PI * Math.exp(-z * z) * erfSeriesSum(z);
   if (z > 27) return 0; // e^(−z²) underflows
   const tiny = 1e-300;
   let f = z;

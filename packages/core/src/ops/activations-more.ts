@@ -1,13 +1,13 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { mul } from './arithmetic.js';
 import { gt, le, lt } from './compare.js';
 import { sigmoid, softplus, tanh } from './unary.js';
 import { expm1 } from './elementwise-math.js';
-import { choose, compositeOp, floatDType } from './math-op.js';
+import { checkTensor, choose, compositeOp, floatDType } from './math-op.js';
 
 /**
  * The activations of torch.nn.functional that torchlet lacked: silu, mish, elu, selu, hardtanh. All but hardtanh are
@@ -36,11 +36,12 @@ function eluOf(x: Tensor, alpha: number): Tensor {
 
 /** PyTorch has no integer kernels for these activations; int32 is refused rather than silently made float. */
 function requireFloating(op: string, x: unknown): Tensor {
-  const t = checkTensor(op, x);
-  if (t.dtype === 'int32') throw new TypeError(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
-  return t;
+  checkTensor(op, x);
+  if (x.dtype === 'int32') throw new TypeError(`${op}: expected a floating-point tensor, got int32 (convert with .float())`);
+  return x;
 }
 
+/** elu's options (PyTorch's alpha, by name). */
 export interface EluOptions {
   /** The negative saturation value is -alpha. Default 1. */
   alpha?: number;
@@ -58,11 +59,7 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 /** torch.nn.functional.selu: scale·elu(x, alpha) with the self-normalizing constants of Klambauer et al. */
 export const selu = compositeOp('selu', { Tensor: (x: Tensor) => mul(eluOf(requireFloating('selu', x), SELU_ALPHA), SELU_SCALE) });
 
-function checkTensor(op: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
-  return x;
-}
-
+/** hardtanh's bounds by name (PyTorch's min_val, max_val). */
 export interface HardtanhOptions {
   /** Default -1. */
   minVal?: number;
@@ -95,7 +92,8 @@ export function hardtanh(
   checkNumber('hardtanh', 'minVal', minVal);
   checkNumber('hardtanh', 'maxVal', maxVal);
   if (maxVal < minVal) throw new RangeError(`hardtanh: maxVal (${maxVal}) must not be less than minVal (${minVal})`);
-  return hardtanhOp(checkTensor('hardtanh', x), minVal, maxVal);
+  checkTensor('hardtanh', x);
+  return hardtanhOp(x, minVal, maxVal);
 }
 
 declare module '../tensor.js' {

@@ -48,6 +48,7 @@ export const ceil = zeroGradientOp('ceil');
 /** x rounded toward zero; int32 stays int32; zero gradient. */
 export const trunc = zeroGradientOp('trunc');
 
+/** round's options, as torch.round's keyword. */
 export interface RoundOptions {
   /** Decimal places to round to (negative: to tens, hundreds, ...). Default 0. */
   decimals?: number;

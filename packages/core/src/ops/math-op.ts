@@ -1,6 +1,6 @@
 import { defineOp, typed } from '../op.js';
 import type { OpContext } from '../tape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { type DType, promoteTypes, resultType } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
@@ -13,6 +13,11 @@ import { sumToShape } from './reduction.js';
  * backward rule written in ops (so it is recorded, and differentiable again, when the tape records the backward
  * pass); a broadcasting two-input op the same way; a rounding-like op whose gradient is zero.
  */
+
+/** Throws naming the op unless x is a Tensor (for ops written as plain functions, where typed-function does not check). */
+export function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+}
 
 /** The result dtype of an op with a fractional result: int32 becomes float32, as in PyTorch. */
 export function floatDType(x: Tensor): DType {

@@ -1,6 +1,6 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { formatShape, normalizeDim, normalizeDims } from '../shape.js';
 import { checkOptionKeys, positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
@@ -13,13 +13,9 @@ import { flip } from './reordering.js';
 import { reshape } from './shape.js';
 import { type Dims, type VarOptions, reducedShape, sum, var as variance } from './reduction.js';
 import { cumprod } from './cumulative.js';
-import { choose, compositeOp } from './math-op.js';
+import { checkTensor, choose, compositeOp } from './math-op.js';
 
 /** torch.prod, torch.std, torch.norm (p = 1, 2, ±inf, 'fro', any other non-zero p, 0), torch.amax and torch.amin. */
-
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
-}
 
 /** The sorted dims an amax/norm reduces: null, undefined or [] is every dim; a 0-d tensor has none to reduce. */
 function reduceDims(op: string, dim: Dims | undefined, ndim: number): number[] {
@@ -167,8 +163,10 @@ function stdOptions(options: VarOptions): VarOptions {
   return options;
 }
 
+/** norm's p: a number (1, 2, ±Infinity, 0, any other) or 'fro'. */
 export type NormOrder = number | 'fro';
 
+/** norm's arguments by name (each may also be given positionally). */
 export interface NormOptions {
   /** The order: 'fro' (default; the 2-norm over the dims), 1, 2, Infinity (max |x|), -Infinity, 0 (count of nonzeros), any other p. */
   p?: NormOrder;

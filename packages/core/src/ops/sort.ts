@@ -1,12 +1,13 @@
 import { defineOp } from '../op.js';
 import type { OpContext } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { positionalOptions } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { slice } from './indexing.js';
 import { reshape } from './shape.js';
 import { scatterAdd } from './scatter.js';
+import { checkTensor } from './math-op.js';
 
 /**
  * torch.sort and torch.topk: the values with their int32 indices, as PyTorch's named tuple. The gradient flows
@@ -42,10 +43,6 @@ const takeAlongDim = defineOp({
   },
 });
 
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
-}
-
 function checkBoolean(op: string, key: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${op}: ${key} must be a boolean, got ${String(value)}`);
   return value;
@@ -60,6 +57,7 @@ function backToScalar(r: ValuesIndicesTuple, x: Tensor): ValuesIndicesTuple {
   return x.ndim === 0 ? valuesIndices(reshape(r.values, []), reshape(r.indices, [])) : r;
 }
 
+/** sort's arguments by name (dim and descending may also be positional; stable only by name, as in PyTorch). */
 export interface SortOptions {
   /** Default -1. */
   dim?: number;
@@ -84,6 +82,7 @@ export function sort(x: Tensor, ...rest: unknown[]): ValuesIndicesTuple {
   return backToScalar(valuesIndices(takeAlongDim(line, d, indices), indices), x);
 }
 
+/** topk's arguments after k by name (each may also be positional). */
 export interface TopkOptions {
   /** Default -1. */
   dim?: number;
