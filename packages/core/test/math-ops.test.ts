@@ -93,6 +93,9 @@ test('prod and cumprod have exact gradients where x has one zero or several', ()
   }
   gradcheck((t) => core.prod(t, 1), [tensor([[2, 0, 3], [1, 2, 3], [0, 0, 1]], { dtype: 'float64', requiresGrad: true })]);
   gradcheck((t) => core.cumprod(t, 1), [tensor([[2, 0, 3, 1.5], [1, 2, 3, 0.5], [0, 2, 0, 1]], { dtype: 'float64', requiresGrad: true })]);
+  const zero = tensor(0, { dtype: 'float64', requiresGrad: true });
+  const [g0] = core.grad(core.cumprod(zero, 0), zero, { createGraph: true });
+  assert.equal(g0!.item(), 1, 'a 0-d cumprod is the identity, at 0 too');
 });
 
 test('ties share the gradient of amax/amin and of the inf-norm evenly; a zero norm has gradient 0', () => {
@@ -142,7 +145,7 @@ test('dtype rules: int32 becomes float32 for fractional results, stays int32 for
 test('int32 running sums and products that leave int32 are refused, not wrapped', () => {
   const big = tensor([2 ** 20, 2 ** 20], { dtype: 'int32' });
   assert.throws(() => core.cumprod(big, 0), /cumprod: the running product 1099511627776 of int32 values does not fit int32/);
-  assert.throws(() => core.prod(big), /the running product 1099511627776 of int32 values does not fit int32/);
+  assert.throws(() => core.prod(big), /prod: the running product 1099511627776 of int32 values does not fit int32/);
   assert.throws(() => core.cumsum(tensor([2 ** 30, 2 ** 30], { dtype: 'int32' }), 0), /cumsum: the running sum 2147483648/);
 });
 

@@ -30,6 +30,11 @@ function running(op: string, x: Tensor, dim: number, kind: Kind): Tensor {
   return kernels.cast(exact, 'int32');
 }
 
+/** The running products of x along dim (int32: exact, or refused naming `op`), with no graph: for prod's forward. */
+export function runningProducts(op: string, x: Tensor, dim: number): Tensor {
+  return running(op, x, dim, 'prod');
+}
+
 const cumulativeSignatures = (op: string) => ({
   'Tensor, number': (x: Tensor, dim: number): [Tensor, number] => [x, dim],
   'Tensor, Object': (x: Tensor, options: { dim?: number }): [Tensor, number] => {
@@ -76,6 +81,8 @@ export const cumprod: (x: Tensor, dim: number | { dim: number }) => Tensor = def
   backward(ctx, g) {
     const [x, y] = ctx.saved;
     const d = ctx.state;
+    // one element (a 0-d tensor too) is y = x
+    if (x.numel() <= 1) return [g, null];
     const isZero = eq(x, 0);
     if (!kernels.findOutOfRange(isZero, 0, 1)) return [div(reverseCumsum(mul(g, y), d), x), null];
     // recording a backward (createGraph): the O(n) formula below is right but its own derivative is not (it pins

@@ -12,7 +12,7 @@ import { cat, slice } from './indexing.js';
 import { flip } from './reordering.js';
 import { reshape } from './shape.js';
 import { type Dims, type VarOptions, reducedShape, sum, var as variance } from './reduction.js';
-import { cumprod } from './cumulative.js';
+import { cumprod, runningProducts } from './cumulative.js';
 import { checkTensor, choose, compositeOp } from './math-op.js';
 
 /** torch.prod, torch.std, torch.norm (p = 1, 2, ±inf, 'fro', any other non-zero p, 0), torch.amax and torch.amin. */
@@ -97,7 +97,7 @@ const prodOp = defineOp({
     const axis = d ?? 0;
     const n = line.shape[axis];
     // the last running product (int32: exact, or refused on overflow); an empty product is 1
-    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype) : slice(cumprod(line, axis), axis, n - 1, n);
+    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype) : slice(runningProducts('prod', line, axis), axis, n - 1, n);
     const out = reshape(kept, d === null ? [] : reducedShape(x.shape, [d], keepdim));
     ctx.save(x, out);
     ctx.state = { dim: d, keptShape: [...kept.shape] };
