@@ -8,6 +8,7 @@ export {
 export { Generator, defaultGenerator, manualSeed } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, OpContext, type GradList, type BackwardRule, type MultiBackwardRule } from './tape.js';
 export { grad, type BackwardOptions, type GradOptions } from './autograd/grad.js';
+export { vjp, jvp, vhp, hvp, jacobian, hessian, type FunctionalOptions, type LikeInputs } from './autograd/functional.js';
 export { defineOp, typed, setOpTracer, type OpDefinition, type OpTracer, type UpstreamGradients } from './op.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
 export { formatShape, broadcastShapes, numelOf, type IntPair } from './shape.js';

@@ -96,7 +96,7 @@ function upstreamFor(y: Tensor): Tensor {
 
 type Outcome = { kind: 'match' } | { kind: 'refused' } | { kind: 'differs'; detail: string };
 
-function run(c: Case): Outcome {
+function run(c: Case, createGraph = false): Outcome {
   const args = c.args.map(build) as Tensor[];
   for (const i of c.grad) args[i].requiresGrad = true;
   let outs: Tensor[];
@@ -115,7 +115,7 @@ function run(c: Case): Outcome {
     if (why) return { kind: 'differs', detail: `output ${k}: ${why}` };
   }
   if (c.grad.length === 0) return { kind: 'match' };
-  outs[0].backward(upstreamFor(outs[0]));
+  outs[0].backward(upstreamFor(outs[0]), { createGraph });
   for (let k = 0; k < c.grad.length; k++) {
     const g = args[c.grad[k]].grad;
     const e = c.grads![k];
@@ -165,6 +165,15 @@ test('extreme and degenerate input gives PyTorch 1.13 answers (or both refuse), 
     `edge reference (${getBackend()}): ${cases.length} cases, ${counts.match} match, ${counts.refused} refused by both, ` +
       `${counts.deliberate} differ deliberately, ${failures.length} fail`,
   );
+  assert.equal(failures, []);
+});
+
+test('the same gradients with createGraph on (the backward rules recorded as ops), on this kernel backend', () => {
+  const failures: string[] = [];
+  for (const c of cases) {
+    const outcome = run(c, true);
+    if (DELIBERATE[c.name] === undefined && outcome.kind === 'differs') failures.push(`${c.name}: ${outcome.detail}`);
+  }
   assert.equal(failures, []);
 });
 

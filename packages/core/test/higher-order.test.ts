@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  Tensor, tensor, empty, defineOp, grad, gradgradcheck, assertClose, Generator,
+  Tensor, tensor, empty, defineOp, grad, gradgradcheck, assertClose, Generator, vjp, jvp, hvp, vhp, jacobian, hessian,
   add, sub, mul, div, sum, mean, exp, log, sqrt, abs, pow, relu, sigmoid, tanh, neg, gelu, softplus, leakyRelu, clamp,
 } from '@torchlet/core';
 
@@ -264,6 +264,40 @@ test('gradgradcheck passes on twice-differentiable compositions and fails on a w
     backward: (ctx, g) => [squareGrad(ctx.saved[0], g)],
   });
   assert.throws(() => gradgradcheck((a) => square(a), [r(2, 0.5, 1)]), /gradgradcheck: gradient of input 0 \(shape \[2\]\) differs/);
+});
+
+test('autograd functional: shapes, zeros for unused inputs, createGraph, and its argument checks', () => {
+  const f = (x: Tensor, y: Tensor) => sum(mul(mul(x, x), y));
+  const x = f64([1, 2]);
+  const y = f64([3, 4]);
+  const H = hessian(f, [x, y]);
+  assert.equal(list(H[0][0]), [6, 0, 0, 8]);
+  assert.equal(list(H[0][1]), [2, 0, 0, 4]);
+  assert.equal(list(H[1][1]), [0, 0, 0, 0]);
+  assert.equal([...hessian((a: Tensor) => sum(pow(a, 3)), f64([1, 2, 3], [3])).shape], [3, 3]);
+  const [out, hv] = hvp(f, [x, y], [f64([1, 0]), f64([0, 1])]);
+  assert.equal(list(out), [1 * 3 + 4 * 4]);
+  assert.equal(list(hv[0]), [6, 4]);
+  assert.equal(list(hv[1]), [2, 0]);
+  assert.equal(list(vhp(f, [x, y], [f64([1, 0]), f64([0, 1])])[1][0]), [6, 4]);
+  const [, vj] = vjp((a: Tensor, _b: Tensor) => mul(a, 3), [x, y], f64([1, 1]));
+  assert.equal(list(vj[0]), [3, 3]);
+  assert.equal(list(vj[1]), [0, 0], 'an unused input gets zeros, as PyTorch without strict');
+  assert.equal(list(jvp((a: Tensor) => mul(a, a), x, f64([1, 1]))[1]), [2, 4]);
+  const J = jacobian((a: Tensor) => mul(a, a), x);
+  assert.equal([...J.shape], [2, 2]);
+  assert.equal(list(J), [2, 0, 0, 4]);
+  assert.is(x.requiresGrad, false, 'the inputs are left alone');
+  assert.is(J.requiresGrad, false);
+  const w = leaf([2]);
+  const [, gw] = vjp((a: Tensor) => pow(a, 3), w, undefined, { createGraph: true });
+  assert.ok(gw.requiresGrad, 'createGraph keeps the result connected');
+  assert.equal(list(grad(sum(gw), w)[0]), [12]);
+  assert.throws(() => hessian((a: Tensor) => mul(a, a), x), /hessian: fn must return a tensor with one element, got shape \[2\]/);
+  assert.throws(() => jacobian((a: Tensor) => a, x, { createGrpah: true } as never), /jacobian: unknown option "createGrpah".*did you mean "createGraph"/);
+  assert.throws(() => vjp((a: Tensor) => a, x, f64([1]), {}, 'extra' as never), /vjp: takes at most 4 arguments, got 5/);
+  assert.throws(() => vjp((a: Tensor) => a, x, f64([1])), /vjp: v has shape \[1\] but the output has shape \[2\]/);
+  assert.throws(() => hvp(f, [x, y], f64([1, 1])), /hvp: v must be an array of 2 Tensors shaped like the inputs/);
 });
 
 test.run();

@@ -1,9 +1,14 @@
 import { defineOp } from '../op.js';
-import type { OpContext } from '../tape.js';
+import { type OpContext, isGradEnabled } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, numelOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
+import { add, mul, sub } from './arithmetic.js';
+import { mean as meanOf, sum } from './reduction.js';
+import { reshape } from './shape.js';
+import { pow } from './unary.js';
+import { to } from './cast.js';
 
 export interface BatchNormOptions {
   /** [C] buffers: read in eval mode, updated in place in training mode. */
@@ -31,6 +36,7 @@ interface BatchNormState {
   mean: Tensor;
   invStd: Tensor;
   training: boolean;
+  eps: number;
 }
 
 type BatchNormArgs = [Tensor, Tensor | null, Tensor | null, BatchNormConfig];
@@ -70,16 +76,48 @@ const batchNormOp = defineOp({
     }
     const invStd = kernels.invStd(variance, eps);
     ctx.save(x, ...(weight ? [weight] : []));
-    ctx.state = { mean, invStd, training };
+    ctx.state = { mean, invStd, training, eps };
     return kernels.batchNorm(x, mean, invStd, weight, bias);
   },
   backward(ctx, grad) {
     const [x, weight = null] = ctx.saved;
     const { mean, invStd, training } = ctx.state;
+    // isGradEnabled: a createGraph backward, whose gradients must be recorded
+    if (isGradEnabled()) return batchNormGradientsInOps(x, grad, weight, ctx.state, ctx.needsInputGrad);
     const [gx, gw, gb] = kernels.batchNormBackward(x, grad, mean, invStd, weight, training, ctx.needsInputGrad[0]);
     return [gx, ctx.needsInputGrad[1] ? gw : null, ctx.needsInputGrad[2] ? gb : null];
   },
 });
+
+/**
+ * batchNorm's gradients written in ops, for createGraph (the fused kernel's result would have no graph): with x̂ the
+ * normalised input and means over the batch and spatial positions of a channel, training gives
+ * gx = w·invStd·(g - mean(g) - x̂·mean(g·x̂)), recomputing the statistics from x so they are differentiated too;
+ * eval gives gx = w·invStd·g with the running statistics constant. gw = Σ g·x̂ and gb = Σ g in both.
+ */
+function batchNormGradientsInOps(x: Tensor, g: Tensor, weight: Tensor | null, state: BatchNormState, needs: readonly boolean[]): (Tensor | null)[] {
+  const C = x.shape[1];
+  const perChannel = x.shape.map((_, i) => (i === 1 ? C : 1));
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const channel = (t: Tensor): Tensor => reshape(to(t, x.dtype), perChannel);
+  let xhat: Tensor;
+  let invStd: Tensor;
+  if (state.training) {
+    const mu = meanOf(x, dims, true);
+    const centered = sub(x, mu);
+    invStd = pow(add(meanOf(mul(centered, centered), dims, true), state.eps), -0.5);
+    xhat = mul(centered, invStd);
+  } else {
+    invStd = channel(state.invStd);
+    xhat = mul(sub(x, channel(state.mean)), invStd);
+  }
+  const scale = weight ? mul(reshape(weight, perChannel), invStd) : invStd;
+  let gx: Tensor | null = null;
+  if (needs[0]) {
+    gx = state.training ? mul(scale, sub(sub(g, meanOf(g, dims, true)), mul(xhat, meanOf(mul(g, xhat), dims, true)))) : mul(scale, g);
+  }
+  return [gx, needs[1] ? sum(mul(g, xhat), dims) : null, needs[2] ? sum(g, dims) : null];
+}
 
 /**
  * torch.nn.functional.batch_norm for x [N, C] or [N, C, H, W] (any [N, C, ...]), statistics per channel.

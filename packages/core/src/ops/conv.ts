@@ -4,6 +4,9 @@ import { Tensor } from '../tensor.js';
 import { type IntPair, formatShape, intPair } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { positionalOptions } from '../options.js';
+import { add } from './arithmetic.js';
+import { expand, reshape } from './shape.js';
+import { zeroGradient } from './gradient-ops.js';
 
 export interface Conv2dOptions {
   stride?: IntPair;
@@ -18,6 +21,84 @@ interface ConvState {
   groups: number;
 }
 
+/** What conv2d's backward ops need: the geometry, and which of the input and weight gradients are wanted. */
+interface ConvBackwardParams extends ConvState {
+  wantInput: boolean;
+  wantWeight: boolean;
+}
+
+/** conv2d without bias, as an op of its own: the gradient of convolutionBackward with respect to g. */
+const convolution = defineOp({
+  name: 'convolution',
+  signatures: ['Tensor, Tensor, any'],
+  forward(ctx: OpContext<ConvState>, x: Tensor, w: Tensor, params: ConvState) {
+    if (ctx.recording) {
+      ctx.save(x, w);
+      ctx.state = params;
+    }
+    return kernels.conv2dForward(params.geometry, params.groups, x, w, null);
+  },
+  backward(ctx, grad) {
+    const [x, w] = ctx.saved;
+    return [...convGradients(x, w, grad, ctx.state, ctx.needsInputGrad[0], ctx.needsInputGrad[1]), null];
+  },
+}) as (x: Tensor, w: Tensor, params: ConvState) => Tensor;
+
+/**
+ * conv2d's input and weight gradients from one kernel call, as a multi-output op (PyTorch's convolution_backward):
+ * its outputs are the wanted ones of [gx, gw], in that order. Both are bilinear, so its own backward is again
+ * convolutions and convolution gradients: with upstream ggx, ggw it gives x: Dx(g, ggw), w: Dw(ggx, g) and
+ * g: conv(ggx, w) + conv(x, ggw).
+ */
+const convolutionBackward = defineOp({
+  name: 'convolutionBackward',
+  signatures: ['Tensor, Tensor, Tensor, any'],
+  forward(ctx: OpContext<ConvBackwardParams>, x: Tensor, w: Tensor, grad: Tensor, params: ConvBackwardParams): Tensor[] {
+    if (ctx.recording) {
+      ctx.save(x, w, grad);
+      ctx.state = params;
+    }
+    const [gx, gw] = kernels.conv2dBackward(params.geometry, params.groups, x, w, grad, params.wantInput, params.wantWeight);
+    return [gx, gw].filter((t): t is Tensor => t !== null);
+  },
+  backward(ctx, grads) {
+    const [x, w, g] = ctx.saved;
+    const params = ctx.state;
+    const ggx = params.wantInput ? grads[0] : null;
+    const ggw = params.wantWeight ? grads[params.wantInput ? 1 : 0] : null;
+    const [nx, nw, ng] = ctx.needsInputGrad;
+    // x and w enter the other gradient only through their shapes: detached, they add no recorded input
+    const gx = nx ? (ggw ? convGradients(x.detach(), ggw, g, params, true, false)[0]! : zeroGradient(x)) : null;
+    const gw = nw ? (ggx ? convGradients(ggx, w.detach(), g, params, false, true)[1]! : zeroGradient(w)) : null;
+    let gg: Tensor | null = null;
+    if (ng) {
+      const terms = [ggx && convolution(ggx, w, params), ggw && convolution(x, ggw, params)].filter((t): t is Tensor => t !== null);
+      gg = terms.length === 0 ? zeroGradient(g) : terms.length === 1 ? terms[0] : add(terms[0], terms[1]);
+    }
+    return [gx, gw, gg, null];
+  },
+}) as (x: Tensor, w: Tensor, grad: Tensor, params: ConvBackwardParams) => Tensor[];
+
+/** [gx, gw] of a convolution (null where not wanted), through the convolutionBackward op. */
+function convGradients(x: Tensor, w: Tensor, grad: Tensor, state: ConvState, wantInput: boolean, wantWeight: boolean): (Tensor | null)[] {
+  if (!wantInput && !wantWeight) return [null, null];
+  const outs = convolutionBackward(x, w, grad, { ...state, wantInput, wantWeight });
+  return [wantInput ? outs[0] : null, wantWeight ? outs[wantInput ? 1 : 0] : null];
+}
+
+/** The bias gradient: g summed over everything but the channel; its own gradient spreads gg back. */
+const convBiasBackward = defineOp({
+  name: 'conv2dBiasBackward',
+  signatures: ['Tensor'],
+  forward(ctx: OpContext<readonly number[]>, grad: Tensor) {
+    ctx.state = grad.shape;
+    return kernels.conv2dBiasBackward(grad);
+  },
+  backward(ctx, gg) {
+    return [expand(reshape(gg, [1, gg.shape[0], 1, 1]), ctx.state)];
+  },
+}) as (grad: Tensor) => Tensor;
+
 /** Checks the arguments and works out the geometry; the backend's conv2d kernels (kernels/cpu/conv.ts) do the rest. */
 const conv2dOp = defineOp({
   name: 'conv2d',
@@ -30,10 +111,9 @@ const conv2dOp = defineOp({
   },
   backward(ctx, grad) {
     const [x, w] = ctx.saved;
-    const { geometry, groups } = ctx.state;
     const needs = ctx.needsInputGrad;
-    const [gx, gw] = needs[0] || needs[1] ? kernels.conv2dBackward(geometry, groups, x, w, grad, needs[0], needs[1]) : [null, null];
-    return [gx, gw, needs[2] ? kernels.conv2dBiasBackward(grad) : null];
+    const [gx, gw] = convGradients(x, w, grad, ctx.state, needs[0], needs[1]);
+    return [gx, gw, needs[2] ? convBiasBackward(grad) : null];
   },
 });
 

@@ -5,6 +5,7 @@ import { formatShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { positionalOptions } from '../options.js';
+import { defineAdjointPair } from './gradient-ops.js';
 
 export interface DropoutOptions {
   /** Where the mask's random numbers come from; defaultGenerator (seeded by manualSeed) when omitted. */
@@ -45,6 +46,10 @@ function dropoutSignatures(op: string) {
  * Inverted dropout over units of `unitSize` consecutive elements: each unit is zeroed with probability p, the others
  * scaled by 1 / (1 - p) so the expectation is unchanged. Not training, or p = 0, is the identity (as a copy).
  */
+/** The gradient of dropout, multiplying by the same mask: a diagonal map, its own adjoint. */
+const applyMask = (t: Tensor, { mask, unitSize }: DropoutState): Tensor => kernels.applyMask(t, mask, unitSize);
+const [maskOp] = defineAdjointPair('dropoutMask', applyMask, 'dropoutMaskAdjoint', applyMask);
+
 function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
   return defineOp({
     name,
@@ -61,7 +66,7 @@ function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
     },
     backward(ctx, g) {
       const { mask, unitSize } = ctx.state;
-      return [kernels.applyMask(g, mask, unitSize), null, null, null];
+      return [maskOp(g, ctx.state), null, null, null];
     },
   }) as unknown as {
     (x: Tensor, options?: DropoutOptions & { p?: number; training?: boolean }): Tensor;

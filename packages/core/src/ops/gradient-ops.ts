@@ -51,3 +51,31 @@ export function defineGradientOp<P>(
   });
   return op;
 }
+
+/**
+ * Two linear maps that are each other's adjoint (slice and writing into a window, gather and scatter-add, pooling
+ * and its backward), as ops: each one's backward is the other applied to the upstream gradient, so a rule built
+ * from them is differentiable to every order. `params` carries the geometry both kernels need.
+ */
+export function defineAdjointPair<P>(
+  name: string,
+  map: (x: Tensor, params: P) => Tensor,
+  adjointName: string,
+  adjoint: (g: Tensor, params: P) => Tensor,
+): [(x: Tensor, params: P) => Tensor, (g: Tensor, params: P) => Tensor] {
+  const define = (opName: string, kernel: (t: Tensor, params: P) => Tensor, other: () => (t: Tensor, params: P) => Tensor) =>
+    defineOp({
+      name: opName,
+      signatures: ['Tensor, any'],
+      forward(ctx: OpContext<P>, t: Tensor, params: P) {
+        ctx.state = params;
+        return kernel(t, params);
+      },
+      backward(ctx, gg) {
+        return [other()(gg, ctx.state), null];
+      },
+    }) as (t: Tensor, params: P) => Tensor;
+  const forward = define(name, map, () => backward);
+  const backward = define(adjointName, adjoint, () => forward);
+  return [forward, backward];
+}

@@ -5,6 +5,7 @@ import { type DType, promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim, numelOf, stridesOf } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys, rejectExtraArguments } from '../options.js';
+import { defineAdjointPair } from './gradient-ops.js';
 
 /**
  * Slicing, selection, concatenation, padding and indexed reads. Storage is always contiguous here, so every
@@ -31,6 +32,9 @@ function readWindow(x: Tensor, w: Window): Tensor {
 function writeWindow(g: Tensor, w: Window): Tensor {
   return kernels.copyWindow(g, w.shape, 0, stridesOf(w.shape), w.inShape, w.offset, w.strides, 0);
 }
+
+// the backward rules below are these adjoint maps as ops, so that they are differentiable to every order
+const [, writeWindowOp] = defineAdjointPair('readWindow', readWindow, 'writeWindow', writeWindow);
 
 function checkInteger(op: string, what: string, value: number): void {
   if (!Number.isInteger(value)) throw new TypeError(`${op}: expected an integer ${what}, got ${value}`);
@@ -78,7 +82,7 @@ export const slice = defineOp({
     return readWindow(x, ctx.state);
   },
   backward(ctx, g) {
-    return [writeWindow(g, ctx.state)];
+    return [writeWindowOp(g, ctx.state)];
   },
 }) as unknown as (x: Tensor, dim: number, start?: number | null, end?: number | null, step?: number) => Tensor;
 
@@ -121,7 +125,7 @@ export const select = defineOp({
     return readWindow(x, ctx.state);
   },
   backward(ctx, g) {
-    return [writeWindow(g, ctx.state)];
+    return [writeWindowOp(g, ctx.state)];
   },
 }) as unknown as (x: Tensor, dim: number, index: number) => Tensor;
 
@@ -235,6 +239,14 @@ interface PadState {
   outOffset: number;
 }
 
+/** pad's backward: g cropped back to the input, and its adjoint, zero padding. */
+const [, cropOp] = defineAdjointPair(
+  'padZeros',
+  (x: Tensor, s: PadState) => kernels.copyWindow(x, s.overlap, s.inOffset, stridesOf(s.inShape), s.outShape, s.outOffset, stridesOf(s.outShape), 0),
+  'crop',
+  (g: Tensor, s: PadState) => kernels.copyWindow(g, s.overlap, s.outOffset, stridesOf(s.outShape), s.inShape, s.inOffset, stridesOf(s.inShape), 0),
+);
+
 /**
  * torch.nn.functional.pad in constant mode: pads are [left, right] for the last dim, then [top, bottom] for the one
  * before, and so on (last dim first). Negative pads crop.
@@ -279,8 +291,7 @@ export const pad = defineOp({
     return kernels.copyWindow(x, overlap, inOffset, inStrides, outShape, outOffset, outStrides, value);
   },
   backward(ctx, g) {
-    const { inShape, outShape, overlap, inOffset, outOffset } = ctx.state;
-    return [kernels.copyWindow(g, overlap, outOffset, stridesOf(outShape), inShape, inOffset, stridesOf(inShape), 0)];
+    return [cropOp(g, ctx.state)];
   },
 }) as unknown as (x: Tensor, pads: readonly number[], options?: PadOptions) => Tensor;
 
@@ -316,6 +327,36 @@ interface GatherState {
   dim: number;
 }
 
+/** What gather's and indexSelect's backward maps need: the index and the input's geometry. */
+interface IndexGeometry extends GatherState {
+  index: Tensor;
+}
+
+/** A 0-dim tensor is gathered from as if it had shape [1]. */
+const atLeast1d = (shape: readonly number[], like: readonly number[]): readonly number[] => (like.length === 0 ? [1] : shape);
+
+const [, scatterAddOp] = defineAdjointPair(
+  'gatherAt',
+  (x: Tensor, p: IndexGeometry) => kernels.gather(x, atLeast1d(p.inShape, p.inShape), p.dim, p.index, atLeast1d(p.index.shape, p.inShape)),
+  'scatterAddAt',
+  (g: Tensor, p: IndexGeometry) => kernels.scatterAdd(g, atLeast1d(p.index.shape, p.inShape), p.dim, p.index, p.inShape, atLeast1d(p.inShape, p.inShape)),
+);
+
+const [, indexAddOp] = defineAdjointPair(
+  'indexSelectAt',
+  (x: Tensor, p: IndexGeometry) => {
+    const [outer, inner] = aroundDim(p.inShape, p.dim);
+    const shape = [...p.inShape];
+    if (shape.length > 0) shape[p.dim] = p.index.numel();
+    return kernels.indexSelect(x, outer, p.inShape[p.dim] ?? 1, inner, p.index, shape);
+  },
+  'indexAddAt',
+  (g: Tensor, p: IndexGeometry) => {
+    const [outer, inner] = aroundDim(p.inShape, p.dim);
+    return kernels.indexAdd(g, outer, p.inShape[p.dim] ?? 1, inner, p.index, p.inShape);
+  },
+);
+
 /**
  * torch.gather: out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (and likewise for other dims). The index is int32
  * with x's rank and sizes at most x's outside dim; the output has the index's shape. The gradient scatter-adds.
@@ -346,9 +387,7 @@ export const gather = defineOp({
   },
   backward(ctx, g) {
     const [index] = ctx.saved;
-    const { inShape, dim } = ctx.state;
-    const oneD = inShape.length === 0;
-    return [kernels.scatterAdd(g, oneD ? [1] : index.shape, dim, index, inShape, oneD ? [1] : inShape), null, null];
+    return [scatterAddOp(g, { ...ctx.state, index }), null, null];
   },
 }) as unknown as (x: Tensor, dim: number, index: Tensor) => Tensor;
 
@@ -372,9 +411,7 @@ export const indexSelect = defineOp({
   },
   backward(ctx, g) {
     const [index] = ctx.saved;
-    const { inShape, dim } = ctx.state;
-    const [outer, inner] = aroundDim(inShape, dim);
-    return [kernels.indexAdd(g, outer, inShape[dim] ?? 1, inner, index, inShape), null, null];
+    return [indexAddOp(g, { ...ctx.state, index }), null, null];
   },
 }) as unknown as (x: Tensor, dim: number, index: Tensor) => Tensor;
 

@@ -1,10 +1,13 @@
 import { defineOp } from '../op.js';
 import { Tensor } from '../tensor.js';
-import type { OpContext } from '../tape.js';
+import { type OpContext, isGradEnabled } from '../tape.js';
 import { promoteTypes } from '../dtype.js';
 import { formatShape, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys } from '../options.js';
+import { add, mul, neg, sub } from './arithmetic.js';
+import { reshape } from './shape.js';
+import { softmax } from './softmax.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -109,17 +112,41 @@ export const crossEntropy = defineOp({
     const layout = classLayout('crossEntropy', logits, target, config);
     const { loss, probs, weightSum } = kernels.crossEntropy(layout, logits, target, config.weight, config.labelSmoothing, ctx.recording);
     if (probs) {
-      ctx.save(...(config.weight ? [target, config.weight] : [target]));
+      ctx.save(...(config.weight ? [target, config.weight] : [target]), logits);
       ctx.state = { ...config, ...layout, probs, weightSum, inShape: logits.shape };
     }
     return kernels.reduceLoss(loss, config.reduction, weightSum, logits.dtype);
   },
   backward(ctx, g) {
-    const [target] = ctx.saved;
+    const saved = ctx.saved;
+    const [target] = saved;
     const { probs, weightSum, reduction, labelSmoothing, weight } = ctx.state;
+    // isGradEnabled: a createGraph backward, whose gradient must be recorded
+    if (isGradEnabled()) return [crossEntropyGradientInOps(ctx.state, saved[saved.length - 1], target, g), null, null];
     return [kernels.crossEntropyBackward(ctx.state, probs, target, weight, labelSmoothing, g, reduction, weightSum), null, null];
   },
 }) as unknown as (logits: Tensor, target: Tensor, options?: CrossEntropyOptions) => Tensor;
+
+/**
+ * crossEntropy's gradient in ops, for createGraph. The fused kernel's gradient is affine in the probabilities,
+ * g·(A⊙p + B), with A and B fixed by the targets, weights and smoothing: the kernel gives A and B (at p = 0 and
+ * p = 1), softmax(logits) is recomputed with ops, so the gradient is differentiable to every order.
+ */
+function crossEntropyGradientInOps(state: CrossEntropyState, logits: Tensor, target: Tensor, g: Tensor): Tensor {
+  const { probs, weightSum, reduction, labelSmoothing, weight } = state;
+  const ones = kernels.full(g.shape, 1, g.dtype);
+  const at = (p: number): Tensor =>
+    kernels.crossEntropyBackward(state, kernels.full(probs.shape, p, probs.dtype), target, weight, labelSmoothing, ones, reduction, weightSum);
+  const B = at(0);
+  const A = kernels.binary('sub', at(1), B, B.shape, B.dtype);
+  const p = softmax(logits, logits.ndim === 1 ? 0 : 1);
+  return mul(add(mul(A, p), B), perPosition(g, logits.shape));
+}
+
+/** An upstream gradient (one per position for reduction 'none', else 0-d) broadcastable against [N, C, ...]. */
+function perPosition(g: Tensor, inShape: readonly number[]): Tensor {
+  return g.ndim === 0 ? g : reshape(g, [inShape[0], 1, ...inShape.slice(2)]);
+}
 
 interface NllState extends ClassLossConfig, ClassLayout {
   weightSum: number;
@@ -147,6 +174,11 @@ export const nllLoss = defineOp({
   backward(ctx, g) {
     const [target] = ctx.saved;
     const { weightSum, reduction, weight, inShape } = ctx.state;
+    if (isGradEnabled()) {
+      // a createGraph backward: the gradient is g times a constant of the targets, so write that product as an op
+      const perUnitG = kernels.nllLossBackward(ctx.state, target, weight, kernels.full(g.shape, 1, g.dtype), reduction, weightSum, inShape);
+      return [mul(perUnitG, perPosition(g, inShape)), null, null];
+    }
     return [kernels.nllLossBackward(ctx.state, target, weight, g, reduction, weightSum, inShape), null, null];
   },
 }) as unknown as (input: Tensor, target: Tensor, options?: NllLossOptions) => Tensor;
@@ -180,12 +212,21 @@ export const mseLoss = defineOp({
     }
     const dtype = promoteTypes(input.dtype, target.dtype);
     const diff = kernels.binary('sub', input, target, input.shape, dtype);
-    if (ctx.recording) ctx.state = { reduction, diff };
+    if (ctx.recording) {
+      ctx.save(input, target);
+      ctx.state = { reduction, diff };
+    }
     const squares = kernels.binary('mul', diff, diff, diff.shape, dtype);
     return kernels.reduceLoss(squares, reduction, squares.numel(), dtype);
   },
   backward(ctx, g) {
     const { reduction, diff } = ctx.state;
+    if (isGradEnabled()) {
+      // a createGraph backward: 2·(input - target)·g (/ n for 'mean') in ops, so that it is recorded
+      const [input, target] = ctx.saved;
+      const gIn = mul(mul(sub(input, target), g), reduction === 'mean' ? 2 / input.numel() : 2);
+      return [ctx.needsInputGrad[0] ? gIn : null, ctx.needsInputGrad[1] ? neg(gIn) : null, null];
+    }
     const gi = kernels.mseLossBackward(diff, g, reduction);
     return [ctx.needsInputGrad[0] ? gi : null, ctx.needsInputGrad[1] ? kernels.neg(gi, gi.dtype) : null, null];
   },

@@ -5,6 +5,7 @@ import { type IntPair, formatShape, intPair } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import type { AvgPoolDivisor, PoolGeometry } from '../kernels/backend.js';
 import { positionalOptions } from '../options.js';
+import { defineAdjointPair } from './gradient-ops.js';
 
 export interface MaxPool2dOptions {
   kernelSize: IntPair;
@@ -79,6 +80,40 @@ function poolGeometry(op: string, x: Tensor, options: PoolWindow): PoolGeometry 
 /** The indices tensor of each maxPool2d output, for the returnIndices wrapper (the op itself returns one tensor). */
 const indicesOfOutput = new WeakMap<Tensor, Tensor>();
 
+/** What the backward maps of the pools need. */
+interface PoolBackwardGeometry {
+  geometry: PoolGeometry;
+  inShape: readonly number[];
+  /** Max pool: each window's maximum, a flat index into its plane. */
+  indices?: Tensor;
+  divisor?: AvgPoolDivisor;
+}
+
+// Each pool's backward is a linear map; as ops with their adjoints they are differentiable to every order.
+// Max pool: scatter g to the maxima, whose adjoint gathers from them (the maxima stay where the forward found them).
+const [, maxPoolScatter] = defineAdjointPair(
+  'maxPoolGather',
+  (x: Tensor, p: PoolBackwardGeometry) => {
+    const { planes, H, W, Ho, Wo } = p.geometry;
+    const picked = kernels.gather(x, [planes, H * W], 1, p.indices!, [planes, Ho * Wo]);
+    return kernels.view(picked, [p.inShape[0], p.inShape[1], Ho, Wo]);
+  },
+  'maxPool2dBackward',
+  (g: Tensor, p: PoolBackwardGeometry) => kernels.maxPool2dBackward(p.geometry, g, p.indices!, p.inShape),
+);
+const [, avgPoolBackward] = defineAdjointPair(
+  'avgPool2dMap',
+  (x: Tensor, p: PoolBackwardGeometry) => kernels.avgPool2d(p.geometry, p.divisor!, x),
+  'avgPool2dBackward',
+  (g: Tensor, p: PoolBackwardGeometry) => kernels.avgPool2dBackward(p.geometry, p.divisor!, g, p.inShape),
+);
+const [, adaptiveAvgPoolBackward] = defineAdjointPair(
+  'adaptiveAvgPool2dMap',
+  (x: Tensor, p: AdaptiveState) => kernels.adaptiveAvgPool2d(x, p.Ho, p.Wo),
+  'adaptiveAvgPool2dBackward',
+  (g: Tensor, p: AdaptiveState) => kernels.adaptiveAvgPool2dBackward(g, p.inShape),
+);
+
 interface MaxPoolState {
   geometry: PoolGeometry;
   inShape: readonly number[];
@@ -98,8 +133,7 @@ const maxPool2dValues = defineOp({
   },
   backward(ctx, grad) {
     const [indices] = ctx.saved;
-    const { geometry: g, inShape } = ctx.state;
-    return [kernels.maxPool2dBackward(g, grad, indices, inShape)];
+    return [maxPoolScatter(grad, { ...ctx.state, indices })];
   },
 });
 
@@ -156,8 +190,7 @@ const avgPool2dOp = defineOp({
     return kernels.avgPool2d(g, divisor, x);
   },
   backward(ctx, grad) {
-    const { geometry, divisor, inShape } = ctx.state;
-    return [kernels.avgPool2dBackward(geometry, divisor, grad, inShape)];
+    return [avgPoolBackward(grad, ctx.state)];
   },
 });
 
@@ -198,7 +231,7 @@ const adaptiveAvgPool2dOp = defineOp({
     return kernels.adaptiveAvgPool2d(x, Ho, Wo);
   },
   backward(ctx, grad) {
-    return [kernels.adaptiveAvgPool2dBackward(grad, ctx.state.inShape)];
+    return [adaptiveAvgPoolBackward(grad, ctx.state)];
   },
 });
 
