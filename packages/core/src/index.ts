@@ -55,5 +55,5 @@ export * from './ops/trig.js';
 export * from './ops/elementwise-math.js';
 export * from './ops/activations-more.js';
 export * from './ops/reductions-more.js';
-export * from './ops/cumulative.js';
+export { cumprod, cumsum } from './ops/cumulative.js';
 export * from './ops/sort.js';
