@@ -51,3 +51,10 @@ export * from './ops/randperm.js';
 export * from './ops/index-expression.js';
 export * from './ops/scatter.js';
 import './methods.js';
+// issue 13's math (branch math)
+export * from './ops/trig.js';
+export * from './ops/elementwise-math.js';
+export * from './ops/activations-more.js';
+export * from './ops/reductions-more.js';
+export { cumprod, cumsum } from './ops/cumulative.js';
+export * from './ops/sort.js';

@@ -93,15 +93,18 @@ const reductions: Record<string, unknown> = {
 for (const [name, fn] of Object.entries(reductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
 }
-proto.var = function (...args) {
-  // var's own options object (unbiased, keepdim) may also carry dim
-  const last = args[args.length - 1];
-  if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
-    const { dim, ...options } = last as VarOptions & { dim: Dims };
-    return (reduction.var as Op)(this, dim, options);
-  }
-  return (reduction.var as Op)(this, ...args);
-};
+/** A method for var-like reductions, whose own options object (unbiased, keepdim) may also carry dim. */
+function dimInOptions(fn: unknown): (this: Tensor, ...args: unknown[]) => unknown {
+  return function (...args) {
+    const last = args[args.length - 1];
+    if (args.length === 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && 'dim' in last) {
+      const { dim, ...options } = last as VarOptions & { dim: Dims };
+      return (fn as Op)(this, dim, options);
+    }
+    return (fn as Op)(this, ...args);
+  };
+}
+proto.var = dimInOptions(reduction.var);
 
 /** A tensor iterates over its first dimension, as in PyTorch: `for (const row of t)`, `[...t]` (each row a copy). */
 Tensor.prototype[Symbol.iterator] = function* (this: Tensor): Generator<Tensor, void, undefined> {
@@ -138,3 +141,24 @@ declare module './tensor.js' {
     bmm(mat2: Tensor): Tensor;
   }
 }
+
+// ---- issue 13's math (branch math): elementwise functions, activations, reductions, cumulative ops, sort and topk ----
+import * as trig from './ops/trig.js';
+import * as elementwiseMath from './ops/elementwise-math.js';
+import * as activations from './ops/activations-more.js';
+import * as reductionsMore from './ops/reductions-more.js';
+import { cumprod, cumsum } from './ops/cumulative.js';
+import { sort, topk } from './ops/sort.js';
+
+const mathFunctions: Record<string, unknown> = {
+  ...trig, ...elementwiseMath, silu: activations.silu, mish: activations.mish, elu: activations.elu, selu: activations.selu,
+  hardtanh: activations.hardtanh, norm: reductionsMore.norm, cumsum, cumprod, sort, topk,
+};
+for (const [name, fn] of Object.entries(mathFunctions)) {
+  proto[name] = function (...args) { return (fn as Op)(this, ...args); };
+}
+const mathReductions: Record<string, unknown> = { amax: reductionsMore.amax, amin: reductionsMore.amin, prod: reductionsMore.prod };
+for (const [name, fn] of Object.entries(mathReductions)) {
+  proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
+}
+proto.std = dimInOptions(reductionsMore.std);

@@ -71,3 +71,6 @@ export { cyclicRange, maxElement, nonzeroFlat, oneHot, randperm, triangleMask } 
 // ---- bool dtype (issue 10; branch bool): logical ops on bool storage ----
 export { logical } from './cpu/elementwise.js';
 export type { LogicalOp } from './elementwise.js';
+
+// ---- issue 13's math (branch math): elementwise functions, amax/amin, cumulative sums and products, sorting ----
+export { type MathBinaryOp, type MathUnaryOp, argsort, cumulative, extremumDims, mathBinary, mathUnary, round } from './cpu/math.js';

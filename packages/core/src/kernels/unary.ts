@@ -176,16 +176,7 @@ const ERF_SERIES_LIMIT = 2;
  * erfc(z) = e^(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))), evaluated by the modified Lentz method.
  */
 function erfcNonNegative(z: number): number {
-  if (z < ERF_SERIES_LIMIT) {
-    const twoZ2 = 2 * z * z;
-    let term = z;
-    let sum = z;
-    for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
-      term *= twoZ2 / (2 * n + 1);
-      sum += term;
-    }
-    return 1 - TWO_OVER_SQRT_PI * Math.exp(-z * z) * sum;
-  }
+  if (z < ERF_SERIES_LIMIT) return 1 - TWO_OVER_SQRT_PI * Math.exp(-z * z) * erfSeriesSum(z);
   if (z > 27) return 0; // e^(−z²) underflows
   const tiny = 1e-300;
   let f = z;
@@ -283,4 +274,27 @@ export function firstOutOfRange(x: TypedArray, low: number, high: number, except
     if (v !== except && !(v >= low && v < high)) return i;
   }
   return -1;
+}
+
+/**
+ * erf(z) to about 1e-15 relative accuracy: the series of erfcNonNegative's comment below ERF_SERIES_LIMIT (taken
+ * directly, so small z keep their relative accuracy, which 1 − erfc(z) would lose), 1 − erfc(|z|) above, odd in z.
+ */
+export function erf(z: number): number {
+  const a = Math.abs(z);
+  if (a >= ERF_SERIES_LIMIT) return z > 0 ? 1 - erfcNonNegative(a) : erfcNonNegative(a) - 1;
+  if (a === 0) return z; // ±0
+  return TWO_OVER_SQRT_PI * Math.exp(-z * z) * (z < 0 ? -1 : 1) * erfSeriesSum(a);
+}
+
+/** Σ z·(2z²)^n / (1·3·…·(2n+1)) for z >= 0, the positive series of erf (see erfcNonNegative). */
+function erfSeriesSum(z: number): number {
+  const twoZ2 = 2 * z * z;
+  let term = z;
+  let sum = z;
+  for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
+    term *= twoZ2 / (2 * n + 1);
+    sum += term;
+  }
+  return sum;
 }

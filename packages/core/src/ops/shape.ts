@@ -168,4 +168,3 @@ declare module '../tensor.js' {
   }
 }
 
-const shapeOf = (args: unknown[]): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));

@@ -16,7 +16,7 @@ type AxisLoop = (src: TypedArray, outer: number, n: number, inner: number, out: 
  * Applies a single-axis loop to each of the (sorted) dims, highest first so lower axes keep their place; the result
  * has the keepdim layout and never shares x's storage.
  */
-function reduceAxes(x: Tensor, dims: readonly number[], loop: AxisLoop): Tensor {
+export function reduceAxes(x: Tensor, dims: readonly number[], loop: AxisLoop): Tensor {
   let cur = x;
   for (let k = dims.length - 1; k >= 0; k--) {
     const d = dims[k];
