@@ -15,8 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-/** Minified + gzipped bytes of scripts/packages/app.ts (core, nn and optim) that the test holds the bundle under. */
-export const SIZE_BUDGET = 64 * 1024;
+/**
+ * Minified + gzipped bytes of scripts/packages/app.ts (core, nn and optim) that the test holds the bundle under. 64 KiB
+ * until 2026-12-01, when core grew from 129 to 176 KiB minified (58.9 -> 71.5 KiB min+gz) with higher-order gradients,
+ * issue 13's ~40 math ops, the bool dtype and a second (relaxed-SIMD) build of the gemm module inlined as base64.
+ */
+export const SIZE_BUDGET = 80 * 1024;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const here = join(root, 'scripts', 'packages');

@@ -4,6 +4,7 @@ import { crossEntropy, getBackend, getNumThreads, manualSeed, setNumThreads, Ten
 import { SGD } from '@torchlet/optim';
 import type { ImageDataset } from '@torchlet/data';
 import { threadsReady, workerChunks } from '../../../packages/core/src/kernels/wasm/pool.js';
+import { gemmBuild, preferGemmBuild } from '../../../packages/core/src/kernels/wasm/loader.js';
 import { lenet5 } from '../../lenet/models.js';
 
 export interface StepsReport {
@@ -13,6 +14,8 @@ export interface StepsReport {
   threads: number;
   workerChunks: number;
   backend: string;
+  /** The build of the gemm module that ran (the same on both sides, see preferGemmBuild). */
+  gemmBuild: string | null;
   samplesPerSec: number;
 }
 
@@ -28,6 +31,8 @@ export function fnv1a(tensors: Tensor[]): string {
 /** Trains LeNet-5 (seed 0, SGD with momentum 0.9) for `steps` batches of `batch`, in the dataset's order. */
 export async function lenetSteps(train: ImageDataset, options: { steps: number; batch: number; threads: number; lr: number }): Promise<StepsReport> {
   const { steps, batch, threads, lr } = options;
+  // Chromium validates the relaxed-SIMD gemm, stock Node does not: both run the SIMD128 build so the bits can agree
+  preferGemmBuild('simd128');
   setNumThreads(threads);
   const ready = await threadsReady();
   if (ready !== threads) throw new Error(`lenetSteps: ${ready} of ${threads} threads started`);
@@ -54,6 +59,7 @@ export async function lenetSteps(train: ImageDataset, options: { steps: number; 
     threads: getNumThreads(),
     workerChunks: workerChunks() - chunksBefore,
     backend: getBackend(),
+    gemmBuild: gemmBuild(),
     samplesPerSec: (steps * batch) / seconds,
   };
 }

@@ -1,5 +1,7 @@
 // The same seed gives the same numbers in Node and in Chromium: LeNet-5 trained for 30 steps on 2 threads in both
-// (same wasm kernels, which use plain SIMD only, no relaxed SIMD), losses and a hash of the weights compared bit for bit.
+// (the same wasm kernels: both run the SIMD128 gemm, see preferGemmBuild; the relaxed-SIMD build that Chromium picks
+// by default is checked against SIMD128 in packages/core/test/wasm-gemm-builds.test.ts), losses and a hash of the
+// weights compared bit for bit.
 import * as assert from 'uvu/assert';
 import { nodeReference, run, runWorker, test } from '../../../scripts/browser/harness.js';
 import type { StepsReport } from './lenet-steps.js';
@@ -12,6 +14,7 @@ test('LeNet-5, 30 seeded steps on 2 threads: Chromium and Node give the same los
   for (const report of [browser, node]) {
     assert.is(report.threads, 2);
     assert.is(report.backend, 'wasm');
+    assert.is(report.gemmBuild, 'simd128');
     assert.ok(report.workerChunks > 0, 'the second thread took part');
     assert.is(report.losses.length, settings.steps);
   }

@@ -75,7 +75,7 @@ export function gemmRuntime(): GemmRuntime | null {
   if (loaded !== undefined) return loaded;
   try {
     const relaxed = gemmModuleBytes('relaxed-simd');
-    const build: GemmBuild = WebAssembly.validate(relaxed) ? 'relaxed-simd' : 'simd128';
+    const build: GemmBuild = preferred !== 'simd128' && WebAssembly.validate(relaxed) ? 'relaxed-simd' : 'simd128';
     const module = new WebAssembly.Module(build === 'relaxed-simd' ? relaxed : gemmModuleBytes('simd128'));
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     loaded = { build, module, memory, exports: instantiateGemm(module, memory) };
@@ -85,6 +85,18 @@ export function gemmRuntime(): GemmRuntime | null {
   return loaded;
 }
 
+let preferred: GemmBuild | null = null;
+
+/**
+ * Asks for the SIMD128 build even where relaxed SIMD validates, before the first wasm kernel runs: the fused
+ * multiply-add rounds once where SIMD128 rounds twice, so only the same build gives another engine's bits (a test
+ * comparing Chromium with stock Node). Throws once a different build is loaded.
+ */
+export function preferGemmBuild(build: GemmBuild): void {
+  if (loaded && loaded.build !== build) throw new Error(`preferGemmBuild: the ${loaded.build} build of the gemm module is already loaded; call this before the first wasm kernel runs`);
+  preferred = build;
+}
+
 /** The build of the gemm module that runs here (see GemmBuild), or null where none can. */
 export function gemmBuild(): GemmBuild | null {
   return gemmRuntime()?.build ?? null;
@@ -92,7 +104,14 @@ export function gemmBuild(): GemmBuild | null {
 
 /** True when the WebAssembly SIMD kernels can run here. */
 export function wasmAvailable(): boolean {
-  return gemmRuntime() !== null;
+  if (loaded !== undefined) return loaded !== null;
+  // checked without compiling, so that preferGemmBuild still has a say before the first kernel runs
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return WebAssembly.validate(gemmModuleBytes('simd128'));
+  } catch {
+    return false;
+  }
 }
 
 export const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
