@@ -5,11 +5,12 @@
 // Run: node --conditions=source --import tsx bench/gemm.ts (pnpm bench:gemm).
 // With --shapes (bench/gemm-shapes.ts) it is instead the probe of issue 12: the wasm SIMD peak on this machine and
 // the GFLOP/s of the products the five networks of bench/networks.ts run; --write also puts that table in
-// bench/RESULTS.md.
+// bench/RESULTS.md. With --builds (bench/gemm-builds.ts) it compares builds of asm/gemm.ts instead.
 import { cpus, loadavg } from 'node:os';
 import { gemm } from '../packages/core/src/kernels/gemm.js';
 import { gemmWasm, setSplitMinWork, wasmAvailable } from '../packages/core/src/kernels/wasm/gemm.js';
 import { threadsReady, workerChunks } from '../packages/core/src/kernels/wasm/pool.js';
+import { compareBuilds } from './gemm-builds.js';
 import { probeShapes } from './gemm-shapes.js';
 import { secondsPerCall } from './stats.js';
 
@@ -71,6 +72,10 @@ function time(kernel: Gemm, c: Case, A: Float32Array | Float64Array, B: Float32A
 if (!wasmAvailable()) {
   console.error('bench/gemm: WebAssembly SIMD is not available here (run scripts/build-wasm.mjs?)');
   process.exit(1);
+}
+if (process.argv.includes('--builds')) {
+  await compareBuilds(process.argv.slice(2).filter((a) => a !== '--builds'));
+  process.exit(0);
 }
 if (process.argv.includes('--shapes')) {
   await probeShapes({ write: process.argv.includes('--write') });
