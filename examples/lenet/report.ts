@@ -45,13 +45,20 @@ export function writeMetrics(dir: string, metrics: Metrics): void {
   writeAtomic(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
 }
 
-function augmentationText(c: Config): string {
+/** The augmentation in words ('none' without any). */
+export function augmentationText(c: Config): string {
   const parts = [
     c.augment ? `moves up to ${c.augment} px` : '',
     c.rotate ? `rotations up to ${c.rotate}°` : '',
     c.scale ? `scaling by ${1 - c.scale}-${1 + c.scale}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'none';
+}
+
+/** The optimizer and its schedule in words, as the report and the seed sweep print them. */
+export function recipeText(c: Config): string {
+  const schedule = `${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}`;
+  return `Optimizer ${c.optimizer}, lr ${c.lr} (${schedule}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}`;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -110,7 +117,7 @@ figure { display: inline-block; margin: 4px; text-align: center; font-size: 12px
 <h1>${escape(c.model)} on ${escape(c.dataset)}</h1>
 <p>${metrics.final ? `Final ${evalName} accuracy <b>${pct(metrics.final.testAcc)}</b>, ${evalName} loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
 ${metrics.interrupted ? ' (interrupted; resume from checkpoint.safetensors)' : ''}</p>
-<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
+<p>${escape(recipeText(c))}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
 Augmentation: ${augmentationText(c)}${c.labelSmoothing ? `; label smoothing ${c.labelSmoothing}` : ''}.${c.validation ? ` Evaluated on ${c.validation} held-out training images, not the test set.` : ''}</p>
 <h2>Architecture</h2><pre>${escape(r.summary)}</pre>
 <h2>Training</h2>
