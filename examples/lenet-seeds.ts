@@ -53,7 +53,7 @@ for (const seed of sweep.seeds) {
   // Wall times on a shared machine say as much about the other jobs as about the run: the load goes with them.
   const load = loadavg()[0];
   loads.push(load);
-  console.log(`seed ${String(seed).padStart(2)}: ${(100 * metrics.final!.testAcc).toFixed(2)}% | ${seconds.toFixed(1)} s wall | load ${load.toFixed(1)}`);
+  console.log(`seed ${String(seed).padStart(2)}: ${(100 * metrics.final!.testAcc).toFixed(2)}% | ${seconds.toFixed(1)} s wall, ${metrics.cpuSeconds?.toFixed(1) ?? '?'} s CPU | load ${load.toFixed(1)}`);
 }
 
 const s = summarize(runs.map((r) => r.metrics.final!.testAcc));
@@ -62,5 +62,7 @@ const evalName = runs[0].metrics.config.validation === null ? 'test' : 'validati
 console.log(`\n${evalName} accuracy over ${runs.length} seeds: min ${pct(s.min)}, median ${pct(s.median)}, max ${pct(s.max)}`);
 const walls = summarize(runs.map((r) => r.seconds));
 console.log(`wall time per run: min ${walls.min.toFixed(1)} s, median ${walls.median.toFixed(1)} s, max ${walls.max.toFixed(1)} s (1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} after the runs)`);
+const cpus = summarize(runs.map((r) => r.metrics.cpuSeconds ?? NaN));
+console.log(`CPU time per run: min ${cpus.min.toFixed(1)} s, median ${cpus.median.toFixed(1)} s, max ${cpus.max.toFixed(1)} s`);
 writeSweepReport(sweep.out, runs);
 console.log(`report: ${resolve(sweep.out, 'sweep.html')}`);

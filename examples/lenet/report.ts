@@ -20,6 +20,8 @@ export interface Metrics {
   final: { testAcc: number; testLoss: number } | null;
   translation: { shift: number; testAcc: number }[];
   interrupted: boolean;
+  /** CPU seconds (user + system, all threads) of the whole run: unlike wall time, nearly independent of the machine's load. */
+  cpuSeconds?: number;
 }
 
 export interface ReportInputs {
