@@ -1,8 +1,9 @@
 // `pnpm lenet:seeds [N] [--first-seed S] [--out DIR] [lenet flags]`: runs the LeNet example once per seed
 // (S .. S+N-1, default 0 .. 9), each as its own `pnpm lenet` process in DIR/seed-K, then prints every seed's
-// final accuracy with the min/median/max and writes DIR/sweep.json, DIR/accuracy_sweep.svg and DIR/sweep.html.
+// final accuracy with the min/median/max and writes DIR/sweep.json, DIR/accuracy_sweep.svg and DIR/sweep.html
+// (each run's own output goes to DIR/seed-K/output.txt).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseSweepArgs, SWEEP_USAGE, summarize } from './lenet/sweep.js';
@@ -43,6 +44,8 @@ for (const seed of sweep.seeds) {
     console.error(`error: the run with seed ${seed} failed (exit ${child.status ?? child.signal}); its output is above`);
     process.exit(1);
   }
+  // What `pnpm lenet` would have printed (the epoch lines), kept for quoting.
+  writeFileSync(join(out, 'output.txt'), child.stdout);
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Metrics;
   runs.push({ seed, seconds, metrics });
   if (runs.length === 1) {
