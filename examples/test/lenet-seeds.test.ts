@@ -74,7 +74,7 @@ test('pnpm lenet:seeds runs each seed in its own folder, prints every accuracy a
     );
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /seed  3: \d+\.\d\d% \| [\d.]+ s wall, [\d.]+ s CPU \| load [\d.]+/);
-    assert.match(r.stdout, /lenet5 on mnist-sample, 1 epochs\. Optimizer sgd, lr [\d.]+ .*Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0\.9-1\.1; label smoothing 0\./);
+    assert.match(r.stdout, /lenet5 on mnist-sample, 1 epochs\. Optimizer sgd, lr [\d.]+ .*Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0\.9-1\.1; label smoothing 0\.1\./);
     assert.match(r.stdout, /wall time per run: min [\d.]+ s, median [\d.]+ s, max [\d.]+ s \(1-minute load average [\d.]+-[\d.]+ after the runs\)/);
     assert.match(r.stdout, /CPU time per run: min [\d.]+ s, median [\d.]+ s, max [\d.]+ s/);
     assert.match(r.stdout, /seed  4: \d+\.\d\d%/);

@@ -19,7 +19,8 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
     [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
     ['lenet5', 'mnist-sample', 10, 64, 0.03, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
   );
-  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0, 0, 125, null]);
+  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0.1, 0, 125, null]);
+  assert.equal([parseConfig(['--label-smoothing', '0'])!.labelSmoothing, parseConfig(['--dataset', 'fashion-mnist'])!.labelSmoothing], [0, 0]);
   assert.equal([parseConfig(['--warmup', '0'])!.warmup, parseConfig(['--warmup', '40'])!.warmup, parseConfig(['--dataset', 'mnist'])!.warmup], [0, 40, 0]);
   assert.throws(() => parseConfig(['--warmup', 'some']), /--warmup expects a positive integer, got 'some'/);
   // The full datasets keep the recipe they were measured with; Fashion-MNIST is not augmented.
@@ -143,7 +144,7 @@ test('the report writes every file it promises, with the images inlined in repor
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.ok(html.includes('data:image/png;base64,'));
     assert.not.ok(/(src|href)="(https?:|\/\/)/.test(html), 'no network references');
-    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
+    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1; label smoothing 0.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
       assert.ok(html.includes(text), text);
     }
     // A tuning run's report names the held-out training images it was evaluated on, never "test".
