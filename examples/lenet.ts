@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     shift: s,
     testAcc: s === 0 ? last!.acc : evaluate(model, testLoader, (x: Tensor) => prepare(shift(x, s, s)), data.classNames.length).acc,
   }));
-  console.log(`\ntest accuracy ${metrics.translation.map((t) => `${(100 * t.testAcc).toFixed(2)}% (shift ${t.shift})`).join(', ')}`);
+  console.log(`\n${evalName} accuracy ${metrics.translation.map((t) => `${(100 * t.testAcc).toFixed(2)}% (shift ${t.shift})`).join(', ')}`);
   writeMetrics(config.out, metrics);
 
   const conv1 = model.stateDict()['0.weight'];
@@ -146,7 +146,10 @@ async function main(): Promise<void> {
   });
   // The trained network for ONNX Runtime and other serving stacks (input: normalized images, batch dynamic).
   exportOnnx(model, randn([1, ...data.imageShape]), join(config.out, 'model.onnx'));
-  console.log(`final test accuracy ${(100 * last.acc).toFixed(2)}%; report: ${resolve(config.out, 'report.html')}`);
+  const cpu = process.cpuUsage();
+  metrics.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  writeMetrics(config.out, metrics);
+  console.log(`final ${evalName} accuracy ${(100 * last.acc).toFixed(2)}%; ${metrics.cpuSeconds.toFixed(1)} s CPU; report: ${resolve(config.out, 'report.html')}`);
 }
 
 try {

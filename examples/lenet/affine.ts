@@ -30,16 +30,32 @@ export function warpAffine(
   const at = (yy: number, xx: number) => (yy >= 0 && yy < h && xx >= 0 && xx < w ? src[offset + yy * w + xx] : 0);
   for (let oy = 0; oy < h; oy++) {
     const dy = oy - cy - ty;
+    // Hoisted per row: the same products as in the per-pixel formula, so the pixels come out bit for bit the same.
+    const sinDy = sin * dy;
+    const cosDy = cos * dy;
     for (let ox = 0; ox < w; ox++) {
       const dx = ox - cx - tx;
-      const sx = cos * dx - sin * dy + cx;
-      const sy = sin * dx + cos * dy + cy;
+      const sx = cos * dx - sinDy + cx;
+      const sy = sin * dx + cosDy + cy;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      dst[offset + oy * w + ox] =
-        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      let v00, v01, v10, v11;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // All four neighbours inside (most pixels): read them without the bounds checks.
+        const i = offset + y0 * w + x0;
+        v00 = src[i];
+        v01 = src[i + 1];
+        v10 = src[i + w];
+        v11 = src[i + w + 1];
+      } else {
+        v00 = at(y0, x0);
+        v01 = at(y0, x0 + 1);
+        v10 = at(y0 + 1, x0);
+        v11 = at(y0 + 1, x0 + 1);
+      }
+      dst[offset + oy * w + ox] = (1 - fy) * ((1 - fx) * v00 + fx * v01) + fy * ((1 - fx) * v10 + fx * v11);
     }
   }
 }

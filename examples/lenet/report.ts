@@ -20,6 +20,8 @@ export interface Metrics {
   final: { testAcc: number; testLoss: number } | null;
   translation: { shift: number; testAcc: number }[];
   interrupted: boolean;
+  /** CPU seconds (user + system, all threads) of the whole run: unlike wall time, nearly independent of the machine's load. */
+  cpuSeconds?: number;
 }
 
 export interface ReportInputs {
@@ -29,7 +31,7 @@ export interface ReportInputs {
   filters: { data: ArrayLike<number>; shape: readonly number[] };
   confusion: number[][];
   classNames: readonly string[];
-  /** A few misclassified test images, [C, H, W] each. */
+  /** A few misclassified test (or validation) images, [C, H, W] each. */
   misclassified: { pixels: ArrayLike<number>; label: number; predicted: number }[];
   imageShape: readonly [number, number, number];
 }
@@ -45,13 +47,20 @@ export function writeMetrics(dir: string, metrics: Metrics): void {
   writeAtomic(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
 }
 
-function augmentationText(c: Config): string {
+/** The augmentation in words ('none' without any). */
+export function augmentationText(c: Config): string {
   const parts = [
     c.augment ? `moves up to ${c.augment} px` : '',
     c.rotate ? `rotations up to ${c.rotate}°` : '',
     c.scale ? `scaling by ${1 - c.scale}-${1 + c.scale}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'none';
+}
+
+/** The optimizer and its schedule in words, as the report and the seed sweep print them. */
+export function recipeText(c: Config): string {
+  const schedule = `${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}`;
+  return `Optimizer ${c.optimizer}, lr ${c.lr} (${schedule}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}`;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -108,24 +117,24 @@ pre { background: #f6f6f6; padding: 1em; overflow-x: auto; } .charts { display: 
 figure { display: inline-block; margin: 4px; text-align: center; font-size: 12px; } img { image-rendering: pixelated; }
 </style></head><body>
 <h1>${escape(c.model)} on ${escape(c.dataset)}</h1>
-<p>${metrics.final ? `Final test accuracy <b>${pct(metrics.final.testAcc)}</b>, test loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
+<p>${metrics.final ? `Final ${evalName} accuracy <b>${pct(metrics.final.testAcc)}</b>, ${evalName} loss ${metrics.final.testLoss.toFixed(4)}` : 'No epoch finished.'}
 ${metrics.interrupted ? ' (interrupted; resume from checkpoint.safetensors)' : ''}</p>
-<p>Optimizer ${escape(c.optimizer)}, lr ${c.lr} (${c.schedule === 'cosine' ? 'cosine annealing' : 'constant'}${c.warmup ? `, linear warmup over ${c.warmup} batches` : ''}), momentum ${c.momentum}, weight decay ${c.weightDecay}, batch size ${c.batchSize}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
+<p>${escape(recipeText(c))}, ${epochs.length} of ${c.epochs} epochs, seed ${c.seed}.
 Augmentation: ${augmentationText(c)}${c.labelSmoothing ? `; label smoothing ${c.labelSmoothing}` : ''}.${c.validation ? ` Evaluated on ${c.validation} held-out training images, not the test set.` : ''}</p>
 <h2>Architecture</h2><pre>${escape(r.summary)}</pre>
 <h2>Training</h2>
-<table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>test loss</th><th>test acc</th><th>seconds</th><th>samples/s</th></tr>
+<table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>${evalName} loss</th><th>${evalName} acc</th><th>seconds</th><th>samples/s</th></tr>
 ${rows}</table>
 <div class="charts">${lossSvg}${accSvg}</div>
 <h2>What the first layer learned</h2>
 <p>The ${O} filters of the first convolution (${kH}x${kW}), each scaled to its own range (dark: negative, light: positive).</p>
 <img src="${dataUri(filtersPng)}" alt="conv1 filters">
 <h2>Translation check</h2>
-<p>Test accuracy on the test images shifted right and down (zero fill): how much position invariance the pooling gives.</p>
-<table><tr><th>shift</th><th>test acc</th></tr>${translation}</table>
-<h2>Confusion matrix (test set)</h2>
+<p>Accuracy on the ${evalName} images shifted right and down (zero fill): how much position invariance the pooling gives.</p>
+<table><tr><th>shift</th><th>${evalName} acc</th></tr>${translation}</table>
+<h2>Confusion matrix (${evalName} set)</h2>
 ${confusionSvg}
-<h2>Misclassified test images</h2>
+<h2>Misclassified ${evalName} images</h2>
 <div>${misTiles || 'none'}</div>
 </body></html>
 `;

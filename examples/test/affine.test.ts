@@ -44,6 +44,40 @@ test('warpAffine: identity copies; 90 degrees turns counter-clockwise; translati
   assert.ok(grown.reduce((s, p) => s + p, 0) > 2 * block.reduce((s, p) => s + p, 0), 'scaling up by 2 covers more pixels');
 });
 
+test('warpAffine: the direct reads inside the image and the zero-padded reads at its border give the plain formula, bit for bit', () => {
+  // The textbook bilinear sampler, every neighbour through a bounds check.
+  const reference = (src: Float32Array, h: number, w: number, degrees: number, scale: number, tx: number, ty: number) => {
+    const out = new Float32Array(h * w);
+    const angle = (degrees * Math.PI) / 180;
+    const cos = Math.cos(angle) / scale;
+    const sin = Math.sin(angle) / scale;
+    const at = (yy: number, xx: number) => (yy >= 0 && yy < h && xx >= 0 && xx < w ? src[yy * w + xx] : 0);
+    for (let oy = 0; oy < h; oy++) {
+      for (let ox = 0; ox < w; ox++) {
+        const dx = ox - (w - 1) / 2 - tx;
+        const dy = oy - (h - 1) / 2 - ty;
+        const sx = cos * dx - sin * dy + (w - 1) / 2;
+        const sy = sin * dx + cos * dy + (h - 1) / 2;
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const fx = sx - x0;
+        const fy = sy - y0;
+        out[oy * w + ox] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      }
+    }
+    return out;
+  };
+  const h = 9;
+  const w = 11;
+  const src = Float32Array.from({ length: 2 * h * w }, (_, i) => ((i * 37) % 17) / 17);
+  for (const [degrees, scale, tx, ty] of [[0, 1, 0, 0], [12.5, 0.93, 1.7, -0.4], [-30, 1.2, -2.5, 2.2], [90, 0.8, 0.5, 0.5], [7, 1.05, 6, -5]]) {
+    const out = new Float32Array(2 * h * w);
+    warpAffine(src, out, h * w, h, w, degrees, scale, tx, ty);
+    assert.equal(Array.from(out.subarray(h * w)), Array.from(reference(src.subarray(h * w), h, w, degrees, scale, tx, ty)));
+    assert.ok(out.subarray(0, h * w).every((v) => v === 0), 'only the plane at the offset is written');
+  }
+});
+
 test('randomAffine: repeatable per seed, different across seeds and images, channels moved together, input untouched', () => {
   const x = zeros([3, 2, 12, 12]);
   for (let i = 0; i < x.data.length; i++) x.data[i] = (i % 29) / 29;

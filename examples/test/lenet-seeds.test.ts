@@ -73,11 +73,15 @@ test('pnpm lenet:seeds runs each seed in its own folder, prints every accuracy a
       { encoding: 'utf8' },
     );
     assert.is(r.status, 0, r.stderr);
-    assert.match(r.stdout, /seed  3: \d+\.\d\d% \| [\d.]+ s wall/);
+    assert.match(r.stdout, /seed  3: \d+\.\d\d% \| [\d.]+ s wall, [\d.]+ s CPU \| load [\d.]+/);
+    assert.match(r.stdout, /lenet5 on mnist-sample, 1 epochs\. Optimizer sgd, lr [\d.]+ .*Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0\.9-1\.1; label smoothing 0\.1\./);
+    assert.match(r.stdout, /wall time per run: min [\d.]+ s, median [\d.]+ s, max [\d.]+ s \(1-minute load average [\d.]+-[\d.]+ after the runs\)/);
+    assert.match(r.stdout, /CPU time per run: min [\d.]+ s, median [\d.]+ s, max [\d.]+ s/);
     assert.match(r.stdout, /seed  4: \d+\.\d\d%/);
     assert.match(r.stdout, /validation accuracy over 2 seeds: min \d+\.\d\d%, median \d+\.\d\d%, max \d+\.\d\d%/);
     assert.equal(readdirSync(dir).sort(), ['accuracy_sweep.svg', 'seed-3', 'seed-4', 'sweep.html', 'sweep.json']);
     const seed4 = JSON.parse(readFileSync(join(dir, 'seed-4', 'metrics.json'), 'utf8'));
+    assert.match(readFileSync(join(dir, 'seed-4', 'output.txt'), 'utf8'), /^epoch 1\/1: train loss [\d.]+ .*\nfinal validation accuracy \d+\.\d\d%; [\d.]+ s CPU; report: /ms);
     assert.equal([seed4.config.seed, seed4.config.validation, seed4.config.rotate], [4, 16, 10]);
     const failing = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/lenet-seeds.ts', '1', '--out', dir, '--limit', '64', '--validation', '64'], { encoding: 'utf8' });
     assert.is(failing.status, 1);

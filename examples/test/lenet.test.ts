@@ -19,7 +19,8 @@ test('flags: the issue\'s defaults, per-dataset augmentation, and clear errors',
     [c.model, c.dataset, c.epochs, c.batchSize, c.lr, c.momentum, c.optimizer, c.seed, c.limit, c.out, c.augment, c.schedule],
     ['lenet5', 'mnist-sample', 10, 64, 0.03, 0.9, 'sgd', 0, null, 'runs/2026-01-02_03-04-05', 2, 'cosine'],
   );
-  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0, 0, 125, null]);
+  assert.equal([c.rotate, c.scale, c.labelSmoothing, c.weightDecay, c.warmup, c.validation], [10, 0.1, 0.1, 0, 125, null]);
+  assert.equal([parseConfig(['--label-smoothing', '0'])!.labelSmoothing, parseConfig(['--dataset', 'fashion-mnist'])!.labelSmoothing], [0, 0]);
   assert.equal([parseConfig(['--warmup', '0'])!.warmup, parseConfig(['--warmup', '40'])!.warmup, parseConfig(['--dataset', 'mnist'])!.warmup], [0, 40, 0]);
   assert.throws(() => parseConfig(['--warmup', 'some']), /--warmup expects a positive integer, got 'some'/);
   // The full datasets keep the recipe they were measured with; Fashion-MNIST is not augmented.
@@ -129,22 +130,30 @@ test('the report writes every file it promises, with the images inlined in repor
     const epochs = [1, 2].map((epoch) => ({ epoch, trainLoss: 1 / epoch, trainAcc: 0.5 * epoch, testLoss: 1.2 / epoch, testAcc: 0.45 * epoch, seconds: 1, samplesPerSec: 100 }));
     const metrics: Metrics = { config, epochs, final: { testAcc: 0.9, testLoss: 0.6 }, translation: [{ shift: 0, testAcc: 0.9 }, { shift: 2, testAcc: 0.7 }], interrupted: false };
     const confusion = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 9 : i === (j + 1) % 10 ? 1 : 0)));
-    writeReport(dir, {
+    const inputs = {
       metrics, summary: 'Total params: 61,706',
       filters: { data: randn([6, 1, 5, 5]).data, shape: [6, 1, 5, 5] },
       confusion, classNames: Array.from({ length: 10 }, (_, i) => String(i)),
       misclassified: [{ pixels: randn([1, 28, 28]).data, label: 3, predicted: 5 }],
-      imageShape: [1, 28, 28],
-    });
+      imageShape: [1, 28, 28] as const,
+    };
+    writeReport(dir, inputs);
     assert.equal(readdirSync(dir).sort(), ['accuracy_curve.svg', 'confusion_matrix.svg', 'filters_conv1.png', 'loss_curve.svg', 'misclassified.png', 'report.html']);
     const png = readFileSync(join(dir, 'filters_conv1.png'));
     assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.ok(html.includes('data:image/png;base64,'));
     assert.not.ok(/(src|href)="(https?:|\/\/)/.test(html), 'no network references');
-    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
+    for (const text of ['Final test accuracy <b>90.00%</b>', 'Augmentation: moves up to 2 px, rotations up to 10°, scaling by 0.9-1.1; label smoothing 0.1.', 'Total params: 61,706', '2 px right and down', 'true <b>3</b>', '<svg']) {
       assert.ok(html.includes(text), text);
     }
+    // A tuning run's report names the held-out training images it was evaluated on, never "test".
+    writeReport(dir, { ...inputs, metrics: { ...metrics, config: { ...config, validation: 1000 } } });
+    const validation = readFileSync(join(dir, 'report.html'), 'utf8');
+    for (const text of ['Final validation accuracy <b>90.00%</b>', '<th>validation acc</th>', 'Confusion matrix (validation set)', 'Misclassified validation images']) {
+      assert.ok(validation.includes(text), text);
+    }
+    assert.not.ok(/\btest (acc|loss|images)|\(test set\)/.test(validation), 'no test-set wording in a validation report');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
