@@ -17,8 +17,10 @@ export * as webgpuKernels from './kernels/webgpu/kernels.js';
  * Requests a WebGPU adapter and device (once per page) and makes 'webgpu' a Tensor device on it. Where the browser
  * has no WebGPU or no adapter, it rejects with an error saying so and what the browser needs; the CPU keeps working.
  */
-export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUContext> {
-  const context = await requestWebGPU(options);
-  useWebGPU(context);
-  return context;
+export function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUContext> {
+  // not async: a bad option throws at the call, as the phase-1 initWebGPU does
+  return requestWebGPU(options).then((context) => {
+    useWebGPU(context);
+    return context;
+  });
 }

@@ -16,3 +16,4 @@ export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './po
 export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './batchnorm.js';
 export { cast, reduceLoss } from './convert.js';
 export { addScalar_, copy_, divScalar_, fill_, mulScalar_ } from './inplace.js';
+export { findOutOfRange } from './checks.js';
