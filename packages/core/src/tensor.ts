@@ -117,6 +117,16 @@ export class Tensor {
     return (this._deviceStorage as DeviceTensor).read();
   }
 
+  /**
+   * Returns a device tensor's buffer to the pool now, rather than when the tensor is collected; the tensor and every
+   * view of its storage may not be used afterwards (a read says it was released). Nothing happens on the CPU, or
+   * when the buffer was released already.
+   */
+  dispose(): void {
+    const storage = this._deviceStorage;
+    if (storage !== null && !storage.isReleased) storage.release();
+  }
+
   /** The value of a one-element tensor, on either device. */
   async itemAsync(): Promise<number> {
     checkOneElement('itemAsync', this);

@@ -137,6 +137,26 @@ test('backward on device tensors: gradients agree with the CPU (gradient sums an
   report(`backward (two accumulated): max |gpu - cpu| ${Math.max(...worst).toExponential(1)} (atol 1e-5, rtol 1e-5)`);
 });
 
+test('dispose() returns a device tensor\'s buffer to the pool at once; a read afterwards says it was released', async () => {
+  const context = await initWebGPU();
+  const x = core.tensor([1, 2, 3]).to('webgpu');
+  const view = x.reshape([3, 1]);
+  await x.read();
+  const held = context.memory().inUse;
+  x.dispose();
+  assert.is(context.memory().inUse, held - 1);
+  x.dispose(); // once only
+  view.dispose();
+  assert.is(context.memory().inUse, held - 1);
+  try {
+    await view.read();
+    assert.unreachable('a released buffer was read');
+  } catch (err) {
+    assert.match((err as Error).message, /read: this device tensor was released/);
+  }
+  core.tensor([1]).dispose(); // nothing on the CPU
+});
+
 function report(line: string): void {
   console.log(`report: webgpu-device ${line}`);
 }
