@@ -1,4 +1,4 @@
-export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export { Tensor, isTensor, type Device, type NestedArray } from './tensor.js';
 export { type DType, type TypedArray, type FloatArray, promoteTypes } from './dtype.js';
 export {
   tensor, empty, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,

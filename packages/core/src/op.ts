@@ -61,6 +61,19 @@ export function setOpTracer(next: OpTracer | null): OpTracer | null {
   return previous;
 }
 
+/**
+ * The index of the tensor argument whose device the op runs on, after checking argument i against it. A 0-d CPU
+ * tensor goes along with any device (as PyTorch lets CPU scalars meet CUDA tensors), so it is not checked.
+ */
+function checkOneDevice(name: string, args: readonly unknown[], deviceAt: number, i: number): number {
+  if (deviceAt < 0) return i;
+  const [first, other] = [(args[deviceAt] as Tensor).device, (args[i] as Tensor).device];
+  if (first !== other) {
+    throw new Error(`${name}: expected all tensors on one device, got '${first}' (argument ${deviceAt + 1}) and '${other}' (argument ${i + 1}); move one with .to('${first}')`);
+  }
+  return deviceAt;
+}
+
 /** What an op's backward receives: the output's gradient, or for a multi-output op one per output (null if none came). */
 export type UpstreamGradients<Out> = Out extends Tensor ? Tensor : (Tensor | null)[];
 
@@ -109,10 +122,12 @@ export function defineOp<Args extends unknown[], S = undefined, Out extends Tens
     const n = args.length;
     const needs = new Array<boolean>(n);
     let anyNeeds = false;
+    let deviceAt = -1;
     for (let i = 0; i < n; i++) {
       const a = args[i];
       needs[i] = a instanceof Tensor && a.requiresGrad;
       if (needs[i]) anyNeeds = true;
+      if (a instanceof Tensor && (a.device !== 'cpu' || a.ndim > 0)) deviceAt = checkOneDevice(name, args, deviceAt, i);
     }
     const record = anyNeeds && backward !== undefined && isGradEnabled();
     if (!record) needs.fill(false);

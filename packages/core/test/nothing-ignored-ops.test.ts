@@ -326,6 +326,8 @@ const methods: Record<string, [() => Tensor, ...unknown[]]> = {
 const notOpMethods = [
   'constructor', 'ndim', 'numel', 'size', 'requiresGrad', '_setNode', 'isLeaf', 'gradFn', 'version', '_bumpVersion', 'item', 'tolist',
   'toString', 'backward', 'detach', 'retainGrad',
+  // the device model (issue 17): storage access and async reads, tested in test/browser/webgpu-device.browser.ts
+  'data', '_storage', 'device', 'cpu', 'read', 'itemAsync', 'dispose', '_replaceStorage',
 ];
 
 test('every Tensor method is walked here (or is listed as not an op)', () => {

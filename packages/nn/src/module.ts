@@ -1,4 +1,4 @@
-import { Tensor, formatShape, noGrad, type DType } from '@torchlet/core';
+import { Tensor, formatShape, noGrad, type DType, type Device as CoreDevice } from '@torchlet/core';
 import { Parameter, describe } from './parameter.js';
 import { summarize, type SummaryOptions } from './summary.js';
 
@@ -20,8 +20,8 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
-/** Where `Module.to` can move a module: today only 'cpu' (a no-op); a WebGPU backend adds its device here. */
-export type Device = 'cpu';
+/** Where `Module.to` can move a module: 'cpu', or 'webgpu' after `await initWebGPU()` from '@torchlet/core/webgpu'. */
+export type Device = CoreDevice;
 
 /** `registerForwardPreHook`'s hook: may return new arguments (an array, or one value for a single argument). */
 export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknown[]) => unknown;
@@ -221,9 +221,9 @@ export abstract class Module extends CallableObject {
    * converted one), int32 buffers such as num_batches_tracked and bool buffers (masks) are kept. `to('cpu')` is accepted and changes nothing.
    */
   to(dtypeOrDevice: DType | Device): this {
-    if (dtypeOrDevice === 'cpu') return this;
+    if (dtypeOrDevice === 'cpu' || dtypeOrDevice === 'webgpu') return this.toDevice(dtypeOrDevice);
     if (dtypeOrDevice !== 'float32' && dtypeOrDevice !== 'float64') {
-      throw new TypeError(`${this.constructor.name}.to: expected a floating dtype ('float32' or 'float64') or a device ('cpu'), got ${JSON.stringify(dtypeOrDevice)}`);
+      throw new TypeError(`${this.constructor.name}.to: expected a floating dtype ('float32' or 'float64') or a device ('cpu', 'webgpu'), got ${JSON.stringify(dtypeOrDevice)}`);
     }
     const dtype = dtypeOrDevice;
     noGrad(() => {
@@ -237,6 +237,25 @@ export abstract class Module extends CallableObject {
           const t = b.tensor;
           if (t && (t.dtype === 'float32' || t.dtype === 'float64') && t.dtype !== dtype) b.tensor = t.to(dtype);
         }
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Moves every parameter, gradient and buffer to `device` in place (each Parameter stays the same object). To the
+   * CPU only a module already there: a device's values come back asynchronously (`await t.cpu()` per tensor).
+   */
+  private toDevice(device: Device): this {
+    const move = (t: Tensor): Tensor => t.to(device);
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (p.device === device) continue;
+        p._replaceStorage(move(p));
+        if (p.grad) p.grad = move(p.grad);
+      }
+      for (const m of this.modules()) {
+        for (const b of m.buffersByName.values()) if (b.tensor && b.tensor.device !== device) b.tensor = move(b.tensor);
       }
     });
     return this;

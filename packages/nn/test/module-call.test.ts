@@ -132,7 +132,7 @@ test('to(dtype), double() and float() convert in place, keep each Parameter obje
   assert.is(model.to('float32'), model);
   assert.is(w.dtype, 'float32');
   assert.is(model.float().to('cpu'), model);
-  assert.throws(() => model.to('int32' as never), /Sequential\.to: expected a floating dtype \('float32' or 'float64'\) or a device \('cpu'\), got "int32"/);
+  assert.throws(() => model.to('int32' as never), /Sequential\.to: expected a floating dtype \('float32' or 'float64'\) or a device \('cpu', 'webgpu'\), got "int32"/);
   assert.throws(() => model.to('cuda' as never), /got "cuda"/);
 });
 

@@ -206,7 +206,7 @@ export function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void
  */
 function notDifferentiable(node: Node, gi: Tensor): Tensor {
   const declared = !node.differentiableBackward;
-  const out = new Tensor(gi.data, gi.shape, gi);
+  const out = new Tensor(gi._storage, gi.shape, gi);
   const ctx = new OpContext<undefined>(`${node.name}Backward`, node.inputs.map((t) => t !== null && t.requiresGrad));
   const rule = (): never => {
     throw new Error(

@@ -57,7 +57,7 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.to = function (dtype) { return to(this, dtype); };
+Tensor.prototype.to = function (this: Tensor, dtype: DType) { return to(this, dtype); } as Tensor['to'];
 Tensor.prototype.float = function () { return to(this, 'float32'); };
 Tensor.prototype.double = function () { return to(this, 'float64'); };
 Tensor.prototype.int = function () { return to(this, 'int32'); };

@@ -56,6 +56,8 @@ export class WebGPUContext {
   private allocatedBytes = 0;
   private inUse = 0;
   private readonly errors: string[] = [];
+  /** Host checks recorded as kernels (checks.ts): read and thrown by the next readBytes. */
+  private checks: { buffer: GPUBufferLike; describe: (index: number, value: number) => string }[] = [];
   /** Submits so far (a test counts them to see that kernels are batched). */
   submits = 0;
 
@@ -171,8 +173,29 @@ export class WebGPUContext {
     this.releasedSinceSubmit = [];
   }
 
-  /** The first `bytes` of a buffer, after every kernel recorded so far has run. */
+  /**
+   * Records a check a kernel computes into `buffer` (an int32 flat index, -1 when all is well, and the offending
+   * value's f32 bits): the next readBytes reads it first and throws `describe(index, value)` when it failed.
+   */
+  deferCheck(buffer: GPUBufferLike, describe: (index: number, value: number) => string): void {
+    this.checks.push({ buffer, describe });
+  }
+
+  private async runChecks(): Promise<void> {
+    const checks = this.checks.splice(0);
+    let message: string | null = null;
+    for (const { buffer, describe } of checks) {
+      const words = new DataView(await this.readBytes(buffer, 8));
+      this.release(buffer);
+      const index = words.getInt32(0, true);
+      if (index >= 0 && message === null) message = describe(index, words.getFloat32(4, true));
+    }
+    if (message !== null) throw new Error(message);
+  }
+
+  /** The first `bytes` of a buffer, after every kernel recorded so far has run (and the checks recorded before it passed). */
   async readBytes(buffer: GPUBufferLike, bytes: number): Promise<ArrayBuffer> {
+    if (this.checks.length > 0) await this.runChecks();
     const staging = this.acquire(bytes, true);
     if (bytes > 0) this.copy(buffer, staging, Math.ceil(bytes / 4) * 4);
     this.flush();

@@ -26,7 +26,7 @@ const EXPRESSIONS: Record<BinaryOp, string> = {
 };
 
 /** The element offsets of a and b for output element i: meta is [n, rank, outShape.., aStrides.., bStrides..]. */
-const BROADCAST_INDEX = /* wgsl */ `
+export const BROADCAST_INDEX = /* wgsl */ `
   let rank = p[1];
   var rem = i;
   var ia = 0u;

@@ -14,3 +14,6 @@ export { adamUpdate, sgdUpdate } from './optim.js';
 export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './conv.js';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './batchnorm.js';
+export { cast, reduceLoss } from './convert.js';
+export { addScalar_, copy_, divScalar_, fill_, mulScalar_ } from './inplace.js';
+export { findOutOfRange } from './checks.js';

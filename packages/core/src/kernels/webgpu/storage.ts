@@ -59,6 +59,11 @@ export class DeviceTensor {
     this.context.release(this.buffer);
   }
 
+  /** Whether the buffer went back to the pool (by this tensor or another view of it). */
+  get isReleased(): boolean {
+    return (this.owner ?? this).released;
+  }
+
   /** Throws when the buffer was released. */
   checkLive(op: string): void {
     if ((this.owner ?? this).released) throw new Error(`${op}: this device tensor was released (its buffer is back in the pool)`);

@@ -1,0 +1,37 @@
+import type { DType } from '../../dtype.js';
+import type { LossReduction } from '../loss.js';
+import { binary, broadcastTo } from './elementwise.js';
+import { sumDims } from './reduce.js';
+import { DeviceTensor, deviceDType } from './storage.js';
+import { PRELUDE, bindings, contextOf, perItem, runPerItem, wgslType } from './wgsl.js';
+
+/** The WebGPU backend's dtype conversion and loss reduction: the table's cast and reduceLoss on device tensors. */
+
+/** A new device tensor of `dtype` with x's values (float32 to int32 truncates toward zero, as the CPU's cast). */
+export function cast(x: DeviceTensor, dtype: DType): DeviceTensor {
+  const to = deviceDType('cast', dtype);
+  if (to === x.dtype) return broadcastTo(x, x.shape);
+  const context = contextOf('cast', x.dtype, x);
+  const out = DeviceTensor.empty(context, x.shape, to);
+  const [from, into] = [wgslType(x.dtype), wgslType(to)];
+  runPerItem(context, `cast:${from}:${into}`, () => PRELUDE + bindings([['X', from, false], ['O', into, true]]) + perItem(`  O[i] = ${into}(X[i]);`),
+    [x.numel], [x.buffer, out.buffer]);
+  return out;
+}
+
+/**
+ * The per-position losses reduced as the CPU's reduceLoss does; the 'mean' denominator is a one-element device
+ * tensor (crossEntropy's weightSum stays on the device, so no step waits for a readback).
+ */
+export function reduceLoss(perPosition: DeviceTensor, reduction: LossReduction, denominator: DeviceTensor | number, dtype: DType): DeviceTensor {
+  if (reduction === 'none') return perPosition;
+  const flat = perPosition.view([perPosition.numel]);
+  const total = sumDims(flat, [0]).view([]);
+  if (reduction === 'sum') return total;
+  if (typeof denominator === 'number') {
+    throw new TypeError(`reduceLoss: on webgpu the 'mean' denominator must be a device tensor, got the number ${denominator}`);
+  }
+  const mean = binary('div', total, denominator.view([]), [], dtype);
+  total.release();
+  return mean;
+}
