@@ -198,25 +198,33 @@ function likeOptions(op: string, like: Tensor, rest: readonly unknown[], known: 
   return { dtype: like.dtype, ...keywordOptions<TensorOptions>(op, rest, known) };
 }
 
+/** `filled` on `like`'s device: made on the CPU, moved there as a new leaf (then requiresGrad, if asked). */
+function filledLike(op: string, like: Tensor, value: number | boolean, o: TensorOptions): Tensor {
+  if (like.device === 'cpu') return filled(op, like.shape, value, o);
+  const t = filled(op, like.shape, value, { ...o, requiresGrad: false }).to(like.device);
+  if (o.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
 /** Zeros with `like`'s shape (and dtype unless given), as torch.zeros_like. */
 export function zerosLike(like: Tensor, options?: TensorOptions): Tensor {
   rejectExtraArguments('zerosLike', 2, arguments.length);
   const o = likeOptions('zerosLike', like, [options]);
-  return filled('zerosLike', like.shape, 0, o);
+  return filledLike('zerosLike', like, 0, o);
 }
 
 /** Ones with `like`'s shape (and dtype unless given), as torch.ones_like. */
 export function onesLike(like: Tensor, options?: TensorOptions): Tensor {
   rejectExtraArguments('onesLike', 2, arguments.length);
   const o = likeOptions('onesLike', like, [options]);
-  return filled('onesLike', like.shape, 1, o);
+  return filledLike('onesLike', like, 1, o);
 }
 
 /** `value` with `like`'s shape (and dtype unless given), as torch.full_like. */
 export function fullLike(like: Tensor, value: number | boolean, options?: TensorOptions): Tensor {
   rejectExtraArguments('fullLike', 3, arguments.length);
   const o = likeOptions('fullLike', like, [options]);
-  return filled('fullLike', like.shape, value, o);
+  return filledLike('fullLike', like, value, o);
 }
 
 /** A dtype for arange, linspace and randint, which PyTorch has no bool form of. */

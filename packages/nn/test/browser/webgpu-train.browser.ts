@@ -5,7 +5,7 @@ import * as core from '@torchlet/core';
 import { initWebGPU } from '@torchlet/core/webgpu';
 import { Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU, Sequential } from '@torchlet/nn';
 // optim is not a dependency of nn: its source, which imports the same @torchlet/core as this page
-import { SGD } from '../../../optim/src/index.js';
+import { Adam, type Optimizer, SGD } from '../../../optim/src/index.js';
 import { run, test } from '../../../../scripts/browser/harness.js';
 
 function mlp(): Module {
@@ -21,8 +21,11 @@ const squaredError: Loss = (out, y) => {
 };
 
 /** Ten SGD steps on one seeded batch; the losses as read back. */
-async function train(model: Module, x: core.Tensor, y: core.Tensor, lossOf: Loss = squaredError, lr = 0.1): Promise<number[]> {
-  const optimizer = new SGD(model.parameters(), { lr });
+async function train(
+  model: Module, x: core.Tensor, y: core.Tensor, lossOf: Loss = squaredError, lr = 0.1,
+  makeOptimizer: (m: Module) => Optimizer = (m) => new SGD(m.parameters(), { lr }),
+): Promise<number[]> {
+  const optimizer = makeOptimizer(model);
   const losses: number[] = [];
   for (let step = 0; step < 10; step++) {
     optimizer.zeroGrad();
@@ -68,6 +71,27 @@ test("model.to('webgpu') keeps each Parameter object; ten SGD steps follow the C
   }
   console.log(`report: webgpu-train MLP 5-7-3, 10 SGD steps: losses ${cpuLosses[0].toFixed(6)} -> ${cpuLosses[9].toFixed(6)}, ` +
     `largest relative loss difference ${worstLoss.toExponential(1)} (limit 1e-4), largest weight difference ${worstWeight.toExponential(1)} (atol 1e-4, rtol 1e-4)`);
+});
+
+test('SGD with momentum and Adam keep their state on the device: ten steps follow the CPU', async () => {
+  await initWebGPU();
+  core.manualSeed(12);
+  const x = core.randn([4, 5]);
+  const y = core.randn([4, 3]);
+  const makers: [string, (m: Module) => Optimizer][] = [
+    ['SGD momentum 0.9', (m) => new SGD(m.parameters(), { lr: 0.05, momentum: 0.9 })],
+    ['Adam', (m) => new Adam(m.parameters(), { lr: 0.01 })],
+  ];
+  const lines: string[] = [];
+  for (const [name, make] of makers) {
+    const onCpu = mlp();
+    const onGpu = mlp().to('webgpu');
+    const cpuLosses = await train(onCpu, x, y, squaredError, 0, make);
+    const gpuLosses = await train(onGpu, x.to('webgpu'), y.to('webgpu'), squaredError, 0, make);
+    assert.ok(cpuLosses[9] < cpuLosses[0], `${name}: the loss goes down`);
+    lines.push(`${name}: ${await agreeTrained(name, cpuLosses, gpuLosses, onCpu, onGpu)}`);
+  }
+  console.log(`report: webgpu-train optimizers on the device: ${lines.join('; ')}`);
 });
 
 /** Asserts that two trainings agree (losses within 1e-4 relative, weights within 1e-4); returns the largest differences. */
