@@ -4,9 +4,10 @@
 // Run alone: node --expose-gc --conditions=source --import tsx bench/memory.ts [--epochs 8] [--steps 40];
 // `pnpm bench` runs it too (built, under /usr/bin/time -v).
 import { readFileSync } from 'node:fs';
-import { crossEntropy, getBackend, manualSeed, randint, randn, tensor } from '@torchlet/core';
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@torchlet/nn';
+import { type Tensor, crossEntropy, getBackend, manualSeed, randint, randn, tensor } from '@torchlet/core';
+import * as nn from '@torchlet/nn';
 import { SGD } from '@torchlet/optim';
+import { buildModel } from './models.js';
 
 const BATCH = 64;
 const PIXELS = 28 * 28;
@@ -52,20 +53,9 @@ function peakRssMB(): number | null {
   }
 }
 
-function lenet5(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120), new ReLU(),
-    new Linear(120, 84), new ReLU(),
-    new Linear(84, 10),
-  );
-}
-
 async function run(epochs: number, stepsPerEpoch: number): Promise<MemoryResult> {
   manualSeed(0);
-  const model = lenet5();
+  const model = buildModel(nn, 'lenet5', 10);
   const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   const images = randn([stepsPerEpoch * BATCH * PIXELS]).data as Float32Array;
   const labels = randint(0, 10, [stepsPerEpoch * BATCH]).data as Int32Array;
@@ -76,7 +66,7 @@ async function run(epochs: number, stepsPerEpoch: number): Promise<MemoryResult>
     for (let s = 0; s < stepsPerEpoch; s++) {
       const x = tensor(images.subarray(s * BATCH * PIXELS, (s + 1) * BATCH * PIXELS), { shape: [BATCH, 1, 28, 28] });
       const y = tensor(labels.subarray(s * BATCH, (s + 1) * BATCH), { shape: [BATCH] });
-      const loss = crossEntropy(model.forward(x), y);
+      const loss = crossEntropy(model.forward(x) as Tensor, y);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();

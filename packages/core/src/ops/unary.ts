@@ -109,10 +109,9 @@ const powBaseGrad = defineOp({
   backward(ctx, gg) {
     const [x, e, g] = ctx.saved;
     const [nx, ne, ng] = ctx.needsInputGrad;
-    const xe1 = pow(x, sub(e, 1));
     return [
       nx ? sumToShape(mul(mul(gg, g), mul(mul(e, sub(e, 1)), pow(x, sub(e, 2)))), x.shape) : null,
-      ne ? sumToShape(mul(mul(gg, g), mul(xe1, add(1, mul(e, log(x))))), e.shape) : null,
+      ne ? sumToShape(mul(mul(gg, g), mul(pow(x, sub(e, 1)), add(1, mul(e, log(x))))), e.shape) : null,
       ng ? sumToShape(powBaseGrad(x, e, gg), g.shape) : null,
     ];
   },
@@ -129,11 +128,10 @@ const powExponentGrad = defineOp({
   backward(ctx, gg) {
     const [x, e, g] = ctx.saved;
     const [nx, ne, ng] = ctx.needsInputGrad;
-    const logx = log(x);
-    const xe = pow(x, e);
+    const logx = nx || ne ? log(x) : null;
     return [
-      nx ? sumToShape(mul(mul(gg, g), mul(pow(x, sub(e, 1)), add(1, mul(e, logx)))), x.shape) : null,
-      ne ? sumToShape(mul(mul(gg, g), mul(xe, mul(logx, logx))), e.shape) : null,
+      nx ? sumToShape(mul(mul(gg, g), mul(pow(x, sub(e, 1)), add(1, mul(e, logx!)))), x.shape) : null,
+      ne ? sumToShape(mul(mul(gg, g), mul(pow(x, e), mul(logx!, logx!))), e.shape) : null,
       ng ? sumToShape(powExponentGrad(x, e, gg), g.shape) : null,
     ];
   },
