@@ -6,7 +6,7 @@ import { add, mul, neg } from './arithmetic.js';
 import { logSoftmax } from './softmax.js';
 import { mean, sum } from './reduction.js';
 import { reshape } from './shape.js';
-import type { CrossEntropyOptions } from './loss.js';
+import type { CrossEntropyOptions } from './loss-options.js';
 
 /**
  * cross_entropy with class-probability targets (PyTorch >= 1.10): target has the input's shape [N, C, d1, ...] (or

@@ -6,33 +6,12 @@ import { formatShape, numelOf, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { checkOptionKeys, rejectExtraArguments } from '../options.js';
 import { crossEntropyOfProbabilities } from './cross-entropy-probs.js';
+import type { CrossEntropyOptions, MseLossOptions, NllLossOptions, Reduction } from './loss-options.js';
 import { add, mul, neg, sub } from './arithmetic.js';
 import { reshape } from './shape.js';
 import { softmax } from './softmax.js';
 
-/** How a loss reduces its elementwise values, as PyTorch's `reduction`: 'mean', 'sum' or 'none' (the unreduced tensor). */
-export type Reduction = 'mean' | 'sum' | 'none';
-
-/** Options of nllLoss (torch.nn.functional.nll_loss): reduction, ignoreIndex and a per-class weight. */
-export interface NllLossOptions {
-  /** 'mean' divides by the summed weight of the non-ignored targets (their count without `weight`). Default 'mean'. */
-  reduction?: Reduction;
-  /** Targets equal to this contribute neither loss nor gradient. Default -100. */
-  ignoreIndex?: number;
-  /** A rescaling weight per class, shape [C]. Not differentiated. */
-  weight?: Tensor | null;
-}
-
-/** Options of crossEntropy (torch.nn.functional.cross_entropy): nllLoss's options plus labelSmoothing. */
-export interface CrossEntropyOptions extends NllLossOptions {
-  /** ε in [0, 1]: the target becomes (1 - ε)·onehot + ε/C, as in PyTorch. Default 0. */
-  labelSmoothing?: number;
-}
-
-/** Options of mseLoss: `reduction`, 'mean' (default), 'sum' or 'none'. */
-export interface MseLossOptions {
-  reduction?: Reduction;
-}
+export type { CrossEntropyOptions, MseLossOptions, NllLossOptions, Reduction } from './loss-options.js';
 
 interface ClassLossConfig {
   reduction: Reduction;
