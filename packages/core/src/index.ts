@@ -56,5 +56,6 @@ export * from './ops/trig.js';
 export * from './ops/elementwise-math.js';
 export * from './ops/activations-more.js';
 export * from './ops/reductions-more.js';
-export { cumprod, cumsum } from './ops/cumulative.js';
+export { cumsum } from './ops/cumulative.js';
+export { cumprod, prod } from './ops/prod-cumprod.js';
 export * from './ops/sort.js';

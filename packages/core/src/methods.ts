@@ -147,7 +147,8 @@ import * as trig from './ops/trig.js';
 import * as elementwiseMath from './ops/elementwise-math.js';
 import * as activations from './ops/activations-more.js';
 import * as reductionsMore from './ops/reductions-more.js';
-import { cumprod, cumsum } from './ops/cumulative.js';
+import { cumsum } from './ops/cumulative.js';
+import { cumprod, prod } from './ops/prod-cumprod.js';
 import { sort, topk } from './ops/sort.js';
 
 const mathFunctions: Record<string, unknown> = {
@@ -157,7 +158,7 @@ const mathFunctions: Record<string, unknown> = {
 for (const [name, fn] of Object.entries(mathFunctions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...args); };
 }
-const mathReductions: Record<string, unknown> = { amax: reductionsMore.amax, amin: reductionsMore.amin, prod: reductionsMore.prod };
+const mathReductions: Record<string, unknown> = { amax: reductionsMore.amax, amin: reductionsMore.amin, prod };
 for (const [name, fn] of Object.entries(mathReductions)) {
   proto[name] = function (...args) { return (fn as Op)(this, ...dimArguments(name, args)); };
 }

@@ -12,10 +12,9 @@ import { cat, slice } from './indexing.js';
 import { flip } from './reordering.js';
 import { reshape } from './shape.js';
 import { type Dims, type VarOptions, reducedShape, sum, var as variance } from './reduction.js';
-import { cumprod, runningProducts } from './cumulative.js';
 import { checkTensor, compositeOp } from './math-op.js';
 
-/** torch.prod, torch.std, torch.norm (p = 1, 2, ±inf, 'fro', any other non-zero p, 0), torch.amax and torch.amin. */
+/** torch.std, torch.norm (p = 1, 2, ±inf, 'fro', any other non-zero p, 0), torch.amax and torch.amin. */
 
 /** The sorted dims an amax/norm reduces: null, undefined or [] is every dim; a 0-d tensor has none to reduce. */
 function reduceDims(op: string, dim: Dims | undefined, ndim: number): number[] {
@@ -70,65 +69,6 @@ function defineAmax(name: 'amax' | 'amin', sign: 1 | -1) {
 export const amax = defineAmax('amax', 1);
 /** The smallest value over dim (int or list; all dims by default), as torch.amin; ties share the gradient evenly. */
 export const amin = defineAmax('amin', -1);
-
-interface ProdState {
-  /** The reduced dim of x, or null for the product of all elements. */
-  dim: number | null;
-  keptShape: number[];
-}
-
-/** Π_{j≠i} x_j along d, as PyTorch's prod_safe_zeros_backward: exclusive running products from both ends, in ops. */
-function productsOfOthers(x: Tensor, d: number): Tensor {
-  const n = x.shape[d];
-  const oneShape = [...x.shape];
-  oneShape[d] = 1;
-  const ones = kernels.full(oneShape, 1, x.dtype);
-  const fromStart = cumprod(cat([ones, slice(x, d, 0, n - 1)], d), d);
-  const fromEnd = flip(cumprod(cat([ones, flip(slice(x, d, 1, n), d)], d), d), d);
-  return mul(fromStart, fromEnd);
-}
-
-const prodOp = defineOp({
-  name: 'prod',
-  signatures: ['Tensor, number | null, boolean'],
-  forward(ctx: OpContext<ProdState>, x: Tensor, dim: number | null, keepdim: boolean) {
-    const d = dim === null || x.ndim === 0 ? null : normalizeDim('prod', dim, x.ndim);
-    const line = d === null ? reshape(x, [x.numel()]) : x;
-    const axis = d ?? 0;
-    const n = line.shape[axis];
-    // the last running product (int32: exact, or refused on overflow); an empty product is 1
-    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype) : slice(runningProducts('prod', line, axis), axis, n - 1, n);
-    const out = reshape(kept, d === null ? [] : reducedShape(x.shape, [d], keepdim));
-    ctx.save(x, out);
-    ctx.state = { dim: d, keptShape: [...kept.shape] };
-    return out;
-  },
-  backward(ctx, g) {
-    const [x, y] = ctx.saved;
-    const { dim, keptShape } = ctx.state;
-    const line = dim === null ? reshape(x, [x.numel()]) : x;
-    const axis = dim ?? 0;
-    if (line.shape[axis] === 0) return [zeroGradient(x), null, null];
-    const upstream = reshape(g, keptShape);
-    // PyTorch's prod_backward: g·y/x when x has no zero anywhere, else the products of the others (exact at zeros)
-    const hasZero = kernels.findOutOfRange(eq(x, 0), 0, 1) !== null;
-    const gx = hasZero ? mul(upstream, productsOfOthers(line, axis)) : mul(upstream, div(reshape(y, keptShape), line));
-    return [reshape(gx, x.shape), null, null];
-  },
-});
-
-/**
- * The product of all elements, or along one dim, as torch.prod; the gradient is exact where x has zeros, as
- * PyTorch's. The product over an empty dim is 1; int32 stays int32, refused on overflow.
- */
-export const prod = compositeOp('prod', {
-  Tensor: (x: Tensor): Tensor => prodOp(x, null, false),
-  'Tensor, number': (x: Tensor, dim: number): Tensor => prodOp(x, dim, false),
-  'Tensor, number, boolean | undefined': (x: Tensor, dim: number, keepdim: boolean | undefined): Tensor => prodOp(x, dim, keepdim ?? false),
-}) as {
-  (x: Tensor): Tensor;
-  (x: Tensor, dim: number, keepdim?: boolean): Tensor;
-};
 
 /** √v, with PyTorch's std gradient: g / (2·√v), and 0 where the result is 0 (a constant slice), not Infinity·0. */
 const sqrtOfVariance = defineOp({
