@@ -348,11 +348,16 @@ export abstract class Module extends CallableObject {
     if (problems.length) {
       throw new Error(`loadStateDict: error(s) loading the state dict into ${this.constructor.name}:\n  ${problems.join('\n  ')}`);
     }
-    for (const [key, target] of Object.entries(own)) {
-      if (!Object.hasOwn(stateDict, key)) continue;
-      target.data.set(stateDict[key].data);
-      target._bumpVersion();
-    }
+    // copy_ under noGrad, as PyTorch's load_state_dict: it converts the dtype and writes on the tensor's device; a
+    // CPU checkpoint goes to a 'webgpu' module converted first (float64 cannot live there), then uploaded
+    noGrad(() => {
+      for (const [key, target] of Object.entries(own)) {
+        if (!Object.hasOwn(stateDict, key)) continue;
+        const source = stateDict[key];
+        const onDevice = source.device === target.device ? source : (source.dtype === target.dtype ? source : source.to(target.dtype)).to(target.device);
+        target.copy_(onDevice);
+      }
+    });
     return { missingKeys, unexpectedKeys };
   }
 
