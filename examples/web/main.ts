@@ -84,6 +84,7 @@ function showDevice(device: Device, detail: string): void {
     input.disabled = false;
   }
   $('device-detail').textContent = detail;
+  $('speed-label').textContent = device === 'webgpu' ? 'samples/s on the GPU' : 'samples/s on the CPU';
 }
 const storeButton = $<HTMLButtonElement>('store');
 const restoreButton = $<HTMLButtonElement>('restore');

@@ -106,6 +106,9 @@ const pageTest: PageTest = {
       assert.equal(onGpu, Array.from({ length: state.step - switchedAt }, (_, k) => switchedAt + k), 'the steps after the switch ran on webgpu');
       const gpuFirstStepMs = state.firstStepMs;
       const gpuSpeed = state.samplesPerSec;
+      assert.ok(gpuSpeed > 0, 'samples/s of the steps on webgpu after the first');
+      assert.is(await gpu.$eval('#speed-label', (e) => e.textContent), 'samples/s on the GPU');
+      assert.match(await gpu.$eval('#speed', (e) => e.textContent ?? ''), /^\d+$/);
       const gpuLosses = state.losses.slice(switchedAt);
       const worst = agreement(gpuLosses, cpuLosses.slice(switchedAt), 'webgpu', switchedAt);
       assert.ok(gpuLosses.at(-1)! < gpuLosses[0], `the loss fell on webgpu: ${gpuLosses.map((l) => l.toFixed(4)).join(' ')}`);
