@@ -80,7 +80,7 @@ const pageTest: PageTest = {
         `held-out accuracy ${(state.testAccuracies.at(-1)!.y * 100).toFixed(1)}%, ${state.samplesPerSec.toFixed(0)} samples/s, ready ${state.readyMs?.toFixed(0)} ms after the page started loading, first step ${state.firstStepMs?.toFixed(0)} ms`);
     });
 
-    await check(`switched to WebGPU after ${CPU_STEPS} CPU steps, ${GPU_STEPS} steps there follow the CPU's losses (same seed, order and momentum) and lower the loss; a drawn digit gets a prediction there; back on the CPU it goes on as the CPU did`, async () => {
+    await check(`switched to WebGPU after ${CPU_STEPS} CPU steps, ${GPU_STEPS} steps there follow the CPU's losses (same seed, order and momentum) and lower the loss; a drawn digit gets a prediction there; switched back while training, it goes on as the CPU did`, async () => {
       const cpuLosses = (await pageState(page)).losses;
       const gpu = await openPage();
       await gpu.setViewport({ width: 1200, height: 900 });
@@ -117,11 +117,13 @@ const pageTest: PageTest = {
       state = await waitFor(gpu, 'a prediction on webgpu', (s) => s.predictions > before && s.prediction !== undefined);
       assert.is(state.prediction!.probabilities.length, 10);
       assert.ok(Math.abs(mean(state.prediction!.probabilities) * 10 - 1) < 1e-5, 'the probabilities sum to 1');
-      const backAt = state.step;
+      // back to the CPU while training runs: the switch waits for the step in flight, and training goes on there
+      await gpu.click('#start');
+      await waitFor(gpu, 'training on webgpu again', (s) => s.running);
       await gpu.click('#device-cpu');
       state = await waitFor(gpu, 'the switch back to the CPU', (s) => !s.switching && s.device === 'cpu');
       assert.match(state.deviceDetail, /wasm kernels on 2 threads/);
-      await gpu.click('#start');
+      const backAt = state.stepDevices.lastIndexOf('webgpu') + 1;
       state = await waitFor(gpu, 'steps back on the CPU', (s) => s.step >= backAt + 3);
       await gpu.click('#start');
       state = await waitFor(gpu, 'the pause', (s) => !s.running);
@@ -130,7 +132,7 @@ const pageTest: PageTest = {
       console.log(`report: page: switched to ${adapter} after ${switchedAt} CPU steps: ${gpuLosses.length} steps there, ` +
         `losses ${gpuLosses[0].toFixed(4)} -> ${gpuLosses.at(-1)!.toFixed(4)}, largest relative difference from the CPU-only page's ${worst.toExponential(1)} (limit 1e-4), ` +
         `${gpuSpeed.toFixed(1)} samples/s on webgpu after a first step of ${gpuFirstStepMs?.toFixed(0)} ms; ` +
-        `${state.step - backAt} steps back on the CPU differ by ${backWorst.toExponential(1)}`);
+        `switched back while training after ${backAt - switchedAt} steps there, ${state.step - backAt} steps back on the CPU differ by ${backWorst.toExponential(1)}`);
       await gpu.close();
       await page.bringToFront();
     });
