@@ -59,16 +59,20 @@ async function hostStateDict(): Promise<Record<string, Tensor>> {
 }
 
 /**
- * A state dict from a file or IndexedDB (CPU tensors) into the model. On the GPU, into a fresh CPU model that then
- * moves there (loadStateDict writes host storage), with a fresh optimizer.
+ * A state dict from a file or IndexedDB (CPU tensors) into the model, in place (the optimizer's state stays, as on
+ * the CPU). On the GPU, loadStateDict (which writes host storage) checks it on a CPU model and copy_ uploads it.
  */
 function loadWeights(tensors: Record<string, Tensor>): void {
-  const target = device === 'cpu' ? model : lenet5(1, 28);
-  target.loadStateDict(tensors); // strict: names every missing, unexpected or misshapen key
-  if (target === model) return;
-  model = target.to(device);
-  optimizer = newOptimizer();
+  const checked = device === 'cpu' ? model : lenet5(1, 28);
+  checked.loadStateDict(tensors); // strict: names every missing, unexpected or misshapen key
+  if (checked === model) return;
+  const own = model.stateDict();
+  noGrad(() => {
+    for (const [key, t] of Object.entries(checked.stateDict())) own[key].copy_(t.to(device));
+  });
 }
+
+let adapterInfo: { vendor?: string; architecture?: string; description?: string } | undefined;
 
 /**
  * Moves training to `to`. To the GPU in place (`model.to('webgpu')`, each Parameter kept); back to the CPU through
@@ -100,7 +104,6 @@ async function useDevice(to: Device): Promise<string> {
   return deviceDetail();
 }
 
-let adapterInfo: { vendor?: string; architecture?: string; description?: string } | undefined;
 function deviceDetail(): string {
   if (device === 'cpu') return `${getBackend()} kernels on ${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}`;
   const info = [adapterInfo?.vendor, adapterInfo?.architecture, adapterInfo?.description].filter((part) => part !== undefined && part !== '');

@@ -3,9 +3,9 @@
 // a .safetensors file that torchlet's Node `load` reads with PyTorch's keys, and corrupt or wrong files get a message
 // on the page while the page keeps working.
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Tensor, manualSeed, noGrad, randn } from '@torchlet/core';
 import { Linear, load, serialize } from '@torchlet/nn';
 import * as ort from 'onnxruntime-node';
@@ -31,6 +31,15 @@ function agreement(losses: number[], reference: number[], where: string, from: n
     assert.ok(relative < 1e-4, `step ${from + i + 1}: loss ${loss} on ${where}, ${reference[i]} on the CPU-only page`);
   });
   return worst;
+}
+
+/** The path of the first file in `dir` whose name ends in `suffix` (a finished download), waiting up to 20 s. */
+async function downloadIn(dir: string, suffix: string): Promise<string> {
+  const until = Date.now() + 20_000;
+  while (!readdirSync(dir).some((f) => f.endsWith(suffix)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const name = readdirSync(dir).find((f) => f.endsWith(suffix));
+  assert.ok(name !== undefined, `a ${suffix} file in ${dir}: ${readdirSync(dir).join(', ')}`);
+  return join(dir, name!);
 }
 
 async function upload(page: Page, path: string): Promise<void> {
@@ -80,7 +89,7 @@ const pageTest: PageTest = {
         `held-out accuracy ${(state.testAccuracies.at(-1)!.y * 100).toFixed(1)}%, ${state.samplesPerSec.toFixed(0)} samples/s, ready ${state.readyMs?.toFixed(0)} ms after the page started loading, first step ${state.firstStepMs?.toFixed(0)} ms`);
     });
 
-    await check(`switched to WebGPU after ${CPU_STEPS} CPU steps, ${GPU_STEPS} steps there follow the CPU's losses (same seed, order and momentum) and lower the loss; a drawn digit gets a prediction there; switched back while training, it goes on as the CPU did`, async () => {
+    await check(`switched to WebGPU after ${CPU_STEPS} CPU steps, ${GPU_STEPS} steps there follow the CPU's losses (same seed, order and momentum) and lower the loss; a drawn digit gets a prediction there, the weights download from there and load back; switched back while training, it goes on as the CPU did`, async () => {
       const cpuLosses = (await pageState(page)).losses;
       const gpu = await openPage();
       await gpu.setViewport({ width: 1200, height: 900 });
@@ -117,6 +126,19 @@ const pageTest: PageTest = {
       state = await waitFor(gpu, 'a prediction on webgpu', (s) => s.predictions > before && s.prediction !== undefined);
       assert.is(state.prediction!.probabilities.length, 10);
       assert.ok(Math.abs(mean(state.prediction!.probabilities) * 10 - 1) < 1e-5, 'the probabilities sum to 1');
+      // the weights download from the device and load back into it
+      await gpu.click('#download');
+      const saved = await downloadIn(dir, '.safetensors');
+      const onDevice = join(mkdtempSync(join(tmpdir(), 'torchlet-web-gpu-')), basename(saved));
+      renameSync(saved, onDevice); // out of the folder the first page's download check looks in
+      const tensors = load(onDevice);
+      const expected = lenet5(1, 28).stateDict();
+      assert.equal(Object.keys(tensors), Object.keys(expected));
+      for (const key of Object.keys(expected)) assert.equal(tensors[key].shape, expected[key].shape, key);
+      assert.ok(tensors['0.weight'].data.every(Number.isFinite), 'finite weights from the device');
+      await upload(gpu, onDevice);
+      state = await waitFor(gpu, 'the loaded message on webgpu', (s) => s.message.text.startsWith('Loaded'));
+      assert.is(state.device, 'webgpu');
       // back to the CPU while training runs: the switch waits for the step in flight, and training goes on there
       await gpu.click('#start');
       await waitFor(gpu, 'training on webgpu again', (s) => s.running);
@@ -176,11 +198,7 @@ const pageTest: PageTest = {
     let downloaded = '';
     await check('the weights download as .safetensors that torchlet loads in Node with the keys of PyTorch\'s LeNet-5', async () => {
       await page.click('#download');
-      const until = Date.now() + 20_000;
-      while (!readdirSync(dir).some((f) => f.endsWith('.safetensors')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      const name = readdirSync(dir).find((f) => f.endsWith('.safetensors'));
-      assert.ok(name !== undefined, `a .safetensors file in ${dir}: ${readdirSync(dir).join(', ')}`);
-      downloaded = join(dir, name!);
+      downloaded = await downloadIn(dir, '.safetensors');
       const tensors = load(downloaded);
       const expected = lenet5(1, 28).stateDict();
       assert.equal(Object.keys(tensors), Object.keys(expected));
@@ -190,17 +208,14 @@ const pageTest: PageTest = {
 
     await check('the model downloads as .onnx that ONNX Runtime runs with the outputs of the downloaded weights in torchlet', async () => {
       await page.click('#download-onnx');
-      const until = Date.now() + 20_000;
-      while (!readdirSync(dir).some((f) => f.endsWith('.onnx')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      const name = readdirSync(dir).find((f) => f.endsWith('.onnx'));
-      assert.ok(name !== undefined, `an .onnx file in ${dir}: ${readdirSync(dir).join(', ')}`);
+      const onnxFile = await downloadIn(dir, '.onnx');
       const model = lenet5(1, 28);
       model.loadStateDict(load(downloaded));
       model.eval();
       manualSeed(3);
       const x = randn([7, 1, 28, 28]);
       const expected = noGrad(() => model(x) as Tensor);
-      const session = await ort.InferenceSession.create(readFileSync(join(dir, name!)));
+      const session = await ort.InferenceSession.create(readFileSync(onnxFile));
       const { logits } = await session.run({ image: new ort.Tensor('float32', Float32Array.from(x.data), [...x.shape]) });
       await session.release();
       assert.equal([...logits.dims], [7, 10]);
@@ -208,7 +223,7 @@ const pageTest: PageTest = {
       const got = logits.data as Float32Array;
       for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected.data[i]));
       assert.ok(worst < 1e-4, `ONNX Runtime differs from torchlet by ${worst}`);
-      console.log(`report: page: ${name} runs in ONNX Runtime, batch 7, max |diff| ${worst.toExponential(2)} from torchlet`);
+      console.log(`report: page: ${basename(onnxFile)} runs in ONNX Runtime, batch 7, max |diff| ${worst.toExponential(2)} from torchlet`);
     });
 
     await check('a corrupt file gets a message on the page naming what is wrong, and the page keeps working', async () => {
