@@ -1,13 +1,11 @@
 // LeNet-5 training samples/s in Node and in headless Chromium (a Worker of a cross-origin isolated page), 2 threads
 // each, in the same run: the two alternate, each repeat a fresh measurement, and the medians are printed.
 // Run: pnpm bench:browser [--repeats 7] [--threads 2] [--steps 40]
-import { build } from 'esbuild';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/browser/chromium.js';
-import { serve } from '../scripts/browser/server.js';
-import { buildBrowserWorker } from '../scripts/build-browser-worker.mjs';
+import { askWorker, serveWorkerPage } from './browser-page.js';
 import { lenetTrainSpeed, type TrainSpeed } from './browser-train.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,28 +16,16 @@ const option = (name: string, fallback: number): number => {
 const repeats = option('repeats', 7);
 const settings = { threads: option('threads', 2), warmup: 10, steps: option('steps', 40) };
 
-await buildBrowserWorker();
-const bundle = await build({
-  entryPoints: [join(here, 'browser-worker.ts')],
-  bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', conditions: ['source'], logLevel: 'warning',
-});
-const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module">
-  const worker = new Worker('./worker.js', { type: 'module' });
-  globalThis.measure = (settings) => new Promise((resolve, reject) => {
-    worker.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
-    worker.postMessage(settings);
-  });
-</script>`;
-const files = new Map<string, string>([['worker.js', bundle.outputFiles[0].text], ['bench.html', page]]);
-const { server, origin } = await serve(files, async () => null);
+const { server, url } = await serveWorkerPage(join(here, 'browser-worker.ts'));
 const browser = await launchChromium();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
-  const tab = await browser.newPage();
-  tab.on('pageerror', (err) => console.error(`page error: ${String(err)}`));
-  await tab.goto(`${origin}/iso/bench.html`);
-  await tab.waitForFunction(() => typeof (globalThis as { measure?: unknown }).measure === 'function');
-  const measureChromium = () => tab.evaluate((s) => (globalThis as unknown as { measure(s: unknown): Promise<TrainSpeed> }).measure(s), settings);
+  const ask = await askWorker<typeof settings, TrainSpeed | { error: string }>(await browser.newPage(), url);
+  const measureChromium = async (): Promise<TrainSpeed> => {
+    const answer = await ask(settings);
+    if ('error' in answer) throw new Error(`chromium: ${answer.error}`);
+    return answer;
+  };
   console.log(`LeNet-5 training, batch 64, ${settings.steps} timed steps after ${settings.warmup}, ${settings.threads} threads; ${await browser.version()}, Node ${process.versions.node}`);
   const node: number[] = [];
   const chromium: number[] = [];

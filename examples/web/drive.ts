@@ -7,7 +7,11 @@ export interface PageState {
   ready: boolean;
   running: boolean;
   step: number;
+  device: 'cpu' | 'webgpu';
+  deviceDetail: string;
+  switching: boolean;
   losses: number[];
+  stepDevices: ('cpu' | 'webgpu')[];
   accuracies: number[];
   testAccuracies: { x: number; y: number }[];
   samplesPerSec: number;
@@ -28,7 +32,7 @@ export async function waitFor(page: Page, what: string, ready: (state: PageState
   for (;;) {
     const state = await pageState(page);
     if (ready(state)) return state;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the page's state: ${JSON.stringify({ ...state, losses: state.losses.length, accuracies: state.accuracies.length })}`);
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the page's state: ${JSON.stringify({ ...state, losses: state.losses.length, stepDevices: state.stepDevices.length, accuracies: state.accuracies.length })}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -2,6 +2,7 @@
 // The model lives in train.worker.ts; this thread only draws and talks to it, so the page stays responsive.
 import { drawChart, smoothed } from './chart.js';
 import { luminance, mnistStyle, SIDE } from './preprocess.js';
+import type { Device } from '@torchlet/core';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => {
@@ -15,10 +16,18 @@ const state = {
   ready: false,
   running: false,
   step: 0,
+  /** Where training runs, and what runs it there (kernels and threads, or the GPU adapter). */
+  device: 'cpu' as Device,
+  deviceDetail: '',
+  /** A device switch asked for and not answered yet. */
+  switching: false,
   losses: [] as number[],
+  /** The device of each step in `losses`. */
+  stepDevices: [] as Device[],
   accuracies: [] as number[],
   testAccuracies: [] as { x: number; y: number }[],
   samplesPerSec: 0,
+  /** Milliseconds of the first step on the device in use (wasm or shader compile included), not in samplesPerSec. */
   firstStepMs: undefined as number | undefined,
   /** Milliseconds from the start of the page's load to the worker's ready message (sample fetched and parsed, wasm compiled, pool started). */
   readyMs: undefined as number | undefined,
@@ -39,7 +48,10 @@ function show(kind: 'error' | 'info', text: string): void {
 addEventListener('error', (event) => show('error', `Error: ${event.message}`));
 addEventListener('unhandledrejection', (event) => show('error', `Error: ${event.reason instanceof Error ? event.reason.message : String(event.reason)}`));
 
-const worker = new Worker(new URL('./train.worker.js', import.meta.url), { type: 'module' });
+// ?gpu=none (passed on to the worker) makes initWebGPU see a browser without WebGPU: the fallback path, on any browser
+const workerUrl = new URL('./train.worker.js', import.meta.url);
+if (new URLSearchParams(location.search).get('gpu') === 'none') workerUrl.searchParams.set('gpu', 'none');
+const worker = new Worker(workerUrl, { type: 'module' });
 const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
 worker.onerror = (event) => show('error', `The training worker failed: ${event.message}`);
 worker.onmessageerror = () => show('error', 'A message from the training worker could not be read.');
@@ -52,6 +64,28 @@ startButton.onclick = () => send({ type: state.running ? 'pause' : 'start' });
 downloadButton.onclick = () => send({ type: 'export', format: 'safetensors' });
 const onnxButton = $<HTMLButtonElement>('download-onnx');
 onnxButton.onclick = () => send({ type: 'export', format: 'onnx' });
+const deviceInputs = [$<HTMLInputElement>('device-cpu'), $<HTMLInputElement>('device-webgpu')];
+for (const input of deviceInputs) {
+  input.onchange = () => {
+    if (!input.checked) return;
+    state.switching = true;
+    for (const other of deviceInputs) other.disabled = true;
+    $('device-detail').textContent = input.value === 'webgpu' ? 'asking for a WebGPU adapter…' : 'reading the weights back…';
+    send({ type: 'device', device: input.value as Device });
+  };
+}
+/** Shows training on `device` (after a switch, or after a failed one: back on the one still in use). */
+function showDevice(device: Device, detail: string): void {
+  state.device = device;
+  state.deviceDetail = detail;
+  state.switching = false;
+  for (const input of deviceInputs) {
+    input.checked = input.value === device;
+    input.disabled = false;
+  }
+  $('device-detail').textContent = detail;
+  $('speed-label').textContent = device === 'webgpu' ? 'samples/s on the GPU' : 'samples/s on the CPU';
+}
 const storeButton = $<HTMLButtonElement>('store');
 const restoreButton = $<HTMLButtonElement>('restore');
 storeButton.onclick = () => send({ type: 'store' });
@@ -129,26 +163,34 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
         `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
         (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + ', in a Web Worker.';
       startButton.disabled = downloadButton.disabled = onnxButton.disabled = storeButton.disabled = restoreButton.disabled = false;
+      showDevice('cpu', `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}`);
       drawFilters(message.filters);
       return;
     case 'running':
       state.running = message.running;
       startButton.textContent = message.running ? 'Pause' : state.step === 0 ? 'Start training' : 'Resume';
       return;
+    case 'device':
+      show('info', message.device === 'webgpu' ? `Training on the GPU: ${message.detail}.` : `Training on the CPU: ${message.detail}.`);
+      showDevice(message.device, message.detail);
+      state.samplesPerSec = 0; // the figure is the new device's
+      return;
     case 'progress':
       state.step = message.step;
       state.losses.push(message.loss);
+      state.stepDevices.push(message.device);
       state.accuracies.push(message.accuracy);
       if (message.testAccuracy !== undefined) {
         state.testAccuracies.push({ x: message.step, y: message.testAccuracy });
         $('test-accuracy').textContent = `${(message.testAccuracy * 100).toFixed(1)}%`;
       }
+      // the first step on a device (compiling) is shown apart, not in the samples/s of the device in use
       if (message.firstStepMs !== undefined) state.firstStepMs = message.firstStepMs;
-      state.samplesPerSec = 0.8 * (state.samplesPerSec || message.samplesPerSec) + 0.2 * message.samplesPerSec;
+      else state.samplesPerSec = 0.8 * (state.samplesPerSec || message.samplesPerSec) + 0.2 * message.samplesPerSec;
       $('step').textContent = `${message.step} (epoch ${message.epoch + 1})`;
       $('loss').textContent = smoothed(state.losses).at(-1)!.y.toFixed(3);
       $('accuracy').textContent = `${(smoothed(state.accuracies).at(-1)!.y * 100).toFixed(1)}%`;
-      $('speed').textContent = state.samplesPerSec.toFixed(0);
+      $('speed').textContent = state.samplesPerSec === 0 ? '–' : state.samplesPerSec.toFixed(0);
       drawFilters(message.filters);
       drawCharts();
       if (message.step % 10 === 0) predict(); // the probabilities follow the training
@@ -182,6 +224,12 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       predict();
       return;
     case 'error':
+      if (message.during === 'device') {
+        const [wanted, kept] = state.device === 'cpu' ? ['the GPU', 'the CPU'] : ['the CPU', 'the GPU'];
+        show('error', `Could not move training to ${wanted}: ${message.message}\nTraining stays on ${kept}.`);
+        showDevice(state.device, state.deviceDetail);
+        return;
+      }
       show('error', message.during === 'import' || message.during === 'restore' ? `Could not load those weights: ${message.message}` : `Error while ${message.during === 'setup' ? 'setting up' : message.during}: ${message.message}`);
       return;
   }

@@ -1,0 +1,33 @@
+// The messages between the WebGPU bench (bench/browser-webgpu.ts, through its page) and its Worker
+// (bench/browser-webgpu-worker.ts).
+
+/** One of the four ways to train LeNet-5 that the bench compares. */
+export type Contender = 'torchlet webgpu' | 'TF.js webgpu' | 'torchlet cpu' | 'TF.js cpu';
+export const CONTENDERS: readonly Contender[] = ['torchlet webgpu', 'TF.js webgpu', 'torchlet cpu', 'TF.js cpu'];
+
+export type ToBenchWorker =
+  /** Builds the contender's model and optimizer on the shared seeded batch and runs its first step (timed apart) and `warmup` more. */
+  | { type: 'setup'; contender: Contender; batch: number; warmup: number; threads: number }
+  /** Runs training steps of a set-up contender until at least `minSteps` and `minMs` are done. */
+  | { type: 'run'; contender: Contender; minSteps: number; minMs: number };
+
+export interface SetupDone {
+  type: 'setup';
+  /** Version, backend, threads or adapter. */
+  detail: string;
+  /** The first training step, compiling shaders (webgpu) or wasm (cpu) and allocating. */
+  firstStepMs: number;
+  /** The loss of the first step, to see that both frameworks train the same task. */
+  firstLoss: number;
+  /** The adapter's vendor, architecture and description, on the webgpu contenders. */
+  adapter?: string;
+}
+
+export interface RunDone {
+  type: 'run';
+  steps: number;
+  ms: number;
+  loss: number;
+}
+
+export type FromBenchWorker = SetupDone | RunDone | { type: 'error'; message: string };
