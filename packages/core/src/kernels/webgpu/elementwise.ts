@@ -9,7 +9,7 @@ import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem, wgslType } 
 /** The WebGPU backend's broadcasting arithmetic and comparisons: the entries of kernels/cpu/elementwise.ts on device tensors. */
 
 /** x^y as the CPU backend's powC computes it: a negative base with an integral exponent keeps its sign rule. */
-const POW = /* wgsl */ `
+export const POW = /* wgsl */ `
 fn powC(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
   if (x >= 0.0) { return pow(x, y); }
