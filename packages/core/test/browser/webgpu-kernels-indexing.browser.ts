@@ -68,7 +68,7 @@ test('gather / scatterAdd, indexSelect / indexAdd and takeAlong / putAlong agree
   }
 });
 
-test('where, extremumShare, mulInPlace and applyMask broadcast as the CPU entries do', async () => {
+test('where, maskSelect, extremumShare, mulInPlace and applyMask broadcast as the CPU entries do', async () => {
   core.manualSeed(33);
   const cond = core.tensor([[1], [0], [Number.NaN]]); // NaN counts as true
   const a = randn([1, 5]);
@@ -77,11 +77,14 @@ test('where, extremumShare, mulInPlace and applyMask broadcast as the CPU entrie
   const actual = gpu.where(on(cond), on(a), on(b), [3, 5], 'float32');
   await agree('where', actual.out, expected.out, exact);
   await agree('where mask', actual.mask, expected.mask, exact);
+  const gWhere = randn([3, 5]);
+  for (const keep of [0, 1] as const) {
+    await agree(`maskSelect keep ${keep}`, gpu.maskSelect(on(expected.mask), keep, on(gWhere)), cpu.maskSelect(expected.mask, keep, gWhere), exact);
+  }
   const intCond = ints([0, 3, 0, -1, 0], [5]);
-  const intWhere = gpu.where(on(intCond), on(randint(0, 9, [3, 5])), on(ints([7], [1])), [3, 5], 'int32');
-  core.manualSeed(33);
-  randn([1, 5]); randn([3, 5]);
-  const intExpected = cpu.where(intCond, randint(0, 9, [3, 5]), ints([7], [1]), [3, 5], 'int32');
+  const intA = randint(0, 9, [3, 5]);
+  const intWhere = gpu.where(on(intCond), on(intA), on(ints([7], [1])), [3, 5], 'int32');
+  const intExpected = cpu.where(intCond, intA, ints([7], [1]), [3, 5], 'int32');
   await agree('where int32', intWhere.out, intExpected.out, exact);
   intWhere.mask.release();
   // ties (x == y) share the gradient half and half

@@ -57,6 +57,15 @@ export function where(cond: DeviceTensor, a: DeviceTensor, b: DeviceTensor, shap
   return { out, mask };
 }
 
+/** g where the int32 mask equals keep, else 0, at the mask's shape (where's gradient for one operand). */
+export function maskSelect(mask: DeviceTensor, keep: 0 | 1, g: DeviceTensor): DeviceTensor {
+  contextOf('maskSelect', 'int32', mask);
+  const out = DeviceTensor.empty(contextOf('maskSelect', 'float32', g), mask.shape, g.dtype);
+  runBroadcast(`maskSelect:${keep}`, [['M', mask], ['G', g]], [['O', out]], mask.shape, `
+  O[i] = select(0.0, G[j1], M[j0] == ${keep});`);
+  return out;
+}
+
 /** maximum's (sign 1) or minimum's (sign -1) gradient for `self` at g's shape: all of g where self won, half on ties. */
 export function extremumShare(self: DeviceTensor, other: DeviceTensor, g: DeviceTensor, sign: 1 | -1): DeviceTensor {
   contextOf('extremumShare', 'float32', self, other, g);
@@ -69,6 +78,14 @@ export function extremumShare(self: DeviceTensor, other: DeviceTensor, g: Device
   return out;
 }
 
+/** ln x with NaN for x < 0, as the CPU's Math.log (WGSL leaves log of a negative number undefined). */
+const LOG = /* wgsl */ `
+fn logC(x: f32) -> f32 {
+  if (x < 0.0) { var nanBits = 0x7fc00000u; return bitcast<f32>(nanBits); }
+  return log(x);
+}
+`;
+
 function powGradient(name: string, expression: string) {
   /** The gradient for one operand at g's (the broadcast) shape, typed like that operand, before summing back. */
   return (x: DeviceTensor, e: DeviceTensor, g: DeviceTensor, like: DeviceTensor): DeviceTensor => {
@@ -77,7 +94,7 @@ function powGradient(name: string, expression: string) {
     runBroadcast(name, [['X', x], ['E', e], ['G', g]], [['O', out]], g.shape, `
   let x = X[j0];
   let e = E[j1];
-  O[i] = ${expression};`, POW);
+  O[i] = ${expression};`, POW + LOG);
     return out;
   };
 }
@@ -85,7 +102,7 @@ function powGradient(name: string, expression: string) {
 /** d(x^e)/dx · g at g's shape, 0 where e = 0 (PyTorch's rule). */
 export const powBaseGrad = powGradient('powBaseGrad', 'select(G[j2] * e * powC(x, e - 1.0), 0.0, e == 0.0)');
 /** d(x^e)/de · g at g's shape, 0 where x = 0 and e >= 0 (the limit). */
-export const powExponentGrad = powGradient('powExponentGrad', 'select(G[j2] * powC(x, e) * log(x), 0.0, x == 0.0 && e >= 0.0)');
+export const powExponentGrad = powGradient('powExponentGrad', 'select(G[j2] * powC(x, e) * logC(x), 0.0, x == 0.0 && e >= 0.0)');
 
 /** self *= other in place, other broadcast to self's shape. */
 export function mulInPlace(self: DeviceTensor, other: DeviceTensor): void {
