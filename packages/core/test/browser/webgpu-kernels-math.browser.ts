@@ -120,4 +120,61 @@ test('clampMagnitude_ clips in place as the CPU; totalNorm says why it needs the
   void context;
 });
 
+test("issue 13's math: mathUnary, round, mathBinary, cumulative and argsort agree with the CPU", async () => {
+  core.manualSeed(47);
+  const x = core.cat([randn([3, 17], 2), core.tensor([[0, -0, 1e-4, -1e-4, 0.5, -0.5, 1.5, 2.5, -2.5, 1, -1, 3, 0.99, -0.99, 7, 1e-8, 10]])]);
+  const unit = core.tanh(x); // in (-1, 1) for asin, acos, atanh
+  const positive = core.add(core.abs(x), 1e-3);
+  const unaryTol = { atol: 2e-6, rtol: 1e-5 };
+  const ops: [core.kernels.MathUnaryOp, core.Tensor][] = [
+    ['sin', x], ['cos', x], ['tan', unit], ['asin', unit], ['acos', unit], ['atan', x], ['sinh', x], ['cosh', x], ['asinh', x],
+    ['acosh', core.add(positive, 1)], ['atanh', core.mul(unit, 0.9)], ['log1p', positive], ['expm1', x], ['log2', positive], ['log10', positive],
+    ['exp2', x], ['rsqrt', positive], ['erf', x], ['sign', x], ['floor', x], ['ceil', x], ['trunc', x],
+  ];
+  for (const [op, input] of ops) {
+    await agree(`mathUnary ${op}`, gpu.mathUnary(op, on(input), 'float32'), cpu.mathUnary(op, input, 'float32'), unaryTol);
+  }
+  const small = core.tensor([-0.3, 1e-6, -1e-6, 0.2, -0.6, 0.9]); // the relative accuracy of log1p, expm1 and erf near 0
+  for (const op of ['log1p', 'expm1', 'erf'] as const) {
+    await agree(`mathUnary ${op} near 0`, gpu.mathUnary(op, on(small), 'float32'), cpu.mathUnary(op, small, 'float32'), { atol: 1e-12, rtol: 2e-6 });
+  }
+  const counts = ints([-3, 0, 5, 7, -1], [5]);
+  await agree('mathUnary sign int32', gpu.mathUnary('sign', on(counts), 'int32'), cpu.mathUnary('sign', counts, 'int32'), exact);
+  await agree('mathUnary sin of int32', gpu.mathUnary('sin', on(counts), 'float32'), cpu.mathUnary('sin', counts, 'float32'), unaryTol);
+  // halves go to the even neighbour; other decimals scale in float32 here (float64 on the CPU), hence the tolerance
+  await agree('round 0', gpu.round(on(x), 0), cpu.round(x, 0), exact);
+  await agree('round 2', gpu.round(on(x), 2), cpu.round(x, 2), { atol: 1e-6, rtol: 1e-6 });
+  await agree('round -1', gpu.round(on(x), -1), cpu.round(x, -1), { atol: 1e-6, rtol: 1e-6 });
+  await agree('round int32', gpu.round(on(counts), 0), cpu.round(counts, 0), exact);
+  const a = randn([3, 1, 5], 3);
+  const b = core.cat([randn([4, 1], 3).reshape([4, 1]), core.tensor([[0]])]).reshape([5, 1]);
+  const specials = core.tensor([Infinity, -Infinity, Number.NaN, 0, 2]);
+  for (const op of ['atan2', 'hypot', 'logaddexp', 'xlogy'] as const) {
+    await agree(`mathBinary ${op}`, gpu.mathBinary(op, on(a), on(b), [3, 5, 5], 'float32'), cpu.mathBinary(op, a, b, [3, 5, 5], 'float32'), { atol: 1e-6, rtol: 1e-5 });
+    const xs = core.tensor([Infinity, -Infinity, 0, 0, 3]);
+    await agree(`mathBinary ${op} special`, gpu.mathBinary(op, on(xs), on(specials), [5], 'float32'), cpu.mathBinary(op, xs, specials, [5], 'float32'), { atol: 1e-6, rtol: 1e-5 });
+  }
+  const y = randn([3, 17, 2]);
+  for (const dim of [0, 1, 2]) {
+    await agree(`cumulative sum dim ${dim}`, gpu.cumulative(on(y), dim, 'sum'), cpu.cumulative(y, dim, 'sum'), { atol: 1e-5, rtol: 1e-5 });
+    await agree(`cumulative prod dim ${dim}`, gpu.cumulative(on(y), dim, 'prod'), cpu.cumulative(y, dim, 'prod'), { atol: 1e-6, rtol: 1e-5 });
+  }
+  const yi = core.randint(-5, 5, [3, 17]);
+  await agree('cumulative sum int32', gpu.cumulative(on(yi), 1, 'sum'), cpu.cumulative(yi, 1, 'sum'), exact);
+  // ties keep their order (stable) and NaN sorts above +Infinity, both ways
+  const lines = core.cat([core.round(randn([3, 17], 2)), core.tensor([[Number.NaN, 1, Infinity, 1, -Infinity, Number.NaN, 0, 0, 1, 2, 3, -1, 0, 1, 2, 3, 4]])]);
+  for (const descending of [false, true]) {
+    for (const dim of [0, 1]) {
+      await agree(`argsort dim ${dim} descending=${descending}`, gpu.argsort(on(lines), dim, descending), cpu.argsort(lines, dim, descending), exact);
+    }
+  }
+});
+
+test('oneHot agrees with the CPU; maxElement and nonzeroFlat (host-sized results) name the asynchronous route', async () => {
+  const indices = ints([0, 4, 2, 2, 1, 3], [2, 3]);
+  await agree('oneHot', gpu.oneHot(on(indices), 5), cpu.oneHot(indices, 5), exact);
+  await rejects(() => gpu.maxElement(on(indices)), /maxElement: this op needs the largest value of a tensor on 'webgpu' on the host.*await x.cpu\(\)/);
+  await rejects(() => gpu.nonzeroFlat(on(indices)), /nonzeroFlat: the size of this op's result .* depends on the mask's values.*await t.cpu\(\)/);
+});
+
 await run();

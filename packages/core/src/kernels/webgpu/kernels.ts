@@ -22,3 +22,5 @@ export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat
 export { cast, reduceLoss } from './convert.js';
 export { addScalar_, copy_, divScalar_, fill_, mulScalar_ } from './inplace.js';
 export { findNonFinite, findOutOfRange } from './checks.js';
+export { argsort, cumulative, mathBinary, mathUnary, round } from './math.js';
+export { maxElement, nonzeroFlat, oneHot } from './ranges.js';
