@@ -128,22 +128,17 @@ export function argExtremum(x: DeviceTensor, dim: number | null, sign: 1 | -1, s
   return out;
 }
 
-/** The values of x at `indices` along dim (or in the flattened x), shaped like indices. */
+/** The values of x at `indices` along dim (or in the flattened x): one index per line of x, as the CPU entry reads them. */
 export function takeAlong(x: DeviceTensor, indices: DeviceTensor, dim: number | null): DeviceTensor {
   const context = contextOf('takeAlong', 'float32', x);
   contextOf('takeAlong', 'int32', indices);
   const [, n, inner] = viewAround(x.shape, dim);
   const out = DeviceTensor.empty(context, indices.shape, 'float32');
-  const innerOut = dim === null ? 1 : axisView(indices.shape, dim)[2];
-  const nOut = dim === null ? indices.numel : axisView(indices.shape, dim)[1];
+  // line i (of outer·inner) is indices[i]; the shape of indices (keepdim or not) does not matter
   runPerItem(context, 'takeAlong', () => PRELUDE + bindings([['X', 'f32', false], ['I', 'i32', false], ['O', 'f32', true]]) + perItem(`
   let n = p[1];
   let inner = p[2];
-  let nOut = p[3];
-  let innerOut = p[4];
-  let o = i / (nOut * innerOut);
-  let j = i % innerOut;
-  O[i] = X[o * n * inner + u32(I[i]) * inner + j];`), [indices.numel, n, inner, nOut, innerOut], [x.buffer, indices.buffer, out.buffer]);
+  O[i] = X[(i / inner) * n * inner + u32(I[i]) * inner + i % inner];`), [indices.numel, n, inner], [x.buffer, indices.buffer, out.buffer]);
   return out;
 }
 
