@@ -132,7 +132,7 @@ test("issue 13's math: mathUnary, round, mathBinary, cumulative and argsort agre
     ['exp2', x], ['rsqrt', positive], ['erf', x], ['sign', x], ['floor', x], ['ceil', x], ['trunc', x],
   ];
   for (const [op, input] of ops) {
-    await agree(`mathUnary ${op}`, gpu.mathUnary(op, on(input), 'float32'), cpu.mathUnary(op, input, 'float32'), unaryTol);
+    await agree(`mathUnary:${op}`, gpu.mathUnary(op, on(input), 'float32'), cpu.mathUnary(op, input, 'float32'), unaryTol);
   }
   const small = core.tensor([-0.3, 1e-6, -1e-6, 0.2, -0.6, 0.9]); // the relative accuracy of log1p, expm1 and erf near 0
   for (const op of ['log1p', 'expm1', 'erf'] as const) {
@@ -150,7 +150,7 @@ test("issue 13's math: mathUnary, round, mathBinary, cumulative and argsort agre
   const b = core.cat([randn([4, 1], 3).reshape([4, 1]), core.tensor([[0]])]).reshape([5, 1]);
   const specials = core.tensor([Infinity, -Infinity, Number.NaN, 0, 2]);
   for (const op of ['atan2', 'hypot', 'logaddexp', 'xlogy'] as const) {
-    await agree(`mathBinary ${op}`, gpu.mathBinary(op, on(a), on(b), [3, 5, 5], 'float32'), cpu.mathBinary(op, a, b, [3, 5, 5], 'float32'), { atol: 1e-6, rtol: 1e-5 });
+    await agree(`mathBinary:${op}`, gpu.mathBinary(op, on(a), on(b), [3, 5, 5], 'float32'), cpu.mathBinary(op, a, b, [3, 5, 5], 'float32'), { atol: 1e-6, rtol: 1e-5 });
     const xs = core.tensor([Infinity, -Infinity, 0, 0, 3]);
     await agree(`mathBinary ${op} special`, gpu.mathBinary(op, on(xs), on(specials), [5], 'float32'), cpu.mathBinary(op, xs, specials, [5], 'float32'), { atol: 1e-6, rtol: 1e-5 });
   }
