@@ -13,7 +13,7 @@ export {
 export {
   argExtremum, extremumDims, logSoftmax, logSoftmaxBackward, logSumExpDims, logsumexpBackward, softmax, softmaxBackward, sumDims, takeAlong,
 } from './reduce.js';
-export { batchedMatmul, matmul2d, sumRows } from './linalg.js';
+export { batchedMatmul, matmul2d, matmulKernel, sumRows } from './linalg.js';
 export { crossEntropy, crossEntropyBackward, mseLossBackward, nllLoss, nllLossBackward } from './loss.js';
 export { adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './optim.js';
 export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './conv.js';
