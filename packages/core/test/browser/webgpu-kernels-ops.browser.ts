@@ -110,4 +110,18 @@ test('oneHot on webgpu: with numClasses it agrees with the CPU; without, the cla
   }
 });
 
+test('detectAnomaly on webgpu: the check runs on the device and the next read throws naming the value and where it is', async () => {
+  await initWebGPU();
+  const x = core.tensor([[1, 2], [Infinity, 4]]).to('webgpu');
+  const y = core.detectAnomaly(() => core.mul(x, 2)); // the op goes on: no host read inside
+  try {
+    await y.read();
+    assert.unreachable('the read should throw');
+  } catch (err) {
+    assert.match((err as Error).message, /detectAnomaly: an op on 'webgpu' produced Infinity at flat index 2 of an output with shape \[2, 2\]/);
+  }
+  const fine = core.detectAnomaly(() => core.mul(core.tensor([1, 2]).to('webgpu'), 2));
+  assert.equal([...(await fine.read())], [2, 4]);
+});
+
 await run();
