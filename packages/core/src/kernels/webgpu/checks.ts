@@ -26,3 +26,27 @@ export function findOutOfRange(x: DeviceTensor, low: number, high: number, excep
     `is outside ${allowed}; the check ran on the device, so it is reported at this read and the values computed from it are wrong`);
   return null;
 }
+
+/**
+ * detectAnomaly's check on the device: like findOutOfRange, a kernel finds the first NaN or infinity (tested on the
+ * bits) and the next read throws, naming the value, its flat index and the output's shape; the op goes on (null).
+ */
+export function findNonFinite(x: DeviceTensor): null {
+  if (x.dtype === 'int32') return null; // integers are always finite
+  const context = contextOf('findNonFinite', 'float32', x);
+  const result = context.acquire(8);
+  runPerItem(context, 'findNonFinite', () => PRELUDE + bindings([['X', 'f32', false], ['R', 'i32', true]]) + perItem(`
+  var found = -1;
+  var bad = 0.0;
+  for (var k = 0u; k < p[1]; k++) {
+    let v = X[k];
+    if ((bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u) { found = i32(k); bad = v; break; }
+  }
+  R[0] = found;
+  R[1] = bitcast<i32>(bad);`), [1, x.numel], [x.buffer, result]);
+  const shape = `[${x.shape.join(', ')}]`;
+  context.deferCheck(result, (index, value) =>
+    `detectAnomaly: an op on 'webgpu' produced ${value} at flat index ${index} of an output with shape ${shape}; the check ran on the ` +
+    'device, so it is reported at this read (run the step on the CPU to have the op named at once)');
+  return null;
+}

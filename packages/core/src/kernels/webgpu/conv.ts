@@ -14,13 +14,19 @@ function geometryParams(items: number, g: ConvGeometry, O: number, groups: numbe
   return [items, g.C, g.H, g.W, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.Ho, g.Wo, O, groups, N];
 }
 
-const GEOMETRY = /* wgsl */ `
-  let C = i32(p[1]); let H = i32(p[2]); let W = i32(p[3]); let kH = i32(p[4]); let kW = i32(p[5]);
-  let sH = i32(p[6]); let sW = i32(p[7]); let padTop = i32(p[8]); let padLeft = i32(p[9]);
-  let dH = i32(p[10]); let dW = i32(p[11]); let Ho = i32(p[12]); let Wo = i32(p[13]); let O = i32(p[14]);
-  let groups = i32(p[15]); let N = i32(p[16]);
-  let Cg = C / groups; let Og = O / groups;
+/**
+ * The geometry as WGSL constants: each conv shape gets its own pipeline (a few per network, compiled once), and with
+ * the sizes known the compiler unrolls the window loops and turns the index divisions into multiplications, which
+ * on SwiftShader (the GPU emulated on the CPU's SIMD lanes, where integer division is scalar) is most of the time.
+ */
+function geometryConstants(params: readonly number[]): { key: string; source: string } {
+  const names = ['C', 'H', 'W', 'kH', 'kW', 'sH', 'sW', 'padTop', 'padLeft', 'dH', 'dW', 'Ho', 'Wo', 'O', 'groups', 'N'];
+  const values = params.slice(1);
+  const source = names.map((name, k) => `const ${name} = ${values[k]};`).join(' ') + `
+  const Cg = C / groups; const Og = O / groups;
   let e = i32(i);`;
+  return { key: values.join(','), source };
+}
 
 /** y [N, O, Ho, Wo] from x [N, C, H, W], weight [O, C/groups, kH, kW] and bias [O] or null. */
 export function conv2dForward(g: ConvGeometry, groups: number, x: DeviceTensor, w: DeviceTensor, b: DeviceTensor | null): DeviceTensor {
@@ -29,7 +35,9 @@ export function conv2dForward(g: ConvGeometry, groups: number, x: DeviceTensor, 
   const O = w.shape[0];
   const out = DeviceTensor.empty(context, [N, O, g.Ho, g.Wo], 'float32');
   const withBias = b !== null;
-  runPerItem(context, `conv2d:${withBias}`, () => PRELUDE + bindings([['X', 'f32', false], ['Wt', 'f32', false], ['Y', 'f32', true], ...(withBias ? [['B', 'f32', false] as const] : [])]) + perItem(`${GEOMETRY}
+  const params = geometryParams(out.numel, g, O, groups, N);
+  const geometry = geometryConstants(params);
+  runPerItem(context, `conv2d:${withBias}:${geometry.key}`, () => PRELUDE + bindings([['X', 'f32', false], ['Wt', 'f32', false], ['Y', 'f32', true], ...(withBias ? [['B', 'f32', false] as const] : [])]) + perItem(`${geometry.source}
   let wo = e % Wo; let ho = (e / Wo) % Ho; let o = (e / (Wo * Ho)) % O; let n = e / (Wo * Ho * O);
   let gi = o / Og;
   var acc = ${withBias ? 'B[o]' : '0.0'};
@@ -45,7 +53,7 @@ export function conv2dForward(g: ConvGeometry, groups: number, x: DeviceTensor, 
       }
     }
   }
-  Y[i] = acc;`), geometryParams(out.numel, g, O, groups, N), [x.buffer, w.buffer, out.buffer, ...(b ? [b.buffer] : [])]);
+  Y[i] = acc;`), params, [x.buffer, w.buffer, out.buffer, ...(b ? [b.buffer] : [])]);
   return out;
 }
 
@@ -60,7 +68,9 @@ export function conv2dBackward(
   let gw: DeviceTensor | null = null;
   if (needInput) {
     gx = DeviceTensor.empty(context, x.shape, 'float32');
-    runPerItem(context, 'conv2dInputGrad', () => PRELUDE + bindings([['G', 'f32', false], ['Wt', 'f32', false], ['DX', 'f32', true]]) + perItem(`${GEOMETRY}
+    const params = geometryParams(gx.numel, g, O, groups, N);
+    const geometry = geometryConstants(params);
+    runPerItem(context, `conv2dInputGrad:${geometry.key}`, () => PRELUDE + bindings([['G', 'f32', false], ['Wt', 'f32', false], ['DX', 'f32', true]]) + perItem(`${geometry.source}
   let iw = e % W; let ih = (e / W) % H; let c = (e / (W * H)) % C; let n = e / (W * H * C);
   let gi = c / Cg; let cg = c % Cg;
   var acc = 0.0;
@@ -77,11 +87,13 @@ export function conv2dBackward(
       }
     }
   }
-  DX[i] = acc;`), geometryParams(gx.numel, g, O, groups, N), [grad.buffer, w.buffer, gx.buffer]);
+  DX[i] = acc;`), params, [grad.buffer, w.buffer, gx.buffer]);
   }
   if (needWeight) {
     gw = DeviceTensor.empty(context, w.shape, 'float32');
-    runPerItem(context, 'conv2dWeightGrad', () => PRELUDE + bindings([['G', 'f32', false], ['X', 'f32', false], ['DW', 'f32', true]]) + perItem(`${GEOMETRY}
+    const params = geometryParams(gw.numel, g, O, groups, N);
+    const geometry = geometryConstants(params);
+    runPerItem(context, `conv2dWeightGrad:${geometry.key}`, () => PRELUDE + bindings([['G', 'f32', false], ['X', 'f32', false], ['DW', 'f32', true]]) + perItem(`${geometry.source}
   let kj = e % kW; let ki = (e / kW) % kH; let cg = (e / (kW * kH)) % Cg; let o = e / (kW * kH * Cg);
   let c = (o / Og) * Cg + cg;
   var acc = 0.0;
@@ -96,7 +108,7 @@ export function conv2dBackward(
       }
     }
   }
-  DW[i] = acc;`), geometryParams(gw.numel, g, O, groups, N), [grad.buffer, x.buffer, gw.buffer]);
+  DW[i] = acc;`), params, [grad.buffer, x.buffer, gw.buffer]);
   }
   return [gx, gw];
 }

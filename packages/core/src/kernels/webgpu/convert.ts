@@ -1,6 +1,7 @@
 import type { DType } from '../../dtype.js';
 import type { LossReduction } from '../loss.js';
 import { binary, broadcastTo } from './elementwise.js';
+import { divScalar_ } from './inplace.js';
 import { sumDims } from './reduce.js';
 import { DeviceTensor, deviceDType } from './storage.js';
 import { PRELUDE, bindings, contextOf, perItem, runPerItem, wgslType } from './wgsl.js';
@@ -21,15 +22,16 @@ export function cast(x: DeviceTensor, dtype: DType): DeviceTensor {
 
 /**
  * The per-position losses reduced as the CPU's reduceLoss does; the 'mean' denominator is a one-element device
- * tensor (crossEntropy's weightSum stays on the device, so no step waits for a readback).
+ * tensor (crossEntropy's and nllLoss's weightSum stay on the device, so no step waits for a readback) or a count.
  */
 export function reduceLoss(perPosition: DeviceTensor, reduction: LossReduction, denominator: DeviceTensor | number, dtype: DType): DeviceTensor {
   if (reduction === 'none') return perPosition;
   const flat = perPosition.view([perPosition.numel]);
   const total = sumDims(flat, [0]).view([]);
   if (reduction === 'sum') return total;
-  if (typeof denominator === 'number') {
-    throw new TypeError(`reduceLoss: on webgpu the 'mean' denominator must be a device tensor, got the number ${denominator}`);
+  if (typeof denominator === 'number') { // a count known on the host (mseLoss's numel)
+    divScalar_(total, denominator);
+    return total;
   }
   const mean = binary('div', total, denominator.view([]), [], dtype);
   total.release();

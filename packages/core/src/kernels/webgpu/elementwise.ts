@@ -9,9 +9,15 @@ import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem, wgslType } 
 /** The WebGPU backend's broadcasting arithmetic and comparisons: the entries of kernels/cpu/elementwise.ts on device tensors. */
 
 /** x^y as the CPU backend's powC computes it: a negative base with an integral exponent keeps its sign rule. */
-const POW = /* wgsl */ `
+export const POW = /* wgsl */ `
 fn powC(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
+  if (x == 0.0) { // a GPU's pow(0, y) need not give 0 or infinity: C's rules, the sign kept for odd integral y
+    var infBits = 0x7f800000u;
+    let m = select(bitcast<f32>(infBits), 0.0, y > 0.0);
+    let negative = (bitcast<u32>(x) & 0x80000000u) != 0u;
+    return select(m, -m, negative && floor(y) == y && fract(y * 0.5) != 0.0);
+  }
   if (x >= 0.0) { return pow(x, y); }
   if (floor(y) != y) { var nanBits = 0x7fc00000u; return bitcast<f32>(nanBits); } // a var: a NaN constant does not compile
   let m = pow(-x, y);

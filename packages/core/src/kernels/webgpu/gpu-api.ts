@@ -59,6 +59,8 @@ export interface GPUDeviceLike {
 
 /** A GPUAdapter. */
 export interface GPUAdapterLike {
+  /** What the adapter is (Chrome 114+); SwiftShader says architecture 'swiftshader' and isFallbackAdapter true. */
+  readonly info?: { readonly architecture?: string; readonly isFallbackAdapter?: boolean };
   readonly limits: { readonly maxComputeInvocationsPerWorkgroup: number; readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
   requestDevice(descriptor?: { requiredLimits?: Record<string, number> }): Promise<GPUDeviceLike>;
 }

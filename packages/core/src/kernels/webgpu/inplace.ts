@@ -5,19 +5,25 @@ import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem, wgslType } 
 
 /** The WebGPU backend's in-place scalar updates, fill and copy: the entries of kernels/cpu/elementwise.ts ending in `_`. */
 
-const SCALAR_OPS = { add: 'S[i] + pf(1u)', mul: 'S[i] * pf(1u)', div: 'S[i] / pf(1u)' } as const;
+const SCALAR_OPS = { add: 'S[i] + v', mul: 'S[i] * v', div: 'S[i] / v' } as const;
 
+/** self[i] op= value; on an int32 self (add and mul, the value then an integer) i32 arithmetic wraps, as the CPU's. */
 function scalarInPlace(op: keyof typeof SCALAR_OPS, self: DeviceTensor, value: number): void {
-  const context = contextOf(`${op}Scalar_`, 'float32', self);
-  runPerItem(context, `${op}Scalar_`, () => PRELUDE + bindings([['S', 'f32', true]]) + perItem(`  S[i] = ${SCALAR_OPS[op]};`), [self.numel, f32Bits(value)], [self.buffer]);
+  const dtype = op !== 'div' && self.dtype === 'int32' ? 'int32' : 'float32';
+  const context = contextOf(`${op}Scalar_`, dtype, self);
+  const type = wgslType(dtype);
+  const word = dtype === 'int32' ? value >>> 0 : f32Bits(value);
+  runPerItem(context, `${op}Scalar_:${type}`, () => PRELUDE + bindings([['S', type, true]]) + perItem(`
+  let v = bitcast<${type}>(p[1]);
+  S[i] = ${SCALAR_OPS[op]};`), [self.numel, word], [self.buffer]);
 }
 
-/** self[i] += value. */
+/** self[i] += value (float32, or int32 with an integer value). */
 export function addScalar_(self: DeviceTensor, value: number): void {
   scalarInPlace('add', self, value);
 }
 
-/** self[i] *= value. */
+/** self[i] *= value (float32, or int32 with an integer value). */
 export function mulScalar_(self: DeviceTensor, value: number): void {
   scalarInPlace('mul', self, value);
 }

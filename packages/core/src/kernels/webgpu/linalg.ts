@@ -1,10 +1,11 @@
 import type { DType } from '../../dtype.js';
 import { broadcastShapes, numelOf } from '../../shape.js';
 import { broadcastStrides } from '../elementwise.js';
+import type { WebGPUContext } from './device.js';
 import { DeviceTensor, deviceDType } from './storage.js';
 import { PRELUDE, bindings, contextOf, perItem, runPerItem } from './wgsl.js';
 
-/** The WebGPU backend's matrix products (kernels/cpu/linalg.ts's entries): one tiled kernel for every product. */
+/** The WebGPU backend's matrix products (kernels/cpu/linalg.ts's entries): a tiled kernel, and a direct one for software adapters. */
 
 const TILE = 16;
 
@@ -59,6 +60,49 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 `;
 }
 
+/** Which product kernel runs: 'auto' (direct on a software adapter, tiled elsewhere), or one of them (tests pin each). */
+export const matmulKernel: { variant: 'auto' | 'tiled' | 'direct' } = { variant: 'auto' };
+
+/**
+ * Tiles staged in workgroup memory are what real GPUs want; on a software adapter (SwiftShader, which runs the
+ * invocations of a workgroup on the CPU's SIMD lanes and emulates its barriers) the direct kernel was 2-8x faster on
+ * LeNet-5's products (bench figures in the webgpu README). Both add the K products in the same order.
+ */
+function useTiles(context: WebGPUContext): boolean {
+  if (matmulKernel.variant !== 'auto') return matmulKernel.variant === 'tiled';
+  const info = context.adapter.info;
+  return !(info?.isFallbackAdapter === true || info?.architecture === 'swiftshader');
+}
+
+/** One thread per element of C walking K: no workgroup memory and no barriers. params: [items, M, N, K, batchRank, batch.., strides..]. */
+function directSource(withBias: boolean, transA: boolean, transB: boolean): string {
+  return PRELUDE + bindings([['A', 'f32', false], ['B', 'f32', false], ['C', 'f32', true], ...(withBias ? [['Bias', 'f32', false] as const] : [])]) + perItem(`
+  let M = p[1];
+  let N = p[2];
+  let K = p[3];
+  let rank = p[4];
+  let z = i / (M * N);
+  let row = (i / N) % M;
+  let col = i % N;
+  var rem = z;
+  var ia = 0u;
+  var ib = 0u;
+  for (var k = 0u; k < rank; k++) {
+    let d = rank - 1u - k;
+    let idx = rem % p[5u + d];
+    rem = rem / p[5u + d];
+    ia += idx * p[5u + rank + d];
+    ib += idx * p[5u + 2u * rank + d];
+  }
+  let aOff = ia * M * K;
+  let bOff = ib * K * N;
+  var acc = 0.0;
+  for (var k = 0u; k < K; k++) {
+    acc += A[aOff + ${transA ? 'k * M + row' : 'row * K + k'}] * B[bOff + ${transB ? 'col * K + k' : 'k * N + col'}];
+  }
+  C[i] = acc${withBias ? ' + Bias[col]' : ''};`);
+}
+
 function gemm(
   op: string, transA: boolean, transB: boolean, M: number, N: number, K: number, a: DeviceTensor, b: DeviceTensor, bias: DeviceTensor | null,
   batch: readonly number[], aBatch: readonly number[], bBatch: readonly number[], shape: readonly number[],
@@ -68,6 +112,11 @@ function gemm(
   if (K === 0) return fillZeros(out, bias);
   const params = Uint32Array.from([M, N, K, Number(transA), Number(transB), batch.length, ...batch, ...broadcastStrides(aBatch, batch), ...broadcastStrides(bBatch, batch)]);
   const buffers = [a.buffer, b.buffer, out.buffer, ...(bias ? [bias.buffer] : [])];
+  if (!useTiles(context)) {
+    runPerItem(context, `gemmDirect:${bias !== null}:${transA}:${transB}:${batch.length}`, () => directSource(bias !== null, transA, transB),
+      [M * N * numelOf(batch), M, N, K, batch.length, ...batch, ...broadcastStrides(aBatch, batch), ...broadcastStrides(bBatch, batch)], buffers);
+    return out;
+  }
   context.dispatch(`gemm:${bias !== null}`, () => gemmSource(bias !== null), params, buffers, [Math.ceil(N / TILE), Math.ceil(M / TILE), numelOf(batch)]);
   return out;
 }

@@ -103,3 +103,64 @@ export function crossEntropyBackward(
   [probs.buffer, target.buffer, g.buffer, weightSum.buffer, gx.buffer, ...(weight ? [weight.buffer] : [])]);
   return gx;
 }
+
+/**
+ * Per-position NLL -w_t·input[t] (shaped like the target, 0 where ignored) and the summed target weight of the
+ * non-ignored positions, a one-element device tensor (as crossEntropy's).
+ */
+export function nllLoss(geo: ClassLossGeometry, input: DeviceTensor, target: DeviceTensor, weight: DeviceTensor | null): { loss: DeviceTensor; weightSum: DeviceTensor } {
+  const context = contextOf('nllLoss', 'float32', input, weight);
+  contextOf('nllLoss', 'int32', target);
+  const loss = DeviceTensor.empty(context, target.shape, 'float32');
+  const w = weight !== null;
+  const declared = bindings([['X', 'f32', false], ['T', 'i32', false], ['L', 'f32', true], ...(w ? [['W', 'f32', false] as const] : [])]);
+  runPerItem(context, `nllLoss:${w}`, () => PRELUDE + declared + perItem(`${POSITION}
+  if (t == ignoreIndex) { L[i] = 0.0; return; }
+  L[i] = -${weightOf(w, 'u32(t)')} * X[base + u32(t) * inner];`), geometryParams(geo, 0), [input.buffer, target.buffer, loss.buffer, ...(weight ? [weight.buffer] : [])]);
+  const weightSum = DeviceTensor.empty(context, [], 'float32');
+  // one thread adds the non-ignored positions' weights in order, as the CPU loop does
+  runPerItem(context, `nllWeightSum:${w}`, () => PRELUDE + bindings([['T', 'i32', false], ['S', 'f32', true], ...(w ? [['W', 'f32', false] as const] : [])]) + perItem(`
+  var acc = 0.0;
+  for (var k = 0u; k < p[1]; k++) {
+    let t = T[k];
+    if (t != bitcast<i32>(p[2])) { acc += ${weightOf(w, 'u32(t)')}; }
+  }
+  S[0] = acc;`), [1, target.numel, geo.ignoreIndex | 0], [target.buffer, weightSum.buffer, ...(weight ? [weight.buffer] : [])]);
+  return { loss, weightSum };
+}
+
+/** nllLoss's input gradient: -w_t·(the position's upstream gradient) at the target class, 0 elsewhere and where ignored. */
+export function nllLossBackward(
+  geo: ClassLossGeometry, target: DeviceTensor, weight: DeviceTensor | null, g: DeviceTensor, reduction: LossReduction, weightSum: DeviceTensor,
+  inShape: readonly number[],
+): DeviceTensor {
+  const context = contextOf('nllLossBackward', 'float32', g, weight, weightSum);
+  contextOf('nllLossBackward', 'int32', target);
+  const gx = DeviceTensor.empty(context, inShape, 'float32');
+  const w = weight !== null;
+  const declared = bindings([['T', 'i32', false], ['G', 'f32', false], ['WS', 'f32', false], ['D', 'f32', true], ...(w ? [['W', 'f32', false] as const] : [])]);
+  // one thread per input element: the class c of its position gets the gradient when c is the target
+  runPerItem(context, `nllLossBackward:${w}`, () => PRELUDE + declared + perItem(`
+  let C = p[1];
+  let inner = p[2];
+  let ignoreIndex = bitcast<i32>(p[3]);
+  let position = (i / (C * inner)) * inner + i % inner;
+  let t = T[position];
+  if (t == ignoreIndex || u32(t) != (i / inner) % C) { D[i] = 0.0; return; }
+  var s = G[0];
+  if (p[5] == 0u) { s = G[position]; } else if (p[5] == 2u) { s = G[0] / WS[0]; }
+  D[i] = -${weightOf(w, 'u32(t)')} * s;`), [geo.N * geo.C * geo.inner, ...geometryParams(geo, 0, reduction).slice(1)],
+  [target.buffer, g.buffer, weightSum.buffer, gx.buffer, ...(weight ? [weight.buffer] : [])]);
+  return gx;
+}
+
+/** mseLoss's input gradient 2·diff·s from the saved differences input - target (s: g, g[i], or g / numel). */
+export function mseLossBackward(diff: DeviceTensor, g: DeviceTensor, reduction: LossReduction): DeviceTensor {
+  const context = contextOf('mseLossBackward', 'float32', diff, g);
+  const gi = DeviceTensor.empty(context, diff.shape, 'float32');
+  runPerItem(context, 'mseLossBackward', () => PRELUDE + bindings([['X', 'f32', false], ['G', 'f32', false], ['D', 'f32', true]]) + perItem(`
+  var s = G[0];
+  if (p[1] == 0u) { s = G[i]; } else if (p[1] == 2u) { s = G[0] / f32(p[0]); }
+  D[i] = 2.0 * X[i] * s;`), [diff.numel, REDUCTIONS[reduction]], [diff.buffer, g.buffer, gi.buffer]);
+  return gi;
+}

@@ -36,3 +36,22 @@ export function adamUpdate(p: DeviceTensor, g: DeviceTensor, m: DeviceTensor, v:
   ${amsgrad ? 'VMax[i] = max(VMax[i], V[i]);\n  let vHat = VMax[i];' : 'let vHat = V[i];'}
   X[i] = X[i] - (pf(7u) * M[i]) / (sqrt(vHat) / pf(8u) + pf(3u));`), params, [p.buffer, g.buffer, m.buffer, v.buffer, ...(vMax && amsgrad ? [vMax.buffer] : [])]);
 }
+
+/** Every element clamped into [-limit, limit], in place (clipGradValue_). */
+export function clampMagnitude_(t: DeviceTensor, limit: number): void {
+  const context = contextOf('clampMagnitude_', 'float32', t);
+  runPerItem(context, 'clampMagnitude_', () => PRELUDE + bindings([['X', 'f32', true]]) + perItem(`
+  let v = X[i];
+  X[i] = select(select(v, -pf(1u), v < -pf(1u)), pf(1u), v > pf(1u));`), [t.numel, f32Bits(limit)], [t.buffer]);
+}
+
+/**
+ * The CPU entry returns the norm as a number, which clipGradNorm_ compares on the host before scaling: on the device
+ * that would be a synchronous readback, which WebGPU does not have, so this says what to do instead.
+ */
+export function totalNorm(tensors: readonly DeviceTensor[], p: number): never {
+  contextOf('totalNorm', 'float32', ...tensors);
+  throw new Error(
+    `totalNorm: clipGradNorm_ needs the gradients' norm (order ${p}) on the host, and a tensor on 'webgpu' is read back only asynchronously; ` +
+    'use clipGradValue_ on the device, or compute the norm with ops (e.g. the sum of each grad.pow(2).sum()) and scale with grad.mul_()');
+}

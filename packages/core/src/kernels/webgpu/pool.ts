@@ -122,3 +122,50 @@ export function avgPool2dBackward(g: PoolGeometry, divisor: AvgPoolDivisor, grad
   DX[i] = acc;`), geometryParams(dx.numel, g, divisor), [grad.buffer, dx.buffer]);
   return dx;
 }
+
+/** PyTorch's adaptive windows: output o of m along an axis of n covers [floor(o·n/m), ceil((o+1)·n/m)). */
+const ADAPTIVE = /* wgsl */ `
+fn windowStart(o: u32, n: u32, m: u32) -> u32 { return (o * n) / m; }
+fn windowEnd(o: u32, n: u32, m: u32) -> u32 { return ((o + 1u) * n + m - 1u) / m; }
+`;
+
+/** The mean of each adaptive window [N, C, Ho, Wo]. params: [items, H, W, Ho, Wo]. */
+export function adaptiveAvgPool2d(x: DeviceTensor, Ho: number, Wo: number): DeviceTensor {
+  const context = contextOf('adaptiveAvgPool2d', 'float32', x);
+  const [N, C, H, W] = x.shape;
+  const out = DeviceTensor.empty(context, [N, C, Ho, Wo], 'float32');
+  runPerItem(context, 'adaptiveAvgPool2d', () => PRELUDE + ADAPTIVE + bindings([['X', 'f32', false], ['Y', 'f32', true]]) + perItem(`
+  let H = p[1]; let W = p[2]; let Ho = p[3]; let Wo = p[4];
+  let ow = i % Wo; let oh = (i / Wo) % Ho; let plane = i / (Wo * Ho);
+  let hs = windowStart(oh, H, Ho); let he = windowEnd(oh, H, Ho);
+  let ws = windowStart(ow, W, Wo); let we = windowEnd(ow, W, Wo);
+  var s = 0.0;
+  for (var ih = hs; ih < he; ih++) {
+    for (var iw = ws; iw < we; iw++) { s += X[(plane * H + ih) * W + iw]; }
+  }
+  Y[i] = s / f32((he - hs) * (we - ws));`), [out.numel, H, W, Ho, Wo], [x.buffer, out.buffer]);
+  return out;
+}
+
+/** adaptiveAvgPool2d's gradient: each input element gathers the shares of the windows holding it, in output order. */
+export function adaptiveAvgPool2dBackward(grad: DeviceTensor, inShape: readonly number[]): DeviceTensor {
+  const context = contextOf('adaptiveAvgPool2dBackward', 'float32', grad);
+  const [, , H, W] = inShape;
+  const [, , Ho, Wo] = grad.shape;
+  const dx = DeviceTensor.empty(context, inShape, 'float32');
+  runPerItem(context, 'adaptiveAvgPool2dBackward', () => PRELUDE + ADAPTIVE + bindings([['G', 'f32', false], ['DX', 'f32', true]]) + perItem(`
+  let H = p[1]; let W = p[2]; let Ho = p[3]; let Wo = p[4];
+  let iw = i % W; let ih = (i / W) % H; let plane = i / (W * H);
+  var acc = 0.0;
+  for (var oh = 0u; oh < Ho; oh++) {
+    let hs = windowStart(oh, H, Ho); let he = windowEnd(oh, H, Ho);
+    if (ih < hs || ih >= he) { continue; }
+    for (var ow = 0u; ow < Wo; ow++) {
+      let ws = windowStart(ow, W, Wo); let we = windowEnd(ow, W, Wo);
+      if (iw < ws || iw >= we) { continue; }
+      acc += G[(plane * Ho + oh) * Wo + ow] / f32((he - hs) * (we - ws));
+    }
+  }
+  DX[i] = acc;`), [dx.numel, H, W, Ho, Wo], [grad.buffer, dx.buffer]);
+  return dx;
+}

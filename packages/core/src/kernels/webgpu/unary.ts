@@ -4,29 +4,34 @@ import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem } from './wg
 
 /** The WebGPU backend's elementwise math and activations (kernels/cpu/unary.ts's entries), float32. */
 
-/** An entry from a WGSL expression of `x` (and `s`, a float parameter): x into a new tensor of the op's dtype. */
-function forward(name: string, expression: string) {
-  return (x: DeviceTensor, dtype: DType, s = 0): DeviceTensor => {
+/**
+ * An entry from a WGSL expression of `x` (and `s`, `s2`, float parameters; `helpers` declares the functions it
+ * calls): x into a new tensor of the op's dtype.
+ */
+export function forward(name: string, expression: string, helpers = '') {
+  return (x: DeviceTensor, dtype: DType, s = 0, s2 = 0): DeviceTensor => {
     const context = contextOf(name, 'float32', x);
     const out = DeviceTensor.empty(context, x.shape, deviceDType(name, dtype));
-    runPerItem(context, `unary:${name}`, () => PRELUDE + bindings([['X', 'f32', false], ['O', 'f32', true]]) + perItem(`
+    runPerItem(context, `unary:${name}`, () => PRELUDE + helpers + bindings([['X', 'f32', false], ['O', 'f32', true]]) + perItem(`
   let x = X[i];
   let s = pf(1u);
-  O[i] = ${expression};`), [x.numel, f32Bits(s)], [x.buffer, out.buffer]);
+  let s2 = pf(2u);
+  O[i] = ${expression};`), [x.numel, f32Bits(s), f32Bits(s2)], [x.buffer, out.buffer]);
     return out;
   };
 }
 
-/** A gradient entry from an expression of the saved input or output `v`, the upstream `g` (and `s`, a float parameter). */
-function gradient(name: string, expression: string) {
-  return (saved: DeviceTensor, g: DeviceTensor, s = 0): DeviceTensor => {
+/** A gradient entry from an expression of the saved input or output `v`, the upstream `g` (and `s`, `s2`, float parameters). */
+export function gradient(name: string, expression: string, helpers = '') {
+  return (saved: DeviceTensor, g: DeviceTensor, s = 0, s2 = 0): DeviceTensor => {
     const context = contextOf(name, 'float32', saved, g);
     const gx = DeviceTensor.empty(context, saved.shape, 'float32');
-    runPerItem(context, `grad:${name}`, () => PRELUDE + bindings([['V', 'f32', false], ['G', 'f32', false], ['O', 'f32', true]]) + perItem(`
+    runPerItem(context, `grad:${name}`, () => PRELUDE + helpers + bindings([['V', 'f32', false], ['G', 'f32', false], ['O', 'f32', true]]) + perItem(`
   let v = V[i];
   let g = G[i];
   let s = pf(1u);
-  O[i] = ${expression};`), [saved.numel, f32Bits(s)], [saved.buffer, g.buffer, gx.buffer]);
+  let s2 = pf(2u);
+  O[i] = ${expression};`), [saved.numel, f32Bits(s), f32Bits(s2)], [saved.buffer, g.buffer, gx.buffer]);
     return gx;
   };
 }
