@@ -75,8 +75,10 @@ const batchNormOp = defineOp({
         runningVar._bumpVersion();
       }
     } else {
-      mean = kernels.cast(runningMean!, 'float64');
-      variance = kernels.cast(runningVar!, 'float64');
+      // the statistics' dtype of the training branch: float64 on the CPU, float32 where float64 cannot live (WGSL)
+      const statistics = runningMean!.device === 'cpu' ? 'float64' : 'float32';
+      mean = kernels.cast(runningMean!, statistics);
+      variance = kernels.cast(runningVar!, statistics);
     }
     const invStd = kernels.invStd(variance, eps);
     ctx.save(x, ...(weight ? [weight] : []));

@@ -88,8 +88,7 @@ abstract class BatchNormBase extends Module {
       eps: this.eps,
     });
     if (updating) {
-      counter.data[0] += 1;
-      counter._bumpVersion();
+      counter.add_(1); // on the counter's device: a 'webgpu' module counts there
     }
     return out;
   }
