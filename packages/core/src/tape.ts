@@ -187,10 +187,14 @@ export class Node {
   readonly id = nextNodeId++;
   /** Outputs that asked to retain their gradient (retainGrad), by output index; null when none did. */
   retained: (Tensor | null)[] | null = null;
+  /** Forward arguments that are tensors, by position; null elsewhere (emptied by free()). */
+  get inputs(): readonly (Tensor | null)[] {
+    return this._inputs;
+  }
+
   constructor(
     readonly name: string,
-    /** Forward arguments that are tensors, by position; null elsewhere. */
-    readonly inputs: readonly (Tensor | null)[],
+    private _inputs: readonly (Tensor | null)[],
     readonly ctx: OpContext<unknown>,
     /** A BackwardRule when outputs is 1, a MultiBackwardRule otherwise. */
     readonly rule: BackwardRule<unknown> | MultiBackwardRule<unknown>,
@@ -199,4 +203,13 @@ export class Node {
     /** False when the op declared that its backward cannot be differentiated (differentiableBackward: false). */
     readonly differentiableBackward: boolean = true,
   ) {}
+
+  /**
+   * After a backward without retainGraph: drops the saved values and the inputs, so that a tensor the user keeps
+   * (a loss in a list) holds its node but not the step's activations, as PyTorch's freed graph holds no tensors.
+   */
+  free(): void {
+    this.ctx.free();
+    this._inputs = [];
+  }
 }
