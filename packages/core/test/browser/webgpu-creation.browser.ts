@@ -2,44 +2,13 @@
 // made on the CPU with the same (seeded) values and uploaded, so it holds exactly what the CPU call returns.
 import * as assert from 'uvu/assert';
 import * as core from '@torchlet/core';
+import { creationCalls as makers } from '../fixtures/creation-calls.js';
 import { initWebGPU } from '@torchlet/core/webgpu';
 import { run, test } from '../../../../scripts/browser/harness.js';
 
-type Make = (options: object) => core.Tensor;
-const like = core.arange(6, { dtype: 'float32' }).reshape([2, 3]);
-const seeded = (o: object): object => ({ generator: new core.Generator(5), ...o });
-const makers: Record<string, Make> = {
-  tensor: (o) => core.tensor([[1, 2], [3, 4]], o),
-  empty: (o) => core.empty([2, 3], o),
-  zeros: (o) => core.zeros(2, 3, o),
-  ones: (o) => core.ones([2, 3], o),
-  full: (o) => core.full([2, 3], 7, o),
-  eye: (o) => core.eye(2, 3, o),
-  arange: (o) => core.arange(1, 7, 2, o),
-  linspace: (o) => core.linspace(0, 1, 5, o),
-  rand: (o) => core.rand([2, 3], seeded(o)),
-  randn: (o) => core.randn(2, 3, seeded(o)),
-  randint: (o) => core.randint(0, 9, [2, 3], seeded(o)),
-  zerosLike: (o) => core.zerosLike(like, o),
-  onesLike: (o) => core.onesLike(like, o),
-  fullLike: (o) => core.fullLike(like, 3, o),
-  randLike: (o) => core.randLike(like, seeded(o)),
-  randnLike: (o) => core.randnLike(like, seeded(o)),
-};
-
-function throwsWith(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.match((err as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${pattern}`);
-}
-
 test("before initWebGPU, { device: 'webgpu' } says what to call", () => {
-  throwsWith(() => core.zeros(3, { device: 'webgpu' }), /^zeros: the 'webgpu' device is not initialized: call `await initWebGPU\(\)`/);
-  throwsWith(() => core.randn([2], { device: 'webgpu' }), /^randn: the 'webgpu' device is not initialized/);
+  assert.throws(() => core.zeros(3, { device: 'webgpu' }), /^zeros: the 'webgpu' device is not initialized: call `await initWebGPU\(\)`/);
+  assert.throws(() => core.randn([2], { device: 'webgpu' }), /^randn: the 'webgpu' device is not initialized/);
 });
 
 test("every creation function with { device: 'webgpu' } holds exactly the CPU call's values (the same seeded draws)", async () => {
@@ -65,14 +34,14 @@ test('a device leaf with requiresGrad trains; *Like keeps a device tensor\'s dev
   assert.ok(w.requiresGrad && w.isLeaf);
   w.mul(core.tensor([1, 2, 3], { device: 'webgpu' })).sum().backward();
   assert.equal([...(await w.grad!.read())], [1, 2, 3]);
-  const onGpu = like.to('webgpu');
+  const onGpu = core.arange(6, { dtype: 'float32' }).reshape([2, 3]).to('webgpu');
   for (const name of ['zerosLike', 'onesLike', 'randLike', 'randnLike'] as const) {
     assert.is((core[name] as (t: core.Tensor, o?: object) => core.Tensor)(onGpu).device, 'webgpu', name);
     assert.is((core[name] as (t: core.Tensor, o?: object) => core.Tensor)(onGpu, { device: 'cpu' }).device, 'cpu', `${name} with device 'cpu'`);
   }
   assert.is(core.fullLike(onGpu, 2).device, 'webgpu');
-  throwsWith(() => core.zeros(2, { device: 'webgpu', dtype: 'float64' }), /^zeros: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
-  throwsWith(() => core.tensor([true, false], { device: 'webgpu' }), /^tensor: a bool tensor cannot live on 'webgpu' yet/);
+  assert.throws(() => core.zeros(2, { device: 'webgpu', dtype: 'float64' }), /^zeros: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
+  assert.throws(() => core.tensor([true, false], { device: 'webgpu' }), /^tensor: a bool tensor cannot live on 'webgpu' yet/);
 });
 
 run();
