@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import * as core from '@torchlet/core';
 import { type WebGPUMemory, initWebGPU, memory, tidy } from '@torchlet/core/webgpu';
 // nn and optim are not dependencies of core: their sources, which import the same @torchlet/core as this page
-import { Linear, type Module, ReLU, Sequential } from '../../../nn/src/index.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU, Sequential } from '../../../nn/src/index.js';
 import { SGD } from '../../../optim/src/index.js';
 import { run, test } from '../../../../scripts/browser/harness.js';
 
@@ -282,6 +282,35 @@ test('100 SGD steps of an MLP written the PyTorch way hold device memory flat (a
   assert.ok(late.every((b) => b === at100.bytes), `no buffer allocated from step 60 on: the pool serves every request (${late.join(', ')})`);
   assert.ok(worst <= 1e-4, `the losses follow the CPU (worst ${worst})`);
   for (const { step: s, loss, tensor } of kept) assert.is(await tensor.itemAsync(), loss, `the loss of step ${s}, kept to the end`);
+});
+
+test('30 SGD steps of LeNet-5 at batch 4 (conv, max pool: multi-output nodes) hold device memory flat too', async () => {
+  await initWebGPU();
+  core.manualSeed(8);
+  const model = new Sequential(
+    new Conv2d(1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
+    new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
+    new Flatten(), new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10),
+  ).to('webgpu');
+  const optimizer = new SGD(model.parameters(), { lr: 0.05 });
+  const batches = Array.from({ length: 3 }, () => ({ x: core.randn([4, 1, 28, 28]), y: core.randint(0, 10, [4]) }));
+  const figures: { step: number; m: WebGPUMemory }[] = [];
+  const losses: number[] = [];
+  for (let s = 1; s <= 30; s++) {
+    const batch = batches[s % batches.length];
+    losses.push((await step(model, optimizer, batch.x.to('webgpu'), batch.y.to('webgpu'))).loss);
+    if (s % 10 === 0) {
+      await collectGarbage();
+      figures.push({ step: s, m: memory() });
+    }
+  }
+  console.log(`report: webgpu-memory LeNet-5 batch 4, 30 SGD steps, gc every 10: ` +
+    figures.map(({ step: s, m }) => `step ${s}: ${m.inUse} buffers / ${m.inUseBytes} bytes in use, ${m.pooledBytes} bytes pooled`).join('; ') +
+    `; losses ${losses[0].toFixed(4)} -> ${losses[29].toFixed(4)}`);
+  for (const { step: s, m } of figures.slice(1)) {
+    assert.is(m.inUseBytes, figures[0].m.inUseBytes, `bytes in use after step ${s} equal those after step 10`);
+  }
+  assert.ok(losses.every(Number.isFinite));
 });
 
 run();
