@@ -1,5 +1,3 @@
-import { allocateFloat32 } from './kernels/cpu/buffer-pool.js';
-
 /** A tensor's element type; `bool` holds 0/1 in a Uint8Array. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 /** The typed arrays that hold floating-point tensors. */
@@ -25,14 +23,11 @@ export function unknownDTypeMessage(op: string, value: unknown): string {
   return `${op}: unknown dtype ${JSON.stringify(value)} (expected ${DTYPES.slice(0, -1).join(', ')} or ${DTYPES[DTYPES.length - 1]})`;
 }
 
-/**
- * A zero-filled array; each constructor has its own call site, so every op's allocation stays monomorphic. float32
- * arrays may come from the buffer pool (kernels/cpu/buffer-pool.ts: gradients the backward walk released), zeroed.
- */
+/** A zero-filled array; each constructor has its own call site, so every op's allocation stays monomorphic. */
 export function allocate(dtype: DType, length: number): TypedArray {
   switch (dtype) {
     case 'float32':
-      return allocateFloat32(length);
+      return new Float32Array(length);
     case 'float64':
       return new Float64Array(length);
     case 'int32':

@@ -27,14 +27,7 @@ export interface Walk {
 
 /** Runs reverse mode from roots seeded with seeds; returns the gradient of each target (null where none arrived). */
 export function walk(roots: readonly Tensor[], seeds: readonly Tensor[], w: Walk): (Tensor | null)[] {
-  const run = (): (Tensor | null)[] => {
-    const walker = new Walker(w);
-    try {
-      return walker.run(roots, seeds);
-    } finally {
-      walker.finish();
-    }
-  };
+  const run = (): (Tensor | null)[] => new Walker(w).run(roots, seeds);
   return w.createGraph ? enableGrad(() => trackOpOutputs(run)) : noGrad(run);
 }
 
@@ -99,11 +92,6 @@ class Walker {
       for (const g of slot) if (g) this.release?.drop(g);
     }
     return this.captured;
-  }
-
-  /** Ends the release's bookkeeping (the CPU's note of what the walk allocated). */
-  finish(): void {
-    this.release?.finish();
   }
 
   /** Nodes whose rule must run for a gradient to reach a target (grad computes nothing else). */
