@@ -220,11 +220,12 @@ export function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void
     t.grad = t.grad === null ? to(g, t.dtype) : add(t.grad, g);
   } else if (t.grad === null) {
     t.grad = kernels.view(kernels.cast(g, t.dtype), t.shape);
-    t.grad._deviceStorage?.keep(); // outlives any tidy() scope it was made in, as the parameter it belongs to
   } else {
     kernels.addInPlace(t.grad, g, 1);
     t.grad._bumpVersion();
+    return;
   }
+  t.grad._deviceStorage?.keep(); // a new .grad outlives any tidy() scope it was made in, as its tensor does
 }
 
 /**

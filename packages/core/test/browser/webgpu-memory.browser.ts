@@ -171,6 +171,9 @@ test('tidy releases what kernels made inside, except what it returns and the .gr
   near(await values(out.loss), [cpuLoss.item()], 'the returned loss');
   near(await values(out.kept[0]), [...cpuX.exp().mul(2).data], 'a tensor returned inside an array inside an object');
   near(await values(x.grad!), [...cpuX.grad!.data], 'x.grad set inside tidy');
+  const z = leaf(gpu(core.tensor([1, 2, 3])));
+  tidy(() => z.mul(z).sum().backward(undefined, { createGraph: true }));
+  assert.equal(await values(z.grad!), [2, 4, 6], 'a .grad made under createGraph inside tidy (an op output) is kept too');
   // nested: what the inner scope returns belongs to the outer one, which releases it
   const outer = tidy(() => {
     const inner = tidy(() => x.mul(3).add(1));
