@@ -194,6 +194,7 @@ test('tidy releases what kernels made inside, except what it returns and the .gr
   }
   assert.throws(() => tidy((async () => x.mul(2)) as never), /tidy: fn returned a Promise/);
   assert.throws(() => tidy(null as never), /tidy: expected a function, got null/);
+  assert.throws(() => (tidy as (...a: unknown[]) => unknown)(() => 1, { keep: [] }), /tidy: takes at most 1 arguments, got 2/);
   const thrown = memory().inUse;
   assert.throws(() => tidy(() => {
     x.mul(7);

@@ -1,5 +1,6 @@
 // Through the main entry, not '../../tensor.js': the published webgpu.js bundle must share index.js's Tensor.
 import { Tensor } from '@torchlet/core';
+import { rejectExtraArguments } from '../../options.js';
 import type { DeviceTensor } from './storage.js';
 
 /*
@@ -24,7 +25,8 @@ export function noteMade(storage: DeviceTensor): void {
  * those fn returns (a Tensor, or Tensors in arrays and plain objects at any depth), which an enclosing tidy
  * then owns, and the `.grad`s backward set. Using a released tensor afterwards is an error saying it was released.
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T, ...extra: unknown[]): T {
+  rejectExtraArguments('tidy', 1, 1 + extra.length);
   if (typeof fn !== 'function') throw new TypeError(`tidy: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   const made = new Set<DeviceTensor>();
   scopes.push(made);
