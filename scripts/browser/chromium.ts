@@ -46,9 +46,10 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath(),
     headless: true,
     // WebGPU through SwiftShader (a CPU Vulkan implementation shipped with Chromium), so the WebGPU kernel tests get an
-    // adapter on a machine without a GPU; --disable-gpu would remove it.
+    // adapter on a machine without a GPU; --disable-gpu would remove it. --expose-gc gives the pages `gc()`, so the
+    // WebGPU memory test can collect garbage at known points (its FinalizationRegistry then returns buffers).
     args: [
-      '--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--js-flags=--expose-gc', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'torchlet-chromium-'))}`,
     ],
   });

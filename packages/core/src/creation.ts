@@ -1,22 +1,24 @@
 import { type DType, type TypedArray, allocate, checkValueFits, dtypeOfArray, isDType, isFloating, isTypedArray, storedValue, unknownDTypeMessage } from './dtype.js';
-import { Tensor } from './tensor.js';
+import { type Device, Tensor, _deviceUploader } from './tensor.js';
 import { checkShape, formatShape, numelOf } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { sizeAndOptions } from './size-args.js';
 import { positionalOptions, rejectExtraArguments } from './options.js';
 
 /** The keys of TensorOptions, RandomOptions and TensorDataOptions, for the unknown-key check. */
-const TENSOR_KEYS = ['dtype', 'requiresGrad'];
+const TENSOR_KEYS = ['dtype', 'requiresGrad', 'device'];
 const RANDOM_KEYS = [...TENSOR_KEYS, 'generator'];
 const DATA_KEYS = [...TENSOR_KEYS, 'shape'];
 
 /** Data for `tensor`: numbers or booleans, nested to any depth (`tensor([true, false])` is a bool tensor). */
 export type NestedData = number | boolean | readonly NestedData[];
 
-/** Options of the creation functions: the dtype and whether the tensor requires grad. */
+/** Options of the creation functions: the dtype, whether the tensor requires grad, and where it lives. */
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** 'cpu' (the default; for the `*Like` functions, `like`'s device) or 'webgpu' (after `await initWebGPU()`). */
+  device?: Device;
 }
 
 /** Options of `tensor(data)`. */
@@ -35,6 +37,7 @@ function checkOptions(op: string, options: TensorOptions | undefined, fallback: 
   if (typeof options !== 'object') throw new TypeError(`${op}: expected an options object, got ${typeof options}`);
   const dtype = options.dtype ?? fallback;
   if (!isDType(dtype)) throw new TypeError(unknownDTypeMessage(op, dtype));
+  deviceOf(op, options); // a bad device fails before any work
   return dtype;
 }
 
@@ -71,9 +74,27 @@ function allocateFor(op: string, dtype: DType, shape: readonly number[]): TypedA
   }
 }
 
-function finish(t: Tensor, options: TensorOptions | undefined): Tensor {
-  if (options?.requiresGrad) t.requiresGrad = true;
-  return t;
+const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
+
+/** The device an options object asks for ('cpu' when none), or an error naming the op and the devices there are. */
+function deviceOf(op: string, options: TensorOptions | undefined, fallback: Device = 'cpu'): Device {
+  const device = options?.device ?? fallback;
+  if (!(DEVICES as readonly unknown[]).includes(device)) {
+    const what = typeof device === 'string' ? `'${device}'` : String(device);
+    throw new TypeError(`${op}: unknown device ${what}: torchlet has 'cpu' and 'webgpu'${typeof device === 'string' && device.startsWith('cuda') ? ' (no CUDA: use \'webgpu\' for the GPU)' : ''}`);
+  }
+  return device;
+}
+
+/**
+ * The creation function's result on the device asked for: made on the CPU (so the same seeded values on every
+ * device) and uploaded, as a leaf; then requiresGrad, if asked.
+ */
+function finish(op: string, t: Tensor, options: TensorOptions | undefined, fallbackDevice: Device = 'cpu'): Tensor {
+  const device = deviceOf(op, options, fallbackDevice);
+  const placed = device === 'cpu' ? t : new Tensor(_deviceUploader(op, device).upload(op, t.data, t.shape, t.dtype), t.shape);
+  if (options?.requiresGrad) placed.requiresGrad = true;
+  return placed;
 }
 
 /**
@@ -85,8 +106,8 @@ export function empty(shape: readonly number[], options?: TensorOptions | DType)
 export function empty(...args: [...number[], TensorOptions]): Tensor;
 export function empty(...args: unknown[]): Tensor {
   if (args.length === 2 && typeof args[1] === 'string' && Array.isArray(args[0])) return emptyFor('empty', args[0] as number[], args[1] as DType);
-  const [shape, options] = sizeAndOptions<TensorOptions>('empty', args, ['dtype', 'requiresGrad']);
-  return finish(emptyFor('empty', shape, checkOptions('empty', options)), options);
+  const [shape, options] = sizeAndOptions<TensorOptions>('empty', args, TENSOR_KEYS);
+  return finish('empty', emptyFor('empty', shape, checkOptions('empty', options)), options);
 }
 
 function emptyFor(op: string, shape: readonly number[], dtype: DType): Tensor {
@@ -139,7 +160,7 @@ export function tensor(data: NestedData | TypedArray, options?: TensorDataOption
     if (dtype === 'int32') checkValueFits('tensor', v, dtype);
     out[i] = storedValue(v, dtype);
   }
-  return finish(new Tensor(out, shape), opts);
+  return finish('tensor', new Tensor(out, shape), opts);
 }
 
 function walkNested(data: NestedData, depth: number, shape: number[], out: (number | boolean)[]): void {
@@ -164,14 +185,14 @@ export function full(shape: readonly number[], value: number | boolean, options?
 }
 
 /** full() under the name of the function the user called, so its errors name that one. */
-function filled(op: string, shape: readonly number[], value: number | boolean, options?: TensorOptions): Tensor {
+function filled(op: string, shape: readonly number[], value: number | boolean, options?: TensorOptions, fallbackDevice: Device = 'cpu'): Tensor {
   const dtype = checkOptions(op, options, typeof value === 'boolean' ? 'bool' : 'float32');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`${op}: expected a number fill value, got ${typeof value}`);
   const v = Number(value);
   checkValueFits(op, v, dtype);
   const t = emptyFor(op, shape, dtype);
   t.data.fill(storedValue(v, dtype));
-  return finish(t, options);
+  return finish(op, t, options, fallbackDevice);
 }
 
 /** A tensor filled with zeros, as torch.zeros: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(5, { dtype: 'int32' })`. */
@@ -179,7 +200,7 @@ export function zeros(...sizes: number[]): Tensor;
 export function zeros(shape: readonly number[], options?: TensorOptions): Tensor;
 export function zeros(...args: [...number[], TensorOptions]): Tensor;
 export function zeros(...args: unknown[]): Tensor {
-  const [shape, options] = sizeAndOptions<TensorOptions>('zeros', args, ['dtype', 'requiresGrad']);
+  const [shape, options] = sizeAndOptions<TensorOptions>('zeros', args, TENSOR_KEYS);
   return filled('zeros', shape, 0, options);
 }
 
@@ -188,7 +209,7 @@ export function ones(...sizes: number[]): Tensor;
 export function ones(shape: readonly number[], options?: TensorOptions): Tensor;
 export function ones(...args: [...number[], TensorOptions]): Tensor;
 export function ones(...args: unknown[]): Tensor {
-  const [shape, options] = sizeAndOptions<TensorOptions>('ones', args, ['dtype', 'requiresGrad']);
+  const [shape, options] = sizeAndOptions<TensorOptions>('ones', args, TENSOR_KEYS);
   return filled('ones', shape, 1, options);
 }
 
@@ -198,12 +219,9 @@ function likeOptions(op: string, like: Tensor, rest: readonly unknown[], known: 
   return { dtype: like.dtype, ...keywordOptions<TensorOptions>(op, rest, known) };
 }
 
-/** `filled` on `like`'s device: made on the CPU, moved there as a new leaf (then requiresGrad, if asked). */
+/** `filled` with `like`'s shape, on `like`'s device unless the options name one. */
 function filledLike(op: string, like: Tensor, value: number | boolean, o: TensorOptions): Tensor {
-  if (like.device === 'cpu') return filled(op, like.shape, value, o);
-  const t = filled(op, like.shape, value, { ...o, requiresGrad: false }).to(like.device);
-  if (o.requiresGrad) t.requiresGrad = true;
-  return t;
+  return filled(op, like.shape, value, o, like.device);
 }
 
 /** Zeros with `like`'s shape (and dtype unless given), as torch.zeros_like. */
@@ -255,7 +273,7 @@ export function arange(first: number, ...rest: unknown[]): Tensor {
   const n = Math.max(0, Math.ceil((end - start) / step));
   const t = emptyFor('arange', [n], numericDType('arange', opts, 'float32'));
   for (let i = 0; i < n; i++) t.data[i] = start + i * step;
-  return finish(t, opts);
+  return finish('arange', t, opts);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive, as torch.linspace. */
@@ -266,7 +284,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   const t = emptyFor('linspace', [steps], numericDType('linspace', opts, 'float32'));
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) t.data[i] = start + i * h;
-  return finish(t, opts);
+  return finish('linspace', t, opts);
 }
 
 /** The n x m identity matrix, as torch.eye: `eye(3)`, `eye(2, 3)`, `eye(3, { dtype: 'bool' })`. */
@@ -278,16 +296,16 @@ export function eye(n: number, ...rest: unknown[]): Tensor {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new Error(`eye: expected non-negative integer sizes, got (${n}, ${m})`);
   const t = emptyFor('eye', [n, m], checkOptions('eye', opts));
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
-  return finish(t, opts);
+  return finish('eye', t, opts);
 }
 
-function randomFill(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (g: Generator) => number): Tensor {
+function randomFill(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (g: Generator) => number, fallbackDevice: Device = 'cpu'): Tensor {
   const dtype = checkOptions(op, options);
   if (!isFloating(dtype)) throw new Error(`${op}: expected a floating dtype, got ${dtype}${dtype === 'int32' ? ' (use randint)' : ''}`);
   const g = options?.generator ?? defaultGenerator;
   const t = emptyFor(op, shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = draw(g);
-  return finish(t, options);
+  return finish(op, t, options, fallbackDevice);
 }
 
 /** Uniform in [0, 1): `rand(2, 3)`, `rand([2, 3], { generator })`. */
@@ -295,7 +313,7 @@ export function rand(...sizes: number[]): Tensor;
 export function rand(shape: readonly number[], options?: RandomOptions): Tensor;
 export function rand(...args: [...number[], RandomOptions]): Tensor;
 export function rand(...args: unknown[]): Tensor {
-  const [shape, options] = sizeAndOptions<RandomOptions>('rand', args, ['dtype', 'requiresGrad', 'generator']);
+  const [shape, options] = sizeAndOptions<RandomOptions>('rand', args, RANDOM_KEYS);
   return randomFill('rand', shape, options, (g) => g.random());
 }
 
@@ -304,7 +322,7 @@ export function randn(...sizes: number[]): Tensor;
 export function randn(shape: readonly number[], options?: RandomOptions): Tensor;
 export function randn(...args: [...number[], RandomOptions]): Tensor;
 export function randn(...args: unknown[]): Tensor {
-  const [shape, options] = sizeAndOptions<RandomOptions>('randn', args, ['dtype', 'requiresGrad', 'generator']);
+  const [shape, options] = sizeAndOptions<RandomOptions>('randn', args, RANDOM_KEYS);
   return randomFill('randn', shape, options, (g) => g.normal());
 }
 
@@ -323,19 +341,19 @@ export function randint(...args: unknown[]): Tensor {
   const g = options.generator ?? defaultGenerator;
   const t = emptyFor('randint', shape, dtype);
   for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
-  return finish(t, options);
+  return finish('randint', t, options);
 }
 
 /** Uniform [0, 1) values with `like`'s shape, as torch.rand_like. */
 export function randLike(like: Tensor, options?: RandomOptions): Tensor {
   rejectExtraArguments('randLike', 2, arguments.length);
   const o = likeOptions('randLike', like, [options], RANDOM_KEYS);
-  return randomFill('randLike', like.shape, o, (g) => g.random());
+  return randomFill('randLike', like.shape, o, (g) => g.random(), like.device);
 }
 
 /** Standard normal values with `like`'s shape, as torch.randn_like. */
 export function randnLike(like: Tensor, options?: RandomOptions): Tensor {
   rejectExtraArguments('randnLike', 2, arguments.length);
   const o = likeOptions('randnLike', like, [options], RANDOM_KEYS);
-  return randomFill('randnLike', like.shape, o, (g) => g.normal());
+  return randomFill('randnLike', like.shape, o, (g) => g.normal(), like.device);
 }

@@ -112,6 +112,13 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Throws, naming the op and the phase, when t holds a NaN or an infinity (detectAnomaly's check). */
 export function checkFinite(op: string, phase: 'forward' | 'backward', t: Tensor): void {
+  if (t.device !== 'cpu') {
+    // the check reads every value, which a device gives back only asynchronously (no op waits for a readback)
+    throw new Error(
+      `detectAnomaly: ${op} ${phase} ran on '${t.device}', whose values the host cannot check synchronously: detectAnomaly checks ` +
+        'CPU tensors only; run the same step on the CPU inside detectAnomaly to find the op that makes a NaN or an infinity, or look at values with `await t.read()`',
+    );
+  }
   const bad = kernels.findNonFinite(t);
   if (bad) {
     throw new Error(`detectAnomaly: ${op} ${phase} produced ${bad.value} at flat index ${bad.index} of an output with shape ${formatShape(t.shape)}`);
@@ -187,10 +194,14 @@ export class Node {
   readonly id = nextNodeId++;
   /** Outputs that asked to retain their gradient (retainGrad), by output index; null when none did. */
   retained: (Tensor | null)[] | null = null;
+  /** Forward arguments that are tensors, by position; null elsewhere (emptied by free()). */
+  get inputs(): readonly (Tensor | null)[] {
+    return this._inputs;
+  }
+
   constructor(
     readonly name: string,
-    /** Forward arguments that are tensors, by position; null elsewhere. */
-    readonly inputs: readonly (Tensor | null)[],
+    private _inputs: readonly (Tensor | null)[],
     readonly ctx: OpContext<unknown>,
     /** A BackwardRule when outputs is 1, a MultiBackwardRule otherwise. */
     readonly rule: BackwardRule<unknown> | MultiBackwardRule<unknown>,
@@ -199,4 +210,13 @@ export class Node {
     /** False when the op declared that its backward cannot be differentiated (differentiableBackward: false). */
     readonly differentiableBackward: boolean = true,
   ) {}
+
+  /**
+   * After a backward without retainGraph: drops the saved values and the inputs, so that a tensor the user keeps
+   * (a loss in a list) holds its node but not the step's activations, as PyTorch's freed graph holds no tensors.
+   */
+  free(): void {
+    this.ctx.free();
+    this._inputs = [];
+  }
 }

@@ -57,15 +57,16 @@ test('the pool allocates by size class and reuses released buffers; memory() cou
   const a = upload(context, new Float32Array(5), [5]); // 20 bytes: the 32-byte class
   const b = upload(context, new Float32Array(3), [3]); // 12 bytes: the 16-byte class
   assert.equal(log.created, [32, 16]);
-  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 2 });
+  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 2, inUseBytes: 48, pooled: 0, pooledBytes: 0, collected: 0 });
   a.release();
+  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 1, inUseBytes: 16, pooled: 1, pooledBytes: 32, collected: 0 });
   const c = upload(context, new Float32Array(8), [8]); // 32 bytes: a's buffer again
   assert.is(c.buffer, a.buffer);
   assert.equal(log.created, [32, 16]);
-  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 2 });
+  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 2, inUseBytes: 48, pooled: 0, pooledBytes: 0, collected: 0 });
   b.release();
   c.release();
-  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 0 });
+  assert.equal(context.memory(), { buffers: 2, bytes: 48, inUse: 0, inUseBytes: 0, pooled: 2, pooledBytes: 48, collected: 0 });
   assert.throws(() => upload(context, new Float64Array(2), [2]), /WGSL has no float64/);
   assert.throws(() => upload(context, new Float32Array(2), [3]), /upload: shape \[3\] has 3 elements, the data 2/);
 });

@@ -4,6 +4,7 @@ import { formatShape, sameShape } from '../shape.js';
 import * as kernels from '../kernels/backend.js';
 import { add } from '../ops/arithmetic.js';
 import { to } from '../ops/cast.js';
+import { GradientRelease } from './release.js';
 
 /**
  * Reverse mode: walks the nodes reachable from the outputs, latest first, hands each node's rule the gradients of
@@ -20,6 +21,8 @@ export interface Walk {
   createGraph: boolean;
   /** Tensors whose gradients the walk returns instead of accumulating into every leaf; null to accumulate. */
   targets: readonly Tensor[] | null;
+  /** storageMark(roots) before the seeds were made: device buffers made since are the walk's to release. */
+  storageMark: number | null;
 }
 
 /** Runs reverse mode from roots seeded with seeds; returns the gradient of each target (null where none arrived). */
@@ -36,6 +39,7 @@ class Walker {
   private readonly captured: (Tensor | null)[];
   private readonly leafTargets = new Map<Tensor, number[]>();
   private readonly nodeTargets = new Map<Node, number[]>();
+  private release: GradientRelease | null = null;
 
   constructor(private readonly w: Walk) {
     const targets = w.targets ?? [];
@@ -50,6 +54,7 @@ class Walker {
   }
 
   run(roots: readonly Tensor[], seeds: readonly Tensor[]): (Tensor | null)[] {
+    this.release = GradientRelease.forWalk(this.w.storageMark, this.w.retainGraph || this.w.createGraph);
     const rootNodes: Node[] = [];
     roots.forEach((root, k) => {
       if (root._node) {
@@ -75,12 +80,16 @@ class Walker {
       if (node.retained && !this.w.targets) {
         node.retained.forEach((t, i) => {
           const g = slot[i];
-          if (t && g) accumulateGrad(t, g, this.w.createGraph);
+          if (t && g) this.accumulate(t, g);
         });
       }
-      this.nodeTargets.get(node)?.forEach((k) => (this.captured[k] = slot[this.w.targets![k]._outputIndex]));
+      this.nodeTargets.get(node)?.forEach((k) => {
+        this.captured[k] = slot[this.w.targets![k]._outputIndex];
+        this.release?.escape(this.captured[k]);
+      });
       if (needed === null || needed.has(node)) this.runRule(node, slot);
-      if (!this.w.retainGraph) node.ctx.free();
+      if (!this.w.retainGraph) node.free();
+      for (const g of slot) if (g) this.release?.drop(g);
     }
     return this.captured;
   }
@@ -103,8 +112,15 @@ class Walker {
   }
 
   private runRule(node: Node, slot: (Tensor | null)[]): void {
-    const { createGraph } = this.w;
     const grads = isAnomalyEnabled() ? runRule(() => callRule(node, slot)) : callRule(node, slot);
+    // held while they are delivered: a rule may return one tensor for several inputs (add returns g for both)
+    for (const g of grads) if (g instanceof Tensor) this.release?.hold(g);
+    this.deliverAll(node, slot, grads);
+    for (const g of grads) if (g instanceof Tensor) this.release?.drop(g);
+  }
+
+  private deliverAll(node: Node, slot: (Tensor | null)[], grads: GradList): void {
+    const { createGraph } = this.w;
     const { inputs } = node;
     const needs = node.ctx.needsInputGrad;
     for (let i = 0; i < inputs.length; i++) {
@@ -140,6 +156,7 @@ class Walker {
     const prev = slot[index];
     if (prev === null) {
       slot[index] = g;
+      this.release?.hold(g);
       if (owned && !this.w.createGraph) this.walkOwned.add(g);
     } else if (this.w.createGraph) {
       slot[index] = add(prev, g);
@@ -149,18 +166,27 @@ class Walker {
       const sum = kernels.add(prev, g);
       slot[index] = sum;
       this.walkOwned.add(sum);
+      this.release?.hold(sum);
+      this.release?.drop(prev);
     }
   }
 
   private deliverLeaf(leaf: Tensor, g: Tensor): void {
     if (!this.w.targets) {
-      if (leaf.requiresGrad) accumulateGrad(leaf, g, this.w.createGraph);
+      if (leaf.requiresGrad) this.accumulate(leaf, g);
       return;
     }
     for (const k of this.leafTargets.get(leaf) ?? []) {
       const prev = this.captured[k];
       this.captured[k] = prev === null ? g : this.w.createGraph ? add(prev, g) : kernels.add(prev, g);
+      this.release?.escape(this.captured[k]);
     }
+  }
+
+  /** accumulateGrad; a `.grad` made from g may share g's buffer, which is then the user's. */
+  private accumulate(t: Tensor, g: Tensor): void {
+    accumulateGrad(t, g, this.w.createGraph);
+    this.release?.escape(t.grad);
   }
 }
 
@@ -197,7 +223,9 @@ export function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void
   } else {
     kernels.addInPlace(t.grad, g, 1);
     t.grad._bumpVersion();
+    return;
   }
+  t.grad._deviceStorage?.keep(); // a new .grad outlives any tidy() scope it was made in, as its tensor does
 }
 
 /**

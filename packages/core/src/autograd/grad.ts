@@ -3,6 +3,7 @@ import { formatShape, sameShape } from '../shape.js';
 import { checkOptionKeys, rejectExtraArguments } from '../options.js';
 import * as kernels from '../kernels/backend.js';
 import { accumulateGrad, walk } from './engine.js';
+import { storageMark } from './release.js';
 
 /** Options of `tensor.backward(gradient, options)`, as torch.Tensor.backward. */
 export interface BackwardOptions {
@@ -77,13 +78,14 @@ function runBackward(root: Tensor, gradient: Tensor | undefined, options: Backwa
   checkOptionKeys('backward', o, backwardKeys);
   const createGraph = checkFlag('backward', 'createGraph', o.createGraph);
   const retainGraph = o.retainGraph === undefined ? createGraph : checkFlag('backward', 'retainGraph', o.retainGraph);
+  const mark = storageMark([root]);
   const seed = seedFor('backward', root, 0, gradient, false);
   if (o.inputs === undefined) {
-    walk([root], [seed], { op: 'backward', retainGraph, createGraph, targets: null });
+    walk([root], [seed], { op: 'backward', retainGraph, createGraph, targets: null, storageMark: mark });
     return;
   }
   const inputs = tensorList('backward', 'inputs', o.inputs);
-  const grads = walk([root], [seed], { op: 'backward', retainGraph, createGraph, targets: inputs });
+  const grads = walk([root], [seed], { op: 'backward', retainGraph, createGraph, targets: inputs, storageMark: mark });
   inputs.forEach((t, k) => {
     const g = grads[k];
     if (g) accumulateGrad(t, g, createGraph);
@@ -131,11 +133,12 @@ export function grad(
     throw new Error(`grad: got ${gradOutputs.length} gradOutputs for ${outs.length} outputs`);
   }
   const many = outs.length > 1;
+  const mark = storageMark(outs);
   const seeds = outs.map((o, k) => seedFor('grad', o, k, gradOutputs[k], many));
   ins.forEach((t, k) => {
     if (!t.requiresGrad) throw new Error(`grad: input ${k} (shape ${formatShape(t.shape)}) does not require grad`);
   });
-  const grads = walk(outs, seeds, { op: 'grad', retainGraph, createGraph, targets: ins });
+  const grads = walk(outs, seeds, { op: 'grad', retainGraph, createGraph, targets: ins, storageMark: mark });
   grads.forEach((g, k) => {
     if (g === null && !allowUnused) {
       throw new Error(

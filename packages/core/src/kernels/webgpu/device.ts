@@ -17,14 +17,26 @@ const FLUSH_EVERY = 64;
 const STORAGE_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 const STAGING_USAGE = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
 
-/** What `memory()` reports: buffers allocated on the device (in use or waiting in the pool) and their bytes. */
+/**
+ * What `memory()` reports about the device's buffers: every buffer allocated is either in use (held by a device
+ * tensor, a kernel's parameters or temporaries, a readback) or pooled (free, waiting to be reused for a request of its
+ * size class); the pool never gives buffers back to the device.
+ */
 export interface WebGPUMemory {
   /** Buffers allocated on the device, in use or pooled. */
   buffers: number;
   /** Their bytes (each buffer is its size class: a power of two from 16 bytes). */
   bytes: number;
-  /** Of them, buffers currently held by device tensors, kernel parameters or readbacks. */
+  /** Of them, buffers in use now. */
   inUse: number;
+  /** The bytes of the buffers in use. */
+  inUseBytes: number;
+  /** Buffers in the pool (released, including those waiting for the submit of commands that still read them). */
+  pooled: number;
+  /** Their bytes. */
+  pooledBytes: number;
+  /** Buffers the garbage collector returned so far: their tensors were collected without dispose() or tidy(). */
+  collected: number;
 }
 
 /** Options of initWebGPU. */
@@ -55,6 +67,10 @@ export class WebGPUContext {
   private allocated = 0;
   private allocatedBytes = 0;
   private inUse = 0;
+  private inUseBytes = 0;
+  private collected = 0;
+  /** @internal Storages made so far (DeviceTensor's serial): backward tells the gradients it made from older ones. */
+  storagesMade = 0;
   private readonly errors: string[] = [];
   /** Host checks recorded as kernels (checks.ts): read and thrown by the next readBytes. */
   private checks: { buffer: GPUBufferLike; describe: (index: number, value: number) => string }[] = [];
@@ -67,16 +83,17 @@ export class WebGPUContext {
     target.addEventListener?.('uncapturederror', (event) => this.errors.push(event.error.message));
   }
 
-  /** Buffers and bytes allocated on the device. */
+  /** Storage buffers and bytes on the device: in use, and pooled for reuse (see WebGPUMemory). */
   memory(): WebGPUMemory {
-    return { buffers: this.allocated, bytes: this.allocatedBytes, inUse: this.inUse };
+    const { allocated: buffers, allocatedBytes: bytes, inUse, inUseBytes, collected } = this;
+    return { buffers, bytes, inUse, inUseBytes, pooled: buffers - inUse, pooledBytes: bytes - inUseBytes, collected };
   }
 
   /** A storage buffer of at least `bytes` from the pool (allocated when the pool has none of its size class). */
   acquire(bytes: number, staging = false): GPUBufferLike {
     const size = sizeClass(bytes);
     const pool = (staging ? this.freeStaging : this.free).get(size);
-    this.inUse++;
+    this.countUse(1, size);
     const pooled = pool?.pop();
     if (pooled !== undefined) return pooled;
     this.allocated++;
@@ -86,9 +103,20 @@ export class WebGPUContext {
 
   /** Gives a buffer back to the pool; recorded commands that still use it run first. */
   release(buffer: GPUBufferLike, staging = false): void {
-    this.inUse--;
+    this.countUse(-1, buffer.size);
     if (this.encoder === null) this.pool(buffer, staging);
     else this.releasedSinceSubmit.push({ buffer, staging });
+  }
+
+  /** @internal release() for a buffer whose tensor the garbage collector took (storage.ts's FinalizationRegistry). */
+  releaseCollected(buffer: GPUBufferLike): void {
+    this.collected++;
+    this.release(buffer);
+  }
+
+  private countUse(buffers: number, size: number): void {
+    this.inUse += buffers;
+    this.inUseBytes += buffers * size;
   }
 
   private pool(buffer: GPUBufferLike, staging: boolean): void {

@@ -2,6 +2,7 @@ import type { DType } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
 import type { WebGPUContext } from './device.js';
 import type { GPUBufferLike } from './gpu-api.js';
+import { noteMade } from './tidy.js';
 
 /** The dtypes a device tensor can hold: WGSL has 32-bit floats and integers, no float64. */
 export type DeviceDType = 'float32' | 'int32';
@@ -17,13 +18,35 @@ export function deviceDType(op: string, dtype: DType): DeviceDType {
 }
 
 /**
+ * A buffer's lifetime, shared by the storage that owns it and every view of it: released once, by whichever comes
+ * first of release()/dispose(), a tidy() scope, the backward walk (autograd/release.ts) or the garbage collector.
+ */
+interface Lease {
+  readonly context: WebGPUContext;
+  readonly buffer: GPUBufferLike;
+  released: boolean;
+  /** Set for a leaf's `.grad`: no tidy() scope releases it (the tensor outlives the scope it was made in). */
+  kept: boolean;
+}
+
+// The owning storage is registered; views hold it (`owner`), so the buffer goes back once no view is reachable either.
+const collector = new FinalizationRegistry<Lease>((lease) => {
+  if (lease.released) return;
+  lease.released = true;
+  lease.context.releaseCollected(lease.buffer);
+});
+
+/**
  * Storage on a WebGPU device: a pooled GPUBuffer with a shape and a dtype, what the WebGPU kernels take and return
- * (phase 2 puts it inside Tensor). Values come back asynchronously with read(); release() returns the buffer to the pool.
+ * (Tensor holds it as `_deviceStorage`). Values come back asynchronously with read(); release() returns the buffer to
+ * the pool, and so does the garbage collector once neither this storage nor any view of it is reachable.
  */
 export class DeviceTensor {
   /** Elements (the product of the shape). */
   readonly numel: number;
-  private released = false;
+  /** @internal The order in which storages were made on this context (a view has its owner's): see WebGPUContext.storagesMade. */
+  readonly serial: number;
+  private readonly lease: Lease;
 
   /** @internal Made by upload() and the kernels; a view passes the tensor that owns the buffer. */
   constructor(
@@ -31,11 +54,21 @@ export class DeviceTensor {
     private readonly owner: DeviceTensor | null = null,
   ) {
     this.numel = numelOf(shape);
+    if (owner === null) {
+      this.serial = context.storagesMade++;
+      this.lease = { context, buffer, released: false, kept: false };
+      collector.register(this, this.lease, this.lease);
+    } else {
+      this.serial = owner.serial;
+      this.lease = owner.lease;
+    }
   }
 
-  /** A new device tensor of `shape` whose values the next kernel writes. */
+  /** A new device tensor of `shape` whose values the next kernel writes (the open tidy() scope, if any, releases it). */
   static empty(context: WebGPUContext, shape: readonly number[], dtype: DeviceDType): DeviceTensor {
-    return new DeviceTensor(context, context.acquire(numelOf(shape) * 4), shape, dtype);
+    const made = new DeviceTensor(context, context.acquire(numelOf(shape) * 4), shape, dtype);
+    noteMade(made);
+    return made;
   }
 
   /** The values, after every kernel recorded before this call has run. */
@@ -55,18 +88,34 @@ export class DeviceTensor {
   /** Returns the buffer to the pool; the tensor may not be used afterwards. */
   release(): void {
     this.checkLive('release');
-    (this.owner ?? this).released = true;
+    this.lease.released = true;
+    collector.unregister(this.lease);
     this.context.release(this.buffer);
   }
 
   /** Whether the buffer went back to the pool (by this tensor or another view of it). */
   get isReleased(): boolean {
-    return (this.owner ?? this).released;
+    return this.lease.released;
+  }
+
+  /** @internal Whether keep() was called (on this storage or a view of it). */
+  get isKept(): boolean {
+    return this.lease.kept;
+  }
+
+  /** @internal Exempts the buffer from every tidy() scope (backward does it for a leaf's `.grad`). */
+  keep(): void {
+    this.lease.kept = true;
+  }
+
+  /** @internal The storage that owns the buffer (itself, or a view's owner): one identity for the buffer. */
+  get root(): DeviceTensor {
+    return this.owner ?? this;
   }
 
   /** Throws when the buffer was released. */
   checkLive(op: string): void {
-    if ((this.owner ?? this).released) throw new Error(`${op}: this device tensor was released (its buffer is back in the pool)`);
+    if (this.lease.released) throw new Error(`${op}: this device tensor was released (its buffer is back in the pool)`);
   }
 }
 
