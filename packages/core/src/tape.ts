@@ -112,14 +112,8 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Throws, naming the op and the phase, when t holds a NaN or an infinity (detectAnomaly's check). */
 export function checkFinite(op: string, phase: 'forward' | 'backward', t: Tensor): void {
-  if (t.device !== 'cpu') {
-    // the check reads every value, which a device gives back only asynchronously (no op waits for a readback)
-    throw new Error(
-      `detectAnomaly: ${op} ${phase} ran on '${t.device}', whose values the host cannot check synchronously: detectAnomaly checks ` +
-        'CPU tensors only; run the same step on the CPU inside detectAnomaly to find the op that makes a NaN or an infinity, or look at values with `await t.read()`',
-    );
-  }
-  const bad = kernels.findNonFinite(t);
+  // on a device the check runs there and reports at the next read (null here): no op waits for a readback
+  const bad = kernels.findNonFinite(t, `${op} ${phase}`);
   if (bad) {
     throw new Error(`detectAnomaly: ${op} ${phase} produced ${bad.value} at flat index ${bad.index} of an output with shape ${formatShape(t.shape)}`);
   }

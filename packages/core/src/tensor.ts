@@ -271,6 +271,13 @@ function checkOneElement(op: string, x: Tensor): void {
 function toDevice(x: Tensor, device: Device, extra: number): Tensor {
   if (extra > 0) throw new Error(`to: expected 1 argument (the device), got ${extra + 1}`);
   if (device === x.device) return x;
+  if (x.requiresGrad) {
+    // PyTorch records the move and sends the gradient back to the CPU tensor: here that would be a synchronous readback
+    throw new Error(
+      `to: this tensor requires grad, and the move to '${device}' cannot carry its graph (its gradient would have to come back ` +
+        `synchronously): make the tensor on the device (e.g. tensor(values, { device: '${device}', requiresGrad: true })), or move x.detach()`,
+    );
+  }
   if (device === 'cpu') {
     throw new Error(`to: a tensor on '${x.device}' comes back to the CPU asynchronously: use \`await t.cpu()\` (or \`await t.read()\` for the values)`);
   }

@@ -247,7 +247,7 @@ export abstract class Module extends CallableObject {
    * CPU only a module already there: a device's values come back asynchronously (`await t.cpu()` per tensor).
    */
   private toDevice(device: Device): this {
-    const move = (t: Tensor): Tensor => t.to(device);
+    const move = (t: Tensor): Tensor => t.detach().to(device);
     noGrad(() => {
       for (const p of this.parameters()) {
         if (p.device === device) continue;

@@ -118,8 +118,8 @@ test('backward on device tensors: gradients agree with the CPU (gradient sums an
     return core.add(core.matmul(h, w2).tanh().sum(), h.mul(h).mean());
   };
   const leaves = (device: core.Device) => {
-    const w1 = data.w1.to(device);
-    const w2 = data.w2.to(device);
+    const w1 = data.w1.detach().to(device);
+    const w2 = data.w2.detach().to(device);
     w1.requiresGrad = true;
     w2.requiresGrad = true;
     return { x: data.x.to(device), w1, w2 };

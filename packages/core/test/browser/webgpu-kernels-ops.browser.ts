@@ -118,10 +118,20 @@ test('detectAnomaly on webgpu: the check runs on the device and the next read th
     await y.read();
     assert.unreachable('the read should throw');
   } catch (err) {
-    assert.match((err as Error).message, /detectAnomaly: an op on 'webgpu' produced Infinity at flat index 2 of an output with shape \[2, 2\]/);
+    assert.match((err as Error).message, /detectAnomaly: mul forward on 'webgpu' produced Infinity at flat index 2 of an output with shape \[2, 2\]/);
   }
   const fine = core.detectAnomaly(() => core.mul(core.tensor([1, 2]).to('webgpu'), 2));
   assert.equal([...(await fine.read())], [2, 4]);
+  // in backward: sqrt's gradient at 0 is Infinity
+  assert.throws(() => core.tensor([0, 1], { requiresGrad: true }).to('webgpu'), /to: this tensor requires grad, and the move to 'webgpu' cannot carry its graph/);
+  const z = core.tensor([0, 1], { device: 'webgpu', requiresGrad: true });
+  core.detectAnomaly(() => core.sqrt(z).sum().backward());
+  try {
+    await z.grad!.read();
+    assert.unreachable('the read of the gradient should throw');
+  } catch (err) {
+    assert.match((err as Error).message, /detectAnomaly: sqrt backward on 'webgpu' produced Infinity at flat index 0/);
+  }
 });
 
 await run();

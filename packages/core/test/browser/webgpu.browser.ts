@@ -406,7 +406,9 @@ test('the buffer pool reuses: memory() stays flat over 100 repeated kernel calls
   last.release();
   const after = context.memory();
   report(`memory before ${JSON.stringify(before)}, after 100 more steps ${JSON.stringify(after)}; ${context.submits - submits} submits for 303 kernels and a read`);
-  assert.equal(after, before);
+  // the collector may hand back buffers of earlier tests' tensors meanwhile (inUse falls, pooled grows): nothing may grow
+  assert.ok(after.buffers === before.buffers && after.bytes === before.bytes, 'no buffer allocated');
+  assert.ok(after.inUse <= before.inUse, `${after.inUse} buffers in use, ${before.inUse} before`);
   assert.is(context.pipelineCount, pipelines, 'no pipeline compiled twice');
   // one submit per 64 recorded kernels and one for the read, not one per kernel
   assert.ok(context.submits - submits <= Math.ceil(303 / 64) + 2, `${context.submits - submits} submits`);

@@ -156,8 +156,11 @@ export function copy_(self: Tensor, src: Tensor): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Values an op inspects on the host
 
-/** The first element that is NaN or ±Infinity, or null. */
-export function findNonFinite(x: Tensor): { index: number; value: number } | null {
+/**
+ * The first element that is NaN or ±Infinity, or null. (`producedBy`, e.g. 'mul forward', is for a device backend, which
+ * reports at the next read; here the caller throws at once.)
+ */
+export function findNonFinite(x: Tensor, _producedBy?: string): { index: number; value: number } | null {
   const i = firstNonFinite(x.data);
   return i < 0 ? null : { index: i, value: x.data[i] };
 }

@@ -31,7 +31,7 @@ export function findOutOfRange(x: DeviceTensor, low: number, high: number, excep
  * detectAnomaly's check on the device: like findOutOfRange, a kernel finds the first NaN or infinity (tested on the
  * bits) and the next read throws, naming the value, its flat index and the output's shape; the op goes on (null).
  */
-export function findNonFinite(x: DeviceTensor): null {
+export function findNonFinite(x: DeviceTensor, producedBy = 'an op'): null {
   if (x.dtype === 'int32') return null; // integers are always finite
   const context = contextOf('findNonFinite', 'float32', x);
   const result = context.acquire(8);
@@ -46,7 +46,7 @@ export function findNonFinite(x: DeviceTensor): null {
   R[1] = bitcast<i32>(bad);`), [1, x.numel], [x.buffer, result]);
   const shape = `[${x.shape.join(', ')}]`;
   context.deferCheck(result, (index, value) =>
-    `detectAnomaly: an op on 'webgpu' produced ${value} at flat index ${index} of an output with shape ${shape}; the check ran on the ` +
-    'device, so it is reported at this read (run the step on the CPU to have the op named at once)');
+    `detectAnomaly: ${producedBy} on 'webgpu' produced ${value} at flat index ${index} of an output with shape ${shape}; the check ran ` +
+    'on the device, so it is reported at this read, not where the op ran (run the step on the CPU to have it thrown there)');
   return null;
 }
