@@ -9,8 +9,10 @@
 // run the same register tile: MR rows × two vectors (4×8 for f32, 4×4 for f64). Panels are zero-padded at the
 // edges; a partial tile is computed into a scratch tile and only its valid part is written to C.
 
+import { KC, broadcast, madd } from './simd';
+
 const MR: i32 = 4; // rows of the register tile
-const KC: i32 = 256; // depth of a packed block: an A and a B micro-panel (8 KB each at most) stay in L1
+// KC (simd.ts), the depth of a packed block: an A and a B micro-panel (8 KB each at most) stay in L1
 const MC_BYTES: i32 = 512; // bytes of one packed A column: 128 f32 or 64 f64 rows per block (128 KB, L2)
 const NC_BYTES: i32 = 16384; // bytes of one packed B row: 4096 f32 or 2048 f64 columns per block (4 MB)
 
@@ -23,24 +25,6 @@ const TILE_BYTES: usize = <usize>(MR * 32);
 @inline
 function nrOf<T>(): i32 {
   return 32 / <i32>sizeof<T>();
-}
-
-/** One T loaded from p and copied into every lane. */
-// @ts-ignore: decorator
-@inline
-function broadcast<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
-}
-
-/**
- * c + a·b lane-wise: a fused multiply-add (f32x4/f64x2.relaxed_madd) in the build with relaxed SIMD (asconfig.relaxed.json;
- * the loader picks it where the engine validates it), else a multiply and an add, each rounded.
- */
-// @ts-ignore: decorator
-@inline
-function madd<T>(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return sizeof<T>() == 4 ? f32x4.relaxed_madd(a, b, c) : f64x2.relaxed_madd(a, b, c);
-  return v128.add<T>(c, v128.mul<T>(a, b));
 }
 
 /** First free byte after this module's static data: the caller lays its buffers out from here. */
@@ -369,3 +353,5 @@ export function gemmF64(
 // The stride-1 im2col and col2im kernels (and a fill), compiled into this module too so that conv2d's per-sample
 // work (unfold, product, fold) runs on the shared memory in every thread of the pool (src/kernels/wasm/conv-job.ts).
 export { im2colStride1F32, col2imStride1F32, fillF32 } from './convpool';
+// The implicit-GEMM convolution (forward, and the input gradient as a forward pass), on the same shared memory.
+export { convPackWeightF32, convPackFlippedWeightF32, conv2dStride1ScratchBytes, conv2dStride1F32 } from './conv-implicit';

@@ -1,4 +1,6 @@
-import { FORWARD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob } from './conv-job.js';
+import {
+  FORWARD, IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob,
+} from './conv-job.js';
 import { alignUp, ensureMemory, gemmRuntime, operandsAddress, type GemmRuntime } from './loader.js';
 import { availableThreads, getNumThreads, runConvJob } from './pool.js';
 
@@ -24,6 +26,31 @@ export function setConvSplitMinWork(work: number): number {
   const old = splitMinWork;
   splitMinWork = work;
   return old;
+}
+
+/** A fixed choice of the passes that run the implicit-GEMM kernel (tests, benchmarks), or null: implicitPasses decides. */
+let implicitOverride: number | null = null;
+
+/**
+ * Sets which passes run the implicit-GEMM kernel (conv-job.ts IMPLICIT_*; the rest run im2col/col2im and gemmF32), or
+ * null for the choice by shape; returns the old setting. Benchmarks and tests compare the two ways with it.
+ */
+export function setConvImplicitPasses(mask: number | null): number | null {
+  const old = implicitOverride;
+  implicitOverride = mask;
+  return old;
+}
+
+/**
+ * The passes that run the implicit-GEMM kernel, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64):
+ * the forward pass at every convolution of the bench's networks (0.55-0.94x the time of im2col + gemmF32); the input
+ * gradient only where its convolution fills whole register tiles and sums in one 256-deep block: at least 16 input
+ * channels per group, Og·kH·kW <= 256 (resnetish's 16@3x3: 0.83x; with 1-6 input channels 1.9-2.6x, with depth 576 1.5x).
+ */
+function implicitPasses(g: ThreadedConvGeometry): number {
+  if (implicitOverride !== null) return implicitOverride;
+  const inputGrad = g.C / g.groups >= 16 && (g.O / g.groups) * g.kH * g.kW <= 256;
+  return IMPLICIT_FORWARD | (inputGrad ? IMPLICIT_INPUT_GRAD : 0);
 }
 
 /**
@@ -56,12 +83,18 @@ function layout(runtime: GemmRuntime, g: ThreadedConvGeometry, N: number, chunks
   const dw = alignUp(dx + inBytes);
   const dwStride = alignUp(weightBytes);
   const cols = alignUp(dw + chunks * dwStride);
-  const colsStride = alignUp(rows * g.Ho * g.Wo * 4);
+  // A thread's cols buffer also holds the implicit kernel's scratch, for the forward pass or the input gradient's.
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
+  const colsStride = alignUp(Math.max(
+    rows * g.Ho * g.Wo * 4,
+    runtime.exports.conv2dStride1ScratchBytes(Cg, g.kH, g.kW, g.Ho, g.Wo, Og),
+    runtime.exports.conv2dStride1ScratchBytes(Og, g.kH, g.kW, g.H, g.W, Cg),
+  ));
   return { x, weight, bias, y, dx, dw, dwStride, cols, colsStride, end: cols + getNumThreads() * colsStride };
 }
 
 function job(mode: number, g: ThreadedConvGeometry, N: number, perChunk: number, hasBias: boolean, at: Layout): ConvJob {
-  return { mode, ...g, samples: N, perChunk, hasBias, ...at };
+  return { mode, ...g, samples: N, perChunk, hasBias, ...at, implicit: implicitPasses(g) };
 }
 
 /** The threads to split a call of `work` multiply-adds across. */
@@ -93,7 +126,8 @@ export function conv2dForwardThreaded(
 /**
  * conv2d backward, float32 at stride 1, split by samples across the pool's threads: dx [N, C, H, W] and
  * dw [O, C/groups, kH, kW] (each when given; overwritten) from x, the weight and the output's
- * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts; dw is summed per chunk of
+ * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts where it runs gemmF32 + col2im
+ * (implicitPasses), and the same bits at any thread count either way; dw is summed per chunk of
  * samples, then the chunks' sums are added in order, so it can differ from that loop in the last bits.
  * Returns false, having done nothing, when the module cannot run or grow.
  */
