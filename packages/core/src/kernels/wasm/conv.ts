@@ -42,15 +42,18 @@ export function setConvImplicitPasses(mask: number | null): number | null {
 }
 
 /**
- * The passes that run the implicit-GEMM kernel, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64):
- * the forward pass at every convolution of the bench's networks (0.55-0.94x the time of im2col + gemmF32); the input
- * gradient only where its convolution fills whole register tiles and sums in one 256-deep block: at least 16 input
- * channels per group, Og·kH·kW <= 256 (resnetish's 16@3x3: 0.83x; with 1-6 input channels 1.9-2.6x, with depth 576 1.5x).
+ * The passes that run the implicit-GEMM kernel, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64,
+ * interleaved medians): a pass whose convolution sums 16 to 256 taps (one 256-deep block, enough taps per tile to pay
+ * for its stores); the input gradient's also needs >= 16 output channels (its tiles are 4 channels of dx). At the
+ * bench's networks the forward pass then takes 0.75-0.95x the time of im2col + gemmF32 (resnetish's 16@3x3 0.79x), the
+ * input gradient 0.78x (resnetish's); outside the rule the implicit kernel measured up to 1.1x (forward, 9 or 288 taps)
+ * and 1.2-3x (input gradient into 1-6 channels).
  */
 function implicitPasses(g: ThreadedConvGeometry): number {
   if (implicitOverride !== null) return implicitOverride;
-  const inputGrad = g.C / g.groups >= 16 && (g.O / g.groups) * g.kH * g.kW <= 256;
-  return IMPLICIT_FORWARD | (inputGrad ? IMPLICIT_INPUT_GRAD : 0);
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
+  const fits = (taps: number): boolean => taps >= 16 && taps <= 256;
+  return (fits(Cg * g.kH * g.kW) ? IMPLICIT_FORWARD : 0) | (Cg >= 16 && fits(Og * g.kH * g.kW) ? IMPLICIT_INPUT_GRAD : 0);
 }
 
 /**
