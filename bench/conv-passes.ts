@@ -1,9 +1,9 @@
 // `node --conditions=source --import tsx bench/conv-passes.ts [--threads N]`: conv2d's three passes (forward, input gradient, weight gradient) at every
 // convolution of the bench's networks, batch 64, through the wasm conv2d job (packages/core/src/kernels/wasm/conv.ts),
-// once with the implicit-GEMM kernel (asm/conv-implicit.ts) and once with im2col/col2im + gemmF32, interleaved
+// once with the implicit-GEMM kernels (asm/conv-implicit.ts) and once with im2col/col2im + gemmF32, interleaved
 // round by round (A B, B A, ...); medians of 9 rounds. Prints ms per call, GFLOP/s and implicit/gemm time.
 import { loadavg } from 'node:os';
-import { IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD } from '../packages/core/src/kernels/wasm/conv-job.js';
+import { IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD, IMPLICIT_WEIGHT_GRAD } from '../packages/core/src/kernels/wasm/conv-job.js';
 import {
   conv2dBackwardThreaded, conv2dForwardThreaded, setConvImplicitPasses, type ThreadedConvGeometry,
 } from '../packages/core/src/kernels/wasm/conv.js';
@@ -52,7 +52,7 @@ for (const model of MODELS) {
       ['weight grad', () => conv2dBackwardThreaded(g, BATCH, x, w, dy, null, dw)],
     ];
     for (const [pass, run] of passes) {
-      const masks = [IMPLICIT_FORWARD | IMPLICIT_INPUT_GRAD, 0];
+      const masks = [IMPLICIT_FORWARD | IMPLICIT_INPUT_GRAD | IMPLICIT_WEIGHT_GRAD, 0];
       for (const m of masks) { setConvImplicitPasses(m); run(); run(); }
       setConvImplicitPasses(masks[0]);
       const t0 = performance.now();
@@ -77,5 +77,5 @@ for (const model of MODELS) {
 }
 setConvImplicitPasses(null);
 console.log(textTable(['layer', 'pass', 'implicit ms', 'GFLOP/s', 'gemm ms', 'GFLOP/s', 'implicit/gemm'], rows, [false, false, true, true, true, true, true]));
-console.log(`load average ${loadavg()[0].toFixed(2)} at the end (weight grad runs im2col + gemmF32 either way: a control)`);
+console.log(`load average ${loadavg()[0].toFixed(2)} at the end`);
 setNumThreads(1);

@@ -9,7 +9,7 @@
 // Each output sums its taps in order, in blocks of KC, with madd, as gemmF32 sums them: y has the bits of im2col + gemmF32.
 // The input gradient is the same kernel run on dy: dx = conv(dy, W transposed and flipped, padding k - 1 - pad).
 
-import { KC, broadcast, madd } from './simd';
+import { KC, broadcast, madd, storeTransposed4x4 } from './simd';
 
 const MR: i32 = 4; // output channels of the register tile
 const TILE_BYTES: usize = <usize>(MR * 32);
@@ -240,5 +240,118 @@ export function conv2dStride1F32(
         }
       }
     }
+  }
+}
+
+/** Bytes of scratch conv2dStride1WeightGradF32 needs: the tap offsets, dy transposed and the padded input. */
+export function conv2dStride1WeightGradScratchBytes(C: i32, kH: i32, kW: i32, Ho: i32, Wo: i32, O: i32): usize {
+  const K = C * kH * kW;
+  const padded = <usize>(C * (Ho + kH - 1) * (roundUp4(Wo) + kW - 1)) << 2;
+  return (<usize>roundUp4(K) << 2) + 32 + (<usize>(Ho * Wo * ((O + 7) & ~7)) << 2) + padded;
+}
+
+/**
+ * dw[O, C·kH·kW] += the weight gradient of one sample's stride-1 convolution, Σ over positions p of dy[o, p] ·
+ * xp[off(k) + p], without im2col: the gemm's register tile on dwᵀ, 4 taps × 8 output channels, with the 4 taps'
+ * inputs broadcast straight from the padded input and dy read from a copy transposed to [position][channel] (zero
+ * channels up to a multiple of 8). Each tile sums over all the sample's positions, then is added into dw (taps of the
+ * last tile past K repeat tap K - 1 and are dropped). Byte addresses; scratch of conv2dStride1WeightGradScratchBytes bytes.
+ */
+export function conv2dStride1WeightGradF32(
+  C: i32, H: i32, W: i32, kH: i32, kW: i32, padTop: i32, padLeft: i32, Ho: i32, Wo: i32, O: i32,
+  x: usize, dy: usize, dw: usize, scratch: usize,
+): void {
+  const K = C * kH * kW;
+  const L = Ho * Wo;
+  const O8 = (O + 7) & ~7;
+  const Hp = Ho + kH - 1;
+  const Wp = roundUp4(Wo) + kW - 1;
+  const offsets = scratch;
+  const tmp = offsets + (<usize>roundUp4(K) << 2);
+  const dyT = tmp + 32;
+  const xp = dyT + (<usize>(L * O8) << 2);
+  padInput(C, H, W, padTop, padLeft, Hp, Wp, x, xp);
+  let t = 0;
+  for (let c = 0; c < C; c++) {
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++) {
+        store<i32>(offsets + (<usize>t << 2), ((c * Hp + ki) * Wp + kj) << 2);
+        t++;
+      }
+    }
+  }
+  // dyT[p][o] = dy[o][p], zeros for o in [O, O8): 4×4 blocks transposed in registers, the edges one by one.
+  const O4 = O & ~3, L4 = L & ~3;
+  const plane = <usize>L << 2;
+  const dyTRow = <usize>O8 << 2;
+  for (let o = 0; o < O4; o += 4) {
+    const src = dy + <usize>o * plane;
+    for (let p = 0; p < L4; p += 4) {
+      const s = src + (<usize>p << 2);
+      storeTransposed4x4(
+        v128.load(s), v128.load(s + plane), v128.load(s + 2 * plane), v128.load(s + 3 * plane),
+        dyT + <usize>p * dyTRow + (<usize>o << 2), dyTRow,
+      );
+    }
+  }
+  for (let p = 0; p < L; p++) {
+    const row = dyT + <usize>p * dyTRow;
+    for (let o = p < L4 ? O4 : 0; o < O8; o++) store<f32>(row + (<usize>o << 2), o < O ? load<f32>(dy + (<usize>(o * L + p) << 2)) : 0);
+  }
+  const xRowBytes = <usize>Wp << 2;
+  const kRowBytes = <usize>K << 2;
+  for (let o0 = 0; o0 < O8; o0 += 8) {
+    const panel = dyT + (<usize>o0 << 2);
+    for (let k0 = 0; k0 < K; k0 += MR) {
+      const p0 = xp + <usize>load<i32>(offsets + (<usize>k0 << 2));
+      const p1 = xp + <usize>load<i32>(offsets + (<usize>min(k0 + 1, K - 1) << 2));
+      const p2 = xp + <usize>load<i32>(offsets + (<usize>min(k0 + 2, K - 1) << 2));
+      const p3 = xp + <usize>load<i32>(offsets + (<usize>min(k0 + 3, K - 1) << 2));
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pb = panel;
+      const pbStep = <usize>O8 << 2;
+      for (let oh = 0; oh < Ho; oh++) {
+        let xo = <usize>oh * xRowBytes;
+        const end = xo + (<usize>Wo << 2);
+        for (; xo < end; xo += 4) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          let a = broadcast<f32>(p0 + xo);
+          c00 = madd<f32>(a, b0, c00);
+          c01 = madd<f32>(a, b1, c01);
+          a = broadcast<f32>(p1 + xo);
+          c10 = madd<f32>(a, b0, c10);
+          c11 = madd<f32>(a, b1, c11);
+          a = broadcast<f32>(p2 + xo);
+          c20 = madd<f32>(a, b0, c20);
+          c21 = madd<f32>(a, b1, c21);
+          a = broadcast<f32>(p3 + xo);
+          c30 = madd<f32>(a, b0, c30);
+          c31 = madd<f32>(a, b1, c31);
+          pb += pbStep;
+        }
+      }
+      addTransposed(c00, c01, tmp, dw, o0, k0, O, K, kRowBytes);
+      if (k0 + 1 < K) addTransposed(c10, c11, tmp, dw, o0, k0 + 1, O, K, kRowBytes);
+      if (k0 + 2 < K) addTransposed(c20, c21, tmp, dw, o0, k0 + 2, O, K, kRowBytes);
+      if (k0 + 3 < K) addTransposed(c30, c31, tmp, dw, o0, k0 + 3, O, K, kRowBytes);
+    }
+  }
+}
+
+/** dw[o0 + j][k] += (lo, hi)[j] for the channels j < 8 below O: one tap's row of a dwᵀ tile, through 32 bytes at tmp. */
+// @ts-ignore: decorator
+@inline
+function addTransposed(lo: v128, hi: v128, tmp: usize, dw: usize, o0: i32, k: i32, O: i32, K: i32, kRowBytes: usize): void {
+  v128.store(tmp, lo);
+  v128.store(tmp, hi, 16);
+  const at = dw + (<usize>(o0 * K + k) << 2);
+  const n = min(8, O - o0);
+  for (let j = 0; j < n; j++) {
+    const p = at + <usize>j * kRowBytes;
+    store<f32>(p, load<f32>(p) + load<f32>(tmp + (<usize>j << 2)));
   }
 }

@@ -10,6 +10,7 @@ import type { WasmMemory } from './wasm-types.js';
  *   input grad: dcols[g] = W[g]ᵀ · dY[n, g]; dx[n] = col2im(dcols)
  *     or, IMPLICIT_INPUT_GRAD, per group dx[n, g] = conv2dStride1F32(dY[n, g], W[g] transposed and flipped)
  *   weight grad: cols = im2col(x[n]); per group dW_i[g] += dY[n, g] · cols[g]ᵀ, into chunk i's own partial sum dW_i
+ *     or, IMPLICIT_WEIGHT_GRAD, per group dW_i[g] += conv2dStride1WeightGradF32(x[n, g], dY[n, g])
  * A chunk writes only its samples and its own dW_i, and first clears them, so any thread can compute it, and a
  * chunk a worker failed on can be computed again by the main thread. The caller adds the dW_i in chunk order, so the
  * weight gradient depends on the chunk count but not on which thread computed which chunk.
@@ -50,6 +51,8 @@ export const WEIGHT_GRAD = 4;
 export const IMPLICIT_FORWARD = 1;
 /** The input gradient runs conv2dStride1F32 on dy with the flipped weight instead of gemmF32 + col2im. */
 export const IMPLICIT_INPUT_GRAD = 2;
+/** The weight gradient runs conv2dStride1WeightGradF32 instead of im2col + gemmF32 (summed in another order). */
+export const IMPLICIT_WEIGHT_GRAD = 4;
 
 /** A conv2d job: the sizes of one sample's convolution and the byte addresses of its tensors. */
 export interface ConvJob {
@@ -169,6 +172,18 @@ export function runConvChunk(memory: WasmMemory, exports: GemmExports, job: Int3
   if ((mode & WEIGHT_GRAD) !== 0) {
     const dw = job[DW] + i * job[DW_STRIDE];
     exports.fillF32(dw, 0, O * rowsG);
+    if ((job[IMPLICIT] & IMPLICIT_WEIGHT_GRAD) !== 0) {
+      const Cg = C / groups;
+      for (let g = 0; g < groups; g++) {
+        for (let n = first; n < end; n++) {
+          exports.conv2dStride1WeightGradF32(
+            Cg, H, W, kH, kW, padTop, padLeft, Ho, Wo, Og, x + (n * C + g * Cg) * H * W * 4, y + (n * O + g * Og) * L * 4,
+            dw + g * Og * rowsG * 4, cols,
+          );
+        }
+      }
+      return;
+    }
     for (let n = first; n < end; n++) {
       exports.im2colStride1F32(C, H, W, kH, kW, padTop, padLeft, Ho, Wo, x + n * sampleIn * 4, cols);
       for (let g = 0; g < groups; g++) {

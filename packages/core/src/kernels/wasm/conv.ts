@@ -1,5 +1,5 @@
 import {
-  FORWARD, IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob,
+  FORWARD, IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD, IMPLICIT_WEIGHT_GRAD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob,
 } from './conv-job.js';
 import { alignUp, ensureMemory, gemmRuntime, operandsAddress, type GemmRuntime } from './loader.js';
 import { availableThreads, getNumThreads, runConvJob } from './pool.js';
@@ -42,18 +42,21 @@ export function setConvImplicitPasses(mask: number | null): number | null {
 }
 
 /**
- * The passes that run the implicit-GEMM kernel, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64,
- * interleaved medians): a pass whose convolution sums 16 to 256 taps (one 256-deep block, enough taps per tile to pay
- * for its stores); the input gradient's also needs >= 16 output channels (its tiles are 4 channels of dx). At the
- * bench's networks the forward pass then takes 0.75-0.95x the time of im2col + gemmF32 (resnetish's 16@3x3 0.79x), the
- * input gradient 0.78x (resnetish's); outside the rule the implicit kernel measured up to 1.1x (forward, 9 or 288 taps)
- * and 1.2-3x (input gradient into 1-6 channels).
+ * The passes that run the implicit-GEMM kernels, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64,
+ * interleaved medians). Forward and input gradient: a convolution that sums 16 to 256 taps (one 256-deep block, enough
+ * taps per tile to pay for its stores), for the input gradient also into >= 16 channels (its tiles are 4 channels of
+ * dx). Weight gradient: at most 16 output channels per group, where the gemm's product has so few rows that packing
+ * cols is most of its work. At the bench's networks the chosen passes take 0.5-0.95x the time of im2col/col2im +
+ * gemmF32 (resnetish's 16@3x3: forward 0.8x, input gradient 0.78x, weight gradient 0.84x); outside the rule the
+ * implicit kernels measured up to 1.1x (forward, 9 or 288 taps), 1.2-3x (input gradient into 1-6 channels) and
+ * 1.0-1.3x (weight gradient, 32-64 channels).
  */
 function implicitPasses(g: ThreadedConvGeometry): number {
   if (implicitOverride !== null) return implicitOverride;
   const Cg = g.C / g.groups, Og = g.O / g.groups;
   const fits = (taps: number): boolean => taps >= 16 && taps <= 256;
-  return (fits(Cg * g.kH * g.kW) ? IMPLICIT_FORWARD : 0) | (Cg >= 16 && fits(Og * g.kH * g.kW) ? IMPLICIT_INPUT_GRAD : 0);
+  return (fits(Cg * g.kH * g.kW) ? IMPLICIT_FORWARD : 0) | (Cg >= 16 && fits(Og * g.kH * g.kW) ? IMPLICIT_INPUT_GRAD : 0) |
+    (Og <= 16 ? IMPLICIT_WEIGHT_GRAD : 0);
 }
 
 /**
@@ -86,12 +89,13 @@ function layout(runtime: GemmRuntime, g: ThreadedConvGeometry, N: number, chunks
   const dw = alignUp(dx + inBytes);
   const dwStride = alignUp(weightBytes);
   const cols = alignUp(dw + chunks * dwStride);
-  // A thread's cols buffer also holds the implicit kernel's scratch, for the forward pass or the input gradient's.
+  // A thread's cols buffer also holds the implicit kernels' scratch, for whichever pass runs.
   const Cg = g.C / g.groups, Og = g.O / g.groups;
   const colsStride = alignUp(Math.max(
     rows * g.Ho * g.Wo * 4,
     runtime.exports.conv2dStride1ScratchBytes(Cg, g.kH, g.kW, g.Ho, g.Wo, Og),
     runtime.exports.conv2dStride1ScratchBytes(Og, g.kH, g.kW, g.H, g.W, Cg),
+    runtime.exports.conv2dStride1WeightGradScratchBytes(Cg, g.kH, g.kW, g.Ho, g.Wo, Og),
   ));
   return { x, weight, bias, y, dx, dw, dwStride, cols, colsStride, end: cols + getNumThreads() * colsStride };
 }

@@ -18,6 +18,13 @@ export interface GemmExports {
     C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, O: number,
     x: number, y: number, accumulate: number, scratch: number,
   ): void;
+  /** dw [O, C·kH·kW] += the weight gradient of one sample's stride-1 convolution, from x and dy. */
+  conv2dStride1WeightGradF32(
+    C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, O: number,
+    x: number, dy: number, dw: number, scratch: number,
+  ): void;
+  /** Bytes of scratch conv2dStride1WeightGradF32 needs for these sizes. */
+  conv2dStride1WeightGradScratchBytes(C: number, kH: number, kW: number, Ho: number, Wo: number, O: number): number;
   /** Bytes of scratch conv2dStride1F32 needs for these sizes. */
   conv2dStride1ScratchBytes(C: number, kH: number, kW: number, Ho: number, Wo: number, O: number): number;
   /** Packs weight [O, K] at the start of conv2dStride1F32's scratch. */
