@@ -253,8 +253,8 @@ export function conv2dStride1WeightGradScratchBytes(C: i32, kH: i32, kW: i32, Ho
 /**
  * dw[O, C·kH·kW] += the weight gradient of one sample's stride-1 convolution, Σ over positions p of dy[o, p] ·
  * xp[off(k) + p], without im2col: the gemm's register tile on dwᵀ, 4 taps × 8 output channels, with the 4 taps'
- * inputs broadcast straight from the padded input and dy read from a copy transposed to [position][channel] (zero
- * channels up to a multiple of 8). Each tile sums over all the sample's positions, then is added into dw (taps of the
+ * inputs broadcast straight from the padded input and dy read from a copy transposed to [position][channel] in panels
+ * of 8 channels (zero channels up to a multiple of 8). Each tile sums over all the sample's positions, then is added into dw (taps of the
  * last tile past K repeat tap K - 1 and are dropped). Byte addresses; scratch of conv2dStride1WeightGradScratchBytes bytes.
  */
 export function conv2dStride1WeightGradF32(
@@ -280,28 +280,31 @@ export function conv2dStride1WeightGradF32(
       }
     }
   }
-  // dyT[p][o] = dy[o][p], zeros for o in [O, O8): 4×4 blocks transposed in registers, the edges one by one.
+  // dyT holds dy transposed in panels of 8 channels, each [position][8] (32 KB at 1024 positions: it stays in L1 while
+  // every tap's tile streams it): 4×4 blocks transposed in registers, the edges one by one, zeros for o in [O, O8).
   const O4 = O & ~3, L4 = L & ~3;
   const plane = <usize>L << 2;
-  const dyTRow = <usize>O8 << 2;
+  const panelBytes = <usize>(L * 8) << 2;
   for (let o = 0; o < O4; o += 4) {
     const src = dy + <usize>o * plane;
+    const dst = dyT + <usize>(o >> 3) * panelBytes + (<usize>(o & 7) << 2);
     for (let p = 0; p < L4; p += 4) {
       const s = src + (<usize>p << 2);
       storeTransposed4x4(
-        v128.load(s), v128.load(s + plane), v128.load(s + 2 * plane), v128.load(s + 3 * plane),
-        dyT + <usize>p * dyTRow + (<usize>o << 2), dyTRow,
+        v128.load(s), v128.load(s + plane), v128.load(s + 2 * plane), v128.load(s + 3 * plane), dst + (<usize>p << 5), 32,
       );
     }
   }
   for (let p = 0; p < L; p++) {
-    const row = dyT + <usize>p * dyTRow;
-    for (let o = p < L4 ? O4 : 0; o < O8; o++) store<f32>(row + (<usize>o << 2), o < O ? load<f32>(dy + (<usize>(o * L + p) << 2)) : 0);
+    for (let o = p < L4 ? O4 : 0; o < O8; o++) {
+      const at = dyT + <usize>(o >> 3) * panelBytes + (<usize>p << 5) + (<usize>(o & 7) << 2);
+      store<f32>(at, o < O ? load<f32>(dy + (<usize>(o * L + p) << 2)) : 0);
+    }
   }
   const xRowBytes = <usize>Wp << 2;
   const kRowBytes = <usize>K << 2;
   for (let o0 = 0; o0 < O8; o0 += 8) {
-    const panel = dyT + (<usize>o0 << 2);
+    const panel = dyT + <usize>(o0 >> 3) * panelBytes;
     for (let k0 = 0; k0 < K; k0 += MR) {
       const p0 = xp + <usize>load<i32>(offsets + (<usize>k0 << 2));
       const p1 = xp + <usize>load<i32>(offsets + (<usize>min(k0 + 1, K - 1) << 2));
@@ -312,7 +315,6 @@ export function conv2dStride1WeightGradF32(
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
       let pb = panel;
-      const pbStep = <usize>O8 << 2;
       for (let oh = 0; oh < Ho; oh++) {
         let xo = <usize>oh * xRowBytes;
         const end = xo + (<usize>Wo << 2);
@@ -331,7 +333,7 @@ export function conv2dStride1WeightGradF32(
           a = broadcast<f32>(p3 + xo);
           c30 = madd<f32>(a, b0, c30);
           c31 = madd<f32>(a, b1, c31);
-          pb += pbStep;
+          pb += 32;
         }
       }
       addTransposed(c00, c01, tmp, dw, o0, k0, O, K, kRowBytes);
