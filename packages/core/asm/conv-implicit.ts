@@ -6,10 +6,11 @@
 // channels × 8 positions of one output row reads its 8 inputs per tap with two unaligned loads straight from xp, so
 // no cols matrix is written, packed and read back: at resnetish's thin products (16 channels, 3×3) im2col and the
 // gemm's packing of cols cost about as much as the multiply-adds. The weight is packed once per call of a chunk.
-// Each output sums its taps in order, in blocks of KC, with madd, as gemmF32 sums them: y has the bits of im2col + gemmF32.
+// Each output sums its taps in order with madd, as gemmF32 sums them up to its 256-deep blocks: up to 256 taps, y has
+// the bits of im2col + gemmF32 (past that the gemm stores a block's sum and adds the next; this sums on in registers).
 // The input gradient is the same kernel run on dy: dx = conv(dy, W transposed and flipped, padding k - 1 - pad).
 
-import { KC, broadcast, madd, storeTransposed4x4 } from './simd';
+import { broadcast, madd, storeTransposed4x4 } from './simd';
 
 const MR: i32 = 4; // output channels of the register tile
 const TILE_BYTES: usize = <usize>(MR * 32);
@@ -213,30 +214,24 @@ export function conv2dStride1F32(
     }
   }
   const ldy = <usize>(Ho * Wo) << 2;
-  for (let pc = 0; pc < K; pc += KC) {
-    const kc = min(KC, K - pc);
-    // Later depth blocks add onto what the first one wrote, as in gemmF32.
-    const acc = accumulate || pc > 0;
-    const po = offsets + (<usize>pc << 2);
-    for (let oh = 0; oh < Ho; oh++) {
-      const xRow = xp + (<usize>(oh * Wp) << 2);
-      const yRow = y + (<usize>(oh * Wo) << 2);
-      for (let ow0 = 0; ow0 < Wo; ow0 += 8) {
-        const wide = ow0 + 8 <= Wo4;
-        const nr = min(wide ? 8 : 4, Wo - ow0);
-        const base = xRow + (<usize>ow0 << 2);
-        for (let o0 = 0; o0 < O; o0 += MR) {
-          const pa = packed + (<usize>(o0 * K + pc * MR) << 2);
-          const mr = min(MR, O - o0);
-          const yc = yRow + <usize>o0 * ldy + (<usize>ow0 << 2);
-          if (mr == MR && nr == (wide ? 8 : 4)) {
-            if (wide) tile4x8(kc, pa, po, base, yc, ldy, acc);
-            else tile4x4(kc, pa, po, base, yc, ldy, acc);
-          } else {
-            if (wide) tile4x8(kc, pa, po, base, tile, 32, false);
-            else tile4x4(kc, pa, po, base, tile, 32, false);
-            storeEdge(tile, yc, ldy, mr, nr, acc);
-          }
+  for (let oh = 0; oh < Ho; oh++) {
+    const xRow = xp + (<usize>(oh * Wp) << 2);
+    const yRow = y + (<usize>(oh * Wo) << 2);
+    for (let ow0 = 0; ow0 < Wo; ow0 += 8) {
+      const wide = ow0 + 8 <= Wo4;
+      const nr = min(wide ? 8 : 4, Wo - ow0);
+      const base = xRow + (<usize>ow0 << 2);
+      for (let o0 = 0; o0 < O; o0 += MR) {
+        const pa = packed + (<usize>(o0 * K) << 2);
+        const mr = min(MR, O - o0);
+        const yc = yRow + <usize>o0 * ldy + (<usize>ow0 << 2);
+        if (mr == MR && nr == (wide ? 8 : 4)) {
+          if (wide) tile4x8(K, pa, offsets, base, yc, ldy, accumulate);
+          else tile4x4(K, pa, offsets, base, yc, ldy, accumulate);
+        } else {
+          if (wide) tile4x8(K, pa, offsets, base, tile, 32, false);
+          else tile4x4(K, pa, offsets, base, tile, 32, false);
+          storeEdge(tile, yc, ldy, mr, nr, accumulate);
         }
       }
     }

@@ -9,10 +9,10 @@
 // run the same register tile: MR rows × two vectors (4×8 for f32, 4×4 for f64). Panels are zero-padded at the
 // edges; a partial tile is computed into a scratch tile and only its valid part is written to C.
 
-import { KC, broadcast, madd, storeTransposed4x4 } from './simd';
+import { broadcast, madd, storeTransposed4x4 } from './simd';
 
 const MR: i32 = 4; // rows of the register tile
-// KC (simd.ts), the depth of a packed block: an A and a B micro-panel (8 KB each at most) stay in L1
+const KC: i32 = 256; // depth of a packed block: an A and a B micro-panel (8 KB each at most) stay in L1
 const MC_BYTES: i32 = 512; // bytes of one packed A column: 128 f32 or 64 f64 rows per block (128 KB, L2)
 const NC_BYTES: i32 = 16384; // bytes of one packed B row: 4096 f32 or 2048 f64 columns per block (4 MB)
 

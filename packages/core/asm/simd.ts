@@ -19,12 +19,6 @@ export function madd<T>(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * Depth of one block of a product's sum: each element sums KC products, then adds that onto what earlier blocks
- * stored. gemm.ts packs in blocks of this depth; conv-implicit.ts sums in the same blocks so its outputs have the gemm's bits.
- */
-export const KC: i32 = 256;
-
-/**
  * Stores the transpose of the f32 4×4 block whose rows are x0..x3 as four f32x4 at dst, dst + stride, ... :
  * out[k] = (x0[k], x1[k], x2[k], x3[k]).
  */

@@ -109,12 +109,17 @@ if (wasmAvailable()) {
     }
   });
 
-  test('the implicit-GEMM forward pass has the bits of im2col + gemmF32; the gradients agree with gemmF32 + col2im and im2col + gemmF32 within rounding', () => {
+  test('the implicit-GEMM forward pass has the bits of im2col + gemmF32 up to 256 taps; the gradients agree with gemmF32 + col2im and im2col + gemmF32 within rounding', () => {
     for (const c of cases) {
       const implicit = run(c, IMPLICIT_FORWARD | IMPLICIT_INPUT_GRAD | IMPLICIT_WEIGHT_GRAD);
       const gemm = run(c, 0);
-      for (let i = 0; i < gemm.y.length; i++) {
-        if (!Object.is(implicit.y[i], gemm.y[i])) assert.unreachable(`${label(c)}: forward differs at ${i}: ${implicit.y[i]} vs ${gemm.y[i]}`);
+      // Up to 256 taps (the gemm's block depth) both sum in the same order; past that the gemm adds block sums.
+      if ((c.C / c.groups) * c.kH * c.kW <= 256) {
+        for (let i = 0; i < gemm.y.length; i++) {
+          if (!Object.is(implicit.y[i], gemm.y[i])) assert.unreachable(`${label(c)}: forward differs at ${i}: ${implicit.y[i]} vs ${gemm.y[i]}`);
+        }
+      } else {
+        close(`${label(c)}: forward`, implicit.y, Float64Array.from(gemm.y));
       }
       close(`${label(c)}: input gradient`, implicit.dx, Float64Array.from(gemm.dx));
       close(`${label(c)}: weight gradient`, implicit.dw, Float64Array.from(gemm.dw));
