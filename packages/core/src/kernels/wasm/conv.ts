@@ -50,7 +50,7 @@ export function setConvImplicitPasses(mask: number | null): number | null {
  * 0.78x, weight gradient 0.84x), except the weight gradient at 32-64 channels, 0.84-1.06x over runs; outside the rule
  * the implicit kernels measured up to 1.1x (forward, 9 or 288 taps) and 1.2-3x (input gradient into 1-6 channels).
  */
-function implicitPasses(g: ThreadedConvGeometry): number {
+export function implicitPasses(g: ThreadedConvGeometry): number {
   if (implicitOverride !== null) return implicitOverride;
   const Cg = g.C / g.groups, Og = g.O / g.groups;
   const fits = (taps: number): boolean => taps >= 16 && taps <= 256;
