@@ -9,6 +9,7 @@
 // Each output sums its taps in order with madd, as gemmF32 sums them up to its 256-deep blocks: up to 256 taps, y has
 // the bits of im2col + gemmF32 (past that the gemm stores a block's sum and adds the next; this sums on in registers).
 // The input gradient is the same kernel run on dy: dx = conv(dy, W transposed and flipped, padding k - 1 - pad).
+// The weight gradient (conv2dStride1WeightGradF32) reads the same padded input, with dy transposed.
 
 import { broadcast, madd, storeTransposed4x4 } from './simd';
 

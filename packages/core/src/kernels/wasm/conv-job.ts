@@ -6,7 +6,7 @@ import type { WasmMemory } from './wasm-types.js';
  * (conv.ts lays them out). Chunk i is the run of samples [i·perChunk, (i + 1)·perChunk) and is computed the way the
  * one-thread loop in kernels/cpu/conv.ts computes those samples, with the same wasm kernels:
  *   forward: y[n] = bias (if any); cols = im2col(x[n]); per group y[n, g] += W[g] · cols[g]
- *     or, IMPLICIT_FORWARD, per group y[n, g] += conv2dStride1F32(x[n, g], W[g]) (asm/conv-implicit.ts: the same bits)
+ *     or, IMPLICIT_FORWARD, per group y[n, g] += conv2dStride1F32(x[n, g], W[g]) (asm/conv-implicit.ts: the same bits up to 256 taps)
  *   input grad: dcols[g] = W[g]ᵀ · dY[n, g]; dx[n] = col2im(dcols)
  *     or, IMPLICIT_INPUT_GRAD, per group dx[n, g] = conv2dStride1F32(dY[n, g], W[g] transposed and flipped)
  *   weight grad: cols = im2col(x[n]); per group dW_i[g] += dY[n, g] · cols[g]ᵀ, into chunk i's own partial sum dW_i
