@@ -43,19 +43,20 @@ export function setConvImplicitPasses(mask: number | null): number | null {
 
 /**
  * The passes that run the implicit-GEMM kernels, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64,
- * interleaved medians, load 3-5). Forward and input gradient: a convolution that sums 16 to 256 taps (one 256-deep
- * block, enough taps per tile to pay for its stores), for the input gradient also into >= 16 channels (its tiles are 4
- * channels of dx). Weight gradient: up to 64 output channels per group, the range measured. At the bench's networks the
- * chosen passes take 0.5-0.95x the time of im2col/col2im + gemmF32 (resnetish's 16@3x3: forward 0.8x, input gradient
- * 0.78x, weight gradient 0.84x), except the weight gradient at 32-64 channels, 0.84-1.06x over runs; outside the rule
- * the implicit kernels measured up to 1.1x (forward, 9 or 288 taps) and 1.2-3x (input gradient into 1-6 channels).
+ * interleaved medians, several runs at load 3-9). Forward and input gradient: a convolution that sums 16 to 256 taps
+ * (one pass over few enough taps per tile to pay for its stores), for the input gradient also into >= 16 channels (its
+ * tiles are 4 channels of dx). Weight gradient: up to 32 output channels per group. At the bench's networks the chosen
+ * passes mostly took 0.7-0.9x the time of im2col/col2im + gemmF32 (resnetish's 16@3x3: forward 0.7-0.9x, input
+ * gradient 0.78-0.86x, weight gradient 0.84-0.85x; a run at load 3 in the machine's slow phase gave its forward 1.06x);
+ * outside the rule the implicit kernels measured up to 1.1-1.5x (forward, 9 or 288 taps), 1.2-3x (input gradient into
+ * 1-6 channels) and 0.84-1.1x (weight gradient at 64 channels: cifarcnn's lost in two runs of three).
  */
 export function implicitPasses(g: ThreadedConvGeometry): number {
   if (implicitOverride !== null) return implicitOverride;
   const Cg = g.C / g.groups, Og = g.O / g.groups;
   const fits = (taps: number): boolean => taps >= 16 && taps <= 256;
   return (fits(Cg * g.kH * g.kW) ? IMPLICIT_FORWARD : 0) | (Cg >= 16 && fits(Og * g.kH * g.kW) ? IMPLICIT_INPUT_GRAD : 0) |
-    (Og <= 64 ? IMPLICIT_WEIGHT_GRAD : 0);
+    (Og <= 32 ? IMPLICIT_WEIGHT_GRAD : 0);
 }
 
 /**
