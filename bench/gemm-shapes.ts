@@ -71,7 +71,7 @@ function random(length: number): Float32Array {
 }
 
 /** GFLOP/s of the kernel alone (operands placed in wasm memory once) on `threads` threads. */
-function kernelGflops(s: Pick<Shape, 'transA' | 'transB' | 'M' | 'N' | 'K' | 'accumulate'>, threads: number): number {
+export function kernelGflops(s: Pick<Shape, 'transA' | 'transB' | 'M' | 'N' | 'K' | 'accumulate'>, threads: number): number {
   const runtime = gemmRuntime();
   if (runtime === null) throw new Error('bench/gemm: the wasm gemm module did not load');
   const aPtr = alignUp(operandsAddress(runtime.exports, getNumThreads()));

@@ -9,6 +9,8 @@
 // run the same register tile: MR rows × two vectors (4×8 for f32, 4×4 for f64). Panels are zero-padded at the
 // edges; a partial tile is computed into a scratch tile and only its valid part is written to C.
 
+import { broadcast, madd, storeTransposed4x4 } from './simd';
+
 const MR: i32 = 4; // rows of the register tile
 const KC: i32 = 256; // depth of a packed block: an A and a B micro-panel (8 KB each at most) stay in L1
 const MC_BYTES: i32 = 512; // bytes of one packed A column: 128 f32 or 64 f64 rows per block (128 KB, L2)
@@ -25,24 +27,6 @@ function nrOf<T>(): i32 {
   return 32 / <i32>sizeof<T>();
 }
 
-/** One T loaded from p and copied into every lane. */
-// @ts-ignore: decorator
-@inline
-function broadcast<T>(p: usize): v128 {
-  return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p);
-}
-
-/**
- * c + a·b lane-wise: a fused multiply-add (f32x4/f64x2.relaxed_madd) in the build with relaxed SIMD (asconfig.relaxed.json;
- * the loader picks it where the engine validates it), else a multiply and an add, each rounded.
- */
-// @ts-ignore: decorator
-@inline
-function madd<T>(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return sizeof<T>() == 4 ? f32x4.relaxed_madd(a, b, c) : f64x2.relaxed_madd(a, b, c);
-  return v128.add<T>(c, v128.mul<T>(a, b));
-}
-
 /** First free byte after this module's static data: the caller lays its buffers out from here. */
 export function heapBase(): usize {
   return __heap_base;
@@ -51,23 +35,6 @@ export function heapBase(): usize {
 /** Bytes of scratch memory gemmF32 and gemmF64 need at `work` (packed A block, packed B block, one edge tile). */
 export function workspaceBytes(): usize {
   return PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES;
-}
-
-/**
- * Stores the transpose of the f32 4×4 block whose rows are x0..x3 as four f32x4 at dst, dst + stride, ... :
- * out[k] = (x0[k], x1[k], x2[k], x3[k]).
- */
-// @ts-ignore: decorator
-@inline
-function storeTransposed4x4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize, stride: usize): void {
-  const t0 = f32x4.shuffle(x0, x1, 0, 4, 1, 5); // x0[0] x1[0] x0[1] x1[1]
-  const t1 = f32x4.shuffle(x0, x1, 2, 6, 3, 7); // x0[2] x1[2] x0[3] x1[3]
-  const t2 = f32x4.shuffle(x2, x3, 0, 4, 1, 5);
-  const t3 = f32x4.shuffle(x2, x3, 2, 6, 3, 7);
-  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 /**
@@ -369,3 +336,8 @@ export function gemmF64(
 // The stride-1 im2col and col2im kernels (and a fill), compiled into this module too so that conv2d's per-sample
 // work (unfold, product, fold) runs on the shared memory in every thread of the pool (src/kernels/wasm/conv-job.ts).
 export { im2colStride1F32, col2imStride1F32, fillF32 } from './convpool';
+// The implicit-GEMM convolution (forward, the input gradient as a forward pass, the weight gradient), on the same shared memory.
+export {
+  convPackWeightF32, convPackFlippedWeightF32, conv2dStride1ScratchBytes, conv2dStride1F32,
+  conv2dStride1WeightGradScratchBytes, conv2dStride1WeightGradF32,
+} from './conv-implicit';

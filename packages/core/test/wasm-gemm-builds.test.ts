@@ -73,10 +73,11 @@ if (wasmAvailable()) {
     assert.ok(apart <= 2 * bound, `difference between the builds: ${apart}`);
   });
 
-  test('with relaxed SIMD on, the gemm suite (against float64 sums) passes on the relaxed-SIMD build', () => {
-    const r = withRelaxedSimd(['node_modules/uvu/bin.js', '.', '^packages/core/test/wasm-gemm\\.test\\.ts$', '--no-color']);
+  test('with relaxed SIMD on, the gemm and implicit-GEMM conv2d suites (against float64 sums) pass on the relaxed-SIMD build', () => {
+    const r = withRelaxedSimd(['node_modules/uvu/bin.js', '.', '^packages/core/test/(wasm-gemm|conv-implicit)\\.test\\.ts$', '--no-color']);
     assert.is(r.status, 0, `${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
     assert.match(r.stdout, /Passed:\s+\d+/);
+    assert.match(r.stdout, /conv-implicit\.test\.ts/);
   });
 } else {
   test('gemm builds: WebAssembly SIMD is not available here, nothing to test', () => {

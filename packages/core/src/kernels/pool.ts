@@ -281,6 +281,10 @@ export function adaptiveWindows(n: number, m: number): { start: Int32Array; end:
 }
 
 export function adaptiveAvgPool2dForward(planes: number, H: number, W: number, Ho: number, Wo: number, x: FloatArray, out: FloatArray): void {
+  if (Ho === 1 && Wo === 1) {
+    planeMeans(planes, H * W, x, out);
+    return;
+  }
   const rows = adaptiveWindows(H, Ho);
   const cols = adaptiveWindows(W, Wo);
   let o = 0;
@@ -303,7 +307,26 @@ export function adaptiveAvgPool2dForward(planes: number, H: number, W: number, H
   }
 }
 
+/**
+ * Global average pooling (resnetish's head), summed in the order of the window loop above: a loop of its own, so its
+ * element accesses see the one or two array types it is called with, not every type the general loop sees.
+ */
+function planeMeans(planes: number, size: number, x: FloatArray, out: FloatArray): void {
+  for (let p = 0; p < planes; p++) {
+    let s = 0;
+    for (let i = p * size, end = i + size; i < end; i++) s += x[i];
+    out[p] = s / size;
+  }
+}
+
+/** dx of adaptiveAvgPool2dForward from dy: each window's share of its gradient, added into dx, which comes in zeroed. */
 export function adaptiveAvgPool2dBackward(planes: number, H: number, W: number, Ho: number, Wo: number, dy: FloatArray, dx: FloatArray): void {
+  if (Ho === 1 && Wo === 1) {
+    // Global pooling (resnetish's head): one window per plane, filled natively; + 0 turns a -0 share into the +0 that
+    // the loop below gets by adding it to dx's zeros.
+    for (let p = 0; p < planes; p++) dx.fill(dy[p] / (H * W) + 0, p * H * W, (p + 1) * H * W);
+    return;
+  }
   const rows = adaptiveWindows(H, Ho);
   const cols = adaptiveWindows(W, Wo);
   let o = 0;

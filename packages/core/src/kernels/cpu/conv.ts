@@ -19,7 +19,8 @@ import { WASM_MIN_WORK, wasmActive } from './variant.js';
  * Float32 stride-1 convolutions on the wasm backend run that per-sample loop inside wasm instead (kernels/wasm/conv.ts;
  * see threadedGeometry below): the batch is copied in once and the output out once, rather than every sample's cols
  * in and out around each product, and with more than one thread (getNumThreads()) the samples are split across the
- * pool's threads.
+ * pool's threads; there, at the shapes where they measured faster, the passes skip im2col/col2im altogether
+ * (implicit-GEMM kernels, asm/conv-implicit.ts; kernels/wasm/conv.ts implicitPasses picks them).
  */
 
 /** The wasm kernels cover float32 at stride 1 without dilation, the common case (LeNet, most CNNs). */

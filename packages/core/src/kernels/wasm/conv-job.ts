@@ -6,8 +6,11 @@ import type { WasmMemory } from './wasm-types.js';
  * (conv.ts lays them out). Chunk i is the run of samples [i·perChunk, (i + 1)·perChunk) and is computed the way the
  * one-thread loop in kernels/cpu/conv.ts computes those samples, with the same wasm kernels:
  *   forward: y[n] = bias (if any); cols = im2col(x[n]); per group y[n, g] += W[g] · cols[g]
+ *     or, IMPLICIT_FORWARD, per group y[n, g] += conv2dStride1F32(x[n, g], W[g]) (asm/conv-implicit.ts: the same bits up to 256 taps)
  *   input grad: dcols[g] = W[g]ᵀ · dY[n, g]; dx[n] = col2im(dcols)
+ *     or, IMPLICIT_INPUT_GRAD, per group dx[n, g] = conv2dStride1F32(dY[n, g], W[g] transposed and flipped)
  *   weight grad: cols = im2col(x[n]); per group dW_i[g] += dY[n, g] · cols[g]ᵀ, into chunk i's own partial sum dW_i
+ *     or, IMPLICIT_WEIGHT_GRAD, per group dW_i[g] += conv2dStride1WeightGradF32(x[n, g], dY[n, g])
  * A chunk writes only its samples and its own dW_i, and first clears them, so any thread can compute it, and a
  * chunk a worker failed on can be computed again by the main thread. The caller adds the dW_i in chunk order, so the
  * weight gradient depends on the chunk count but not on which thread computed which chunk.
@@ -38,10 +41,18 @@ const DW = 24; // chunk 0's partial weight gradient; chunk i's is DW_STRIDE byte
 const DW_STRIDE = 25;
 const COLS = 26; // thread 0's cols buffer; thread t's is COLS_STRIDE bytes further per thread
 const COLS_STRIDE = 27;
+const IMPLICIT = 28; // IMPLICIT_FORWARD and/or IMPLICIT_INPUT_GRAD: which passes run the implicit-GEMM kernel
 
 export const FORWARD = 1;
 export const INPUT_GRAD = 2;
 export const WEIGHT_GRAD = 4;
+
+/** The forward pass runs conv2dStride1F32 (asm/conv-implicit.ts) instead of im2col + gemmF32: the same bits. */
+export const IMPLICIT_FORWARD = 1;
+/** The input gradient runs conv2dStride1F32 on dy with the flipped weight instead of gemmF32 + col2im. */
+export const IMPLICIT_INPUT_GRAD = 2;
+/** The weight gradient runs conv2dStride1WeightGradF32 instead of im2col + gemmF32 (summed in another order). */
+export const IMPLICIT_WEIGHT_GRAD = 4;
 
 /** A conv2d job: the sizes of one sample's convolution and the byte addresses of its tensors. */
 export interface ConvJob {
@@ -55,6 +66,7 @@ export interface ConvJob {
   x: number; weight: number; bias: number; y: number; dx: number;
   dw: number; dwStride: number;
   cols: number; colsStride: number;
+  implicit: number;
 }
 
 /** Writes the job's fields into the job slot. */
@@ -83,6 +95,7 @@ export function writeConvJob(job: Int32Array, j: ConvJob): void {
   job[DW_STRIDE] = j.dwStride;
   job[COLS] = j.cols;
   job[COLS_STRIDE] = j.colsStride;
+  job[IMPLICIT] = j.implicit;
 }
 
 /** Computes chunk i of the conv2d job in `job` on thread `thread` (its cols buffer and gemm workspace). */
@@ -105,6 +118,19 @@ export function runConvChunk(memory: WasmMemory, exports: GemmExports, job: Int3
     const hasBias = job[HAS_BIAS];
     // The bias values, read once per chunk; a view made now sees the memory as grown for this job.
     const bias = hasBias === 1 ? new Float32Array(memory.buffer, job[BIAS], O) : null;
+    if ((job[IMPLICIT] & IMPLICIT_FORWARD) !== 0) {
+      const Cg = C / groups;
+      for (let n = first; n < end && bias !== null; n++) for (let o = 0; o < O; o++) exports.fillF32(y + (n * O + o) * L * 4, bias[o], L);
+      for (let g = 0; g < groups; g++) {
+        exports.convPackWeightF32(Og, rowsG, weight + g * Og * rowsG * 4, cols);
+        for (let n = first; n < end; n++) {
+          exports.conv2dStride1F32(
+            Cg, H, W, kH, kW, padTop, padLeft, Ho, Wo, Og, x + (n * C + g * Cg) * H * W * 4, y + (n * O + g * Og) * L * 4, hasBias, cols,
+          );
+        }
+      }
+      return;
+    }
     for (let n = first; n < end; n++) {
       if (bias !== null) for (let o = 0; o < O; o++) exports.fillF32(y + (n * O + o) * L * 4, bias[o], L);
       exports.im2colStride1F32(C, H, W, kH, kW, padTop, padLeft, Ho, Wo, x + n * sampleIn * 4, cols);
@@ -119,19 +145,45 @@ export function runConvChunk(memory: WasmMemory, exports: GemmExports, job: Int3
   }
   if ((mode & INPUT_GRAD) !== 0) {
     const dx = job[DX];
-    exports.fillF32(dx + first * sampleIn * 4, 0, (end - first) * sampleIn);
-    for (let n = first; n < end; n++) {
+    if ((job[IMPLICIT] & IMPLICIT_INPUT_GRAD) !== 0) {
+      // dx[n, g] = the convolution of dy[n, g] with the group's weight transposed and flipped, padded by k - 1 - pad.
+      const Cg = C / groups;
       for (let g = 0; g < groups; g++) {
-        exports.gemmF32(
-          1, 0, rowsG, L, Og, weight + g * Og * rowsG * 4, rowsG, y + (n * O + g * Og) * L * 4, L, cols + g * rowsG * L * 4, L, 0, work,
-        );
+        exports.convPackFlippedWeightF32(Og, Cg, kH, kW, weight + g * Og * rowsG * 4, cols);
+        for (let n = first; n < end; n++) {
+          exports.conv2dStride1F32(
+            Og, Ho, Wo, kH, kW, kH - 1 - padTop, kW - 1 - padLeft, H, W, Cg,
+            y + (n * O + g * Og) * L * 4, dx + (n * C + g * Cg) * H * W * 4, 0, cols,
+          );
+        }
       }
-      exports.col2imStride1F32(C, H, W, kH, kW, padTop, padLeft, Ho, Wo, cols, dx + n * sampleIn * 4);
+    } else {
+      exports.fillF32(dx + first * sampleIn * 4, 0, (end - first) * sampleIn);
+      for (let n = first; n < end; n++) {
+        for (let g = 0; g < groups; g++) {
+          exports.gemmF32(
+            1, 0, rowsG, L, Og, weight + g * Og * rowsG * 4, rowsG, y + (n * O + g * Og) * L * 4, L, cols + g * rowsG * L * 4, L, 0, work,
+          );
+        }
+        exports.col2imStride1F32(C, H, W, kH, kW, padTop, padLeft, Ho, Wo, cols, dx + n * sampleIn * 4);
+      }
     }
   }
   if ((mode & WEIGHT_GRAD) !== 0) {
     const dw = job[DW] + i * job[DW_STRIDE];
     exports.fillF32(dw, 0, O * rowsG);
+    if ((job[IMPLICIT] & IMPLICIT_WEIGHT_GRAD) !== 0) {
+      const Cg = C / groups;
+      for (let g = 0; g < groups; g++) {
+        for (let n = first; n < end; n++) {
+          exports.conv2dStride1WeightGradF32(
+            Cg, H, W, kH, kW, padTop, padLeft, Ho, Wo, Og, x + (n * C + g * Cg) * H * W * 4, y + (n * O + g * Og) * L * 4,
+            dw + g * Og * rowsG * 4, cols,
+          );
+        }
+      }
+      return;
+    }
     for (let n = first; n < end; n++) {
       exports.im2colStride1F32(C, H, W, kH, kW, padTop, padLeft, Ho, Wo, x + n * sampleIn * 4, cols);
       for (let g = 0; g < groups; g++) {

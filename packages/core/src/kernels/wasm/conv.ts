@@ -1,4 +1,6 @@
-import { FORWARD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob } from './conv-job.js';
+import {
+  FORWARD, IMPLICIT_FORWARD, IMPLICIT_INPUT_GRAD, IMPLICIT_WEIGHT_GRAD, INPUT_GRAD, WEIGHT_GRAD, type ConvJob, writeConvJob,
+} from './conv-job.js';
 import { alignUp, ensureMemory, gemmRuntime, operandsAddress, type GemmRuntime } from './loader.js';
 import { availableThreads, getNumThreads, runConvJob } from './pool.js';
 
@@ -24,6 +26,37 @@ export function setConvSplitMinWork(work: number): number {
   const old = splitMinWork;
   splitMinWork = work;
   return old;
+}
+
+/** A fixed choice of the passes that run the implicit-GEMM kernel (tests, benchmarks), or null: implicitPasses decides. */
+let implicitOverride: number | null = null;
+
+/**
+ * Sets which passes run the implicit-GEMM kernel (conv-job.ts IMPLICIT_*; the rest run im2col/col2im and gemmF32), or
+ * null for the choice by shape; returns the old setting. Benchmarks and tests compare the two ways with it.
+ */
+export function setConvImplicitPasses(mask: number | null): number | null {
+  const old = implicitOverride;
+  implicitOverride = mask;
+  return old;
+}
+
+/**
+ * The passes that run the implicit-GEMM kernels, by shape, as measured by bench/conv-passes.ts (1 thread, batch 64,
+ * interleaved medians, several runs at load 3-9). Forward and input gradient: a convolution that sums 16 to 256 taps
+ * (one pass over few enough taps per tile to pay for its stores), for the input gradient also into >= 16 channels (its
+ * tiles are 4 channels of dx). Weight gradient: up to 32 output channels per group. At the bench's networks the chosen
+ * passes mostly took 0.7-0.9x the time of im2col/col2im + gemmF32 (resnetish's 16@3x3: forward 0.7-0.9x, input
+ * gradient 0.78-0.86x, weight gradient 0.84-0.85x; a run at load 3 in the machine's slow phase gave its forward 1.06x);
+ * outside the rule the implicit kernels measured up to 1.1-1.5x (forward, 9 or 288 taps), 1.2-3x (input gradient into
+ * 1-6 channels) and 0.84-1.1x (weight gradient at 64 channels: cifarcnn's lost in two runs of three).
+ */
+export function implicitPasses(g: ThreadedConvGeometry): number {
+  if (implicitOverride !== null) return implicitOverride;
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
+  const fits = (taps: number): boolean => taps >= 16 && taps <= 256;
+  return (fits(Cg * g.kH * g.kW) ? IMPLICIT_FORWARD : 0) | (Cg >= 16 && fits(Og * g.kH * g.kW) ? IMPLICIT_INPUT_GRAD : 0) |
+    (Og <= 32 ? IMPLICIT_WEIGHT_GRAD : 0);
 }
 
 /**
@@ -56,12 +89,19 @@ function layout(runtime: GemmRuntime, g: ThreadedConvGeometry, N: number, chunks
   const dw = alignUp(dx + inBytes);
   const dwStride = alignUp(weightBytes);
   const cols = alignUp(dw + chunks * dwStride);
-  const colsStride = alignUp(rows * g.Ho * g.Wo * 4);
+  // A thread's cols buffer also holds the implicit kernels' scratch, for whichever pass runs.
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
+  const colsStride = alignUp(Math.max(
+    rows * g.Ho * g.Wo * 4,
+    runtime.exports.conv2dStride1ScratchBytes(Cg, g.kH, g.kW, g.Ho, g.Wo, Og),
+    runtime.exports.conv2dStride1ScratchBytes(Og, g.kH, g.kW, g.H, g.W, Cg),
+    runtime.exports.conv2dStride1WeightGradScratchBytes(Cg, g.kH, g.kW, g.Ho, g.Wo, Og),
+  ));
   return { x, weight, bias, y, dx, dw, dwStride, cols, colsStride, end: cols + getNumThreads() * colsStride };
 }
 
 function job(mode: number, g: ThreadedConvGeometry, N: number, perChunk: number, hasBias: boolean, at: Layout): ConvJob {
-  return { mode, ...g, samples: N, perChunk, hasBias, ...at };
+  return { mode, ...g, samples: N, perChunk, hasBias, ...at, implicit: implicitPasses(g) };
 }
 
 /** The threads to split a call of `work` multiply-adds across. */
@@ -93,7 +133,8 @@ export function conv2dForwardThreaded(
 /**
  * conv2d backward, float32 at stride 1, split by samples across the pool's threads: dx [N, C, H, W] and
  * dw [O, C/groups, kH, kW] (each when given; overwritten) from x, the weight and the output's
- * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts; dw is summed per chunk of
+ * gradient dy [N, O, Ho, Wo]. dx has the same bits as the one-thread loop in kernels/cpu/conv.ts where it runs gemmF32 + col2im
+ * (implicitPasses), and the same bits at any thread count either way; dw is summed per chunk of
  * samples, then the chunks' sums are added in order, so it can differ from that loop in the last bits.
  * Returns false, having done nothing, when the module cannot run or grow.
  */

@@ -13,6 +13,24 @@ export interface GemmExports {
   col2imStride1F32(C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, cols: number, dx: number): void;
   /** dst[0..n) = value in f32. */
   fillF32(dst: number, value: number, n: number): void;
+  /** The implicit-GEMM stride-1 convolution of one f32 sample (asm/conv-implicit.ts); byte addresses, booleans as 0/1. */
+  conv2dStride1F32(
+    C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, O: number,
+    x: number, y: number, accumulate: number, scratch: number,
+  ): void;
+  /** dw [O, C·kH·kW] += the weight gradient of one sample's stride-1 convolution, from x and dy. */
+  conv2dStride1WeightGradF32(
+    C: number, H: number, W: number, kH: number, kW: number, padTop: number, padLeft: number, Ho: number, Wo: number, O: number,
+    x: number, dy: number, dw: number, scratch: number,
+  ): void;
+  /** Bytes of scratch conv2dStride1WeightGradF32 needs for these sizes. */
+  conv2dStride1WeightGradScratchBytes(C: number, kH: number, kW: number, Ho: number, Wo: number, O: number): number;
+  /** Bytes of scratch conv2dStride1F32 needs for these sizes. */
+  conv2dStride1ScratchBytes(C: number, kH: number, kW: number, Ho: number, Wo: number, O: number): number;
+  /** Packs weight [O, K] at the start of conv2dStride1F32's scratch. */
+  convPackWeightF32(O: number, K: number, w: number, scratch: number): void;
+  /** Packs one group's weight [Og, Cg, kH, kW] transposed and flipped there: the input gradient's convolution. */
+  convPackFlippedWeightF32(Og: number, Cg: number, kH: number, kW: number, w: number, scratch: number): void;
 }
 
 /**
