@@ -1,4 +1,4 @@
-// `node --conditions=source --import tsx bench/conv-passes.ts [--threads N] [--write]`: conv2d's three passes
+// `pnpm bench:conv [--threads N] [--write]`: conv2d's three passes
 // (forward, input gradient, weight gradient) at every convolution of the bench's networks, batch 64, through the wasm
 // conv2d job (packages/core/src/kernels/wasm/conv.ts), once with the implicit-GEMM kernels (asm/conv-implicit.ts)
 // and once with im2col/col2im + gemmF32, interleaved round by round (A B, B A, ...); medians of 9 rounds. Prints ms
