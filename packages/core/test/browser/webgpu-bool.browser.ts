@@ -112,6 +112,11 @@ test('where, maskedFill and the bool count (the sumDims entry) on webgpu with a 
   const row = core.tensor([1, 0, 0, 1], { dtype: 'bool' });
   await same('maskedFill broadcast mask', core.maskedFill(xd, row.to('webgpu'), 0.5), core.maskedFill(x, row, 0.5));
   await same('maskedFill of a bool x', core.maskedFill(maskd, row.to('webgpu'), 1), core.maskedFill(mask, row, 1));
+  // copies move the words as they are
+  await same('cat of bool', core.cat([maskd, core.logicalNot(maskd)], 1), core.cat([mask, core.logicalNot(mask)], 1));
+  await same('transpose of bool', core.transpose(maskd, 0, 1), core.transpose(mask, 0, 1));
+  const rows = core.tensor(Int32Array.from([2, 0, 2]));
+  await same('indexSelect of bool', core.indexSelect(maskd, 0, rows.to('webgpu')), core.indexSelect(mask, 0, rows));
   for (const dims of [[0], [1], [0, 1], []]) {
     await same(`sumDims(bool, [${dims.join(', ')}])`, core.kernels.sumDims(maskd, dims), core.kernels.cast(core.kernels.sumDims(core.kernels.cast(mask, 'float64'), dims), 'int32'));
   }
