@@ -55,7 +55,7 @@ test('initWebGPU gets the SwiftShader adapter; float64 is refused because WGSL h
   context = await initWebGPU();
   assert.is(await initWebGPU(), context, 'one context per page');
   assert.throws(() => upload(context, new Float64Array(3), [3]), /upload: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
-  assert.throws(() => gpu.binary('add', on(ints([1, 2], [2])), on(ints([1, 2], [2])), [2], 'float32'), /add: expected a float32 device tensor, got int32/);
+  assert.throws(() => gpu.binary('div', on(ints([1, 2], [2])), on(ints([1, 2], [2])), [2], 'float32'), /div: expected float32 device tensors, got int32/);
   const x = on(core.tensor([1, 2, 3, 4]));
   assert.throws(() => gpu.exp(x, 'float64'), /exp: a float64 tensor cannot live on 'webgpu': WGSL has no float64/);
   const view = x.view([2, 2]);

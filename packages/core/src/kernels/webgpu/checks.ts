@@ -32,7 +32,7 @@ export function findOutOfRange(x: DeviceTensor, low: number, high: number, excep
  * bits) and the next read throws, naming the value, its flat index and the output's shape; the op goes on (null).
  */
 export function findNonFinite(x: DeviceTensor, producedBy = 'an op'): null {
-  if (x.dtype === 'int32') return null; // integers are always finite
+  if (x.dtype !== 'float32') return null; // int32 and bool are always finite
   const context = contextOf('findNonFinite', 'float32', x);
   const result = context.acquire(8);
   runPerItem(context, 'findNonFinite', () => PRELUDE + bindings([['X', 'f32', false], ['R', 'i32', true]]) + perItem(`

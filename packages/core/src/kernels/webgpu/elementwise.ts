@@ -1,6 +1,6 @@
 import type { DType } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
-import type { BinaryOp } from '../elementwise.js';
+import type { BinaryOp, LogicalOp } from '../elementwise.js';
 import { broadcastStrides } from '../elementwise.js';
 import type { WebGPUContext } from './device.js';
 import { DeviceTensor, deviceDType } from './storage.js';
@@ -28,8 +28,26 @@ fn powC(x: f32, y: f32) -> f32 {
 
 const EXPRESSIONS: Record<BinaryOp, string> = {
   add: 'x + y', sub: 'x - y', mul: 'x * y', div: 'x / y', maximum: 'max(x, y)', minimum: 'min(x, y)', pow: 'powC(x, y)',
-  eq: 'f32(x == y)', ne: 'f32(x != y)', gt: 'f32(x > y)', ge: 'f32(x >= y)', lt: 'f32(x < y)', le: 'f32(x <= y)',
+  eq: 'x == y', ne: 'x != y', gt: 'x > y', ge: 'x >= y', lt: 'x < y', le: 'x <= y',
 };
+
+const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
+
+/**
+ * A float32 comparison that gives IEEE's answer for NaN (only ne is true): a GPU compiler may treat every compare
+ * as ordered (SwiftShader calls NaN != NaN false), so NaN is tested on the bits.
+ */
+function floatComparison(op: BinaryOp): string {
+  const nan = '(isNan(x) || isNan(y))';
+  return op === 'ne' ? `(${nan} || x != y)` : `(!${nan} && ${EXPRESSIONS[op]})`;
+}
+
+const IS_NAN = /* wgsl */ `
+fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+`;
+
+/** The ops an int32 or bool pair can take on the device: the integral ones (bool add is a logical or, as the CPU's). */
+const INTEGRAL_OPS = new Set<BinaryOp>(['add', 'sub', 'mul', 'maximum', 'minimum', ...COMPARISONS]);
 
 /** The element offsets of a and b for output element i: meta is [n, rank, outShape.., aStrides.., bStrides..]. */
 export const BROADCAST_INDEX = /* wgsl */ `
@@ -47,16 +65,43 @@ export const BROADCAST_INDEX = /* wgsl */ `
   }
 `;
 
-/** a op b broadcast to `shape`, a new device tensor of `dtype` (float32 inputs; comparisons give 1 or 0). */
+/**
+ * a op b broadcast to `shape`, a new device tensor of `dtype`. a and b share one dtype: float32, or int32/bool for
+ * the integral ops (on bool, add is a logical or as on the CPU); a comparison's result is 1 or 0 (bool words when
+ * `dtype` is 'bool').
+ */
 export function binary(op: BinaryOp, a: DeviceTensor, b: DeviceTensor, shape: readonly number[], dtype: DType): DeviceTensor {
-  const context = contextOf(op, 'float32', a, b);
-  const outType = wgslType(deviceDType(op, dtype));
-  const out = DeviceTensor.empty(context, shape, deviceDType(op, dtype));
+  const inDtype = deviceDType(op, a.dtype);
+  if (inDtype !== 'float32' && !INTEGRAL_OPS.has(op)) {
+    throw new TypeError(`${op}: expected float32 device tensors, got ${inDtype} (on 'webgpu' int32 and bool take ${[...INTEGRAL_OPS].join(', ')})`);
+  }
+  const context = contextOf(op, inDtype, a, b);
+  const outDtype = deviceDType(op, dtype);
+  const [inType, outType] = [wgslType(inDtype), wgslType(outDtype)];
+  const out = DeviceTensor.empty(context, shape, outDtype);
   const params = [numelOf(shape), shape.length, ...shape, ...broadcastStrides(a.shape, shape), ...broadcastStrides(b.shape, shape)];
-  runPerItem(context, `binary:${op}:${outType}`, () => PRELUDE + POW + bindings([['A', 'f32', false], ['B', 'f32', false], ['O', outType, true]]) + perItem(`${BROADCAST_INDEX}
+  const kind = inDtype === 'bool' && op === 'add' ? 'maximum' : op;
+  const expression = COMPARISONS.has(op) && inDtype === 'float32' ? floatComparison(op) : EXPRESSIONS[kind];
+  runPerItem(context, `binary:${op}:${inType}:${outType}`, () => PRELUDE + IS_NAN + POW + bindings([['A', inType, false], ['B', inType, false], ['O', outType, true]]) + perItem(`${BROADCAST_INDEX}
   let x = A[ia];
   let y = B[ib];
-  O[i] = ${outType}(${EXPRESSIONS[op]});`), params, [a.buffer, b.buffer, out.buffer]);
+  O[i] = ${COMPARISONS.has(op) ? `select(${outType}(0), ${outType}(1), ${expression})` : `${outType}(${expression})`};`), params, [a.buffer, b.buffer, out.buffer]);
+  return out;
+}
+
+const LOGICAL: Record<LogicalOp, string> = { and: 'x & y', or: 'x | y', xor: 'x ^ y' };
+
+/** logicalAnd/Or/Xor of two bool device tensors broadcast to `shape`, a new bool device tensor. */
+export function logical(op: LogicalOp, a: DeviceTensor, b: DeviceTensor, shape: readonly number[]): DeviceTensor {
+  const name = `logical${op[0].toUpperCase()}${op.slice(1)}`;
+  const context = contextOf(name, 'bool', a, b);
+  const out = DeviceTensor.empty(context, shape, 'bool');
+  const params = [numelOf(shape), shape.length, ...shape, ...broadcastStrides(a.shape, shape), ...broadcastStrides(b.shape, shape)];
+  // the words are 0/1, so the bitwise operators are the logical ones
+  runPerItem(context, `logical:${op}`, () => PRELUDE + bindings([['A', 'u32', false], ['B', 'u32', false], ['O', 'u32', true]]) + perItem(`${BROADCAST_INDEX}
+  let x = A[ia];
+  let y = B[ib];
+  O[i] = ${LOGICAL[op]};`), params, [a.buffer, b.buffer, out.buffer]);
   return out;
 }
 
@@ -77,12 +122,12 @@ export function broadcastTo(x: DeviceTensor, shape: readonly number[]): DeviceTe
   return out;
 }
 
-/** A new device tensor of `shape` on `context` filled with value (an int32 store truncates toward zero). */
+/** A new device tensor of `shape` on `context` filled with value (an int32 store truncates toward zero, a bool stores nonzero, NaN too, as 1). */
 export function full(context: WebGPUContext, shape: readonly number[], value: number, dtype: DType): DeviceTensor {
   const d = deviceDType('full', dtype);
   const out = DeviceTensor.empty(context, shape, d);
   const type = wgslType(d);
-  const word = d === 'int32' ? Math.trunc(value) >>> 0 : f32Bits(value);
+  const word = d === 'int32' ? Math.trunc(value) >>> 0 : d === 'bool' ? Number(value !== 0) : f32Bits(value);
   runPerItem(context, `full:${type}`, () => PRELUDE + bindings([['O', type, true]]) + perItem(`  O[i] = bitcast<${type}>(p[1]);`), [out.numel, word], [out.buffer]);
   return out;
 }

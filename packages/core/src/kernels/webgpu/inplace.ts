@@ -1,4 +1,5 @@
 import { broadcastStrides } from '../elementwise.js';
+import { cast } from './convert.js';
 import { BROADCAST_INDEX, full } from './elementwise.js';
 import type { DeviceTensor } from './storage.js';
 import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem, wgslType } from './wgsl.js';
@@ -33,15 +34,21 @@ export function divScalar_(self: DeviceTensor, value: number): void {
   scalarInPlace('div', self, value);
 }
 
-/** Every element set to value (an int32 store truncates toward zero). */
+/** Every element set to value (an int32 store truncates toward zero, a bool one stores nonzero as 1). */
 export function fill_(self: DeviceTensor, value: number): void {
   const value_ = full(self.context, [], value, self.dtype);
   copy_(self, value_);
   value_.release();
 }
 
-/** self's values replaced by src broadcast to self's shape (same dtype). */
+/** self's values replaced by src broadcast to self's shape (same dtype; into a bool self, src is first cast to bool, as on the CPU). */
 export function copy_(self: DeviceTensor, src: DeviceTensor): void {
+  if (self.dtype === 'bool' && src.dtype !== 'bool') {
+    const values = cast(src, 'bool');
+    copy_(self, values);
+    values.release();
+    return;
+  }
   const context = contextOf('copy_', self.dtype, self, src);
   const type = wgslType(self.dtype);
   const strides = broadcastStrides(src.shape, self.shape);

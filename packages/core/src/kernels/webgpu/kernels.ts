@@ -2,7 +2,7 @@
  * The WebGPU backend's entries, named as in the backend table (kernels/backend.ts) with the same arguments, device
  * tensors in place of Tensors. Phase 2 routes a table entry here when its inputs live on 'webgpu'.
  */
-export { add, addInPlace, binary, broadcastTo, full } from './elementwise.js';
+export { add, addInPlace, binary, broadcastTo, full, logical } from './elementwise.js';
 export { applyMask, extremumShare, maskSelect, mulInPlace, powBaseGrad, powExponentGrad, where } from './broadcast.js';
 export { clamp, clampBackward, gelu, geluBackward, softplus, softplusBackward } from './activations.js';
 export { concat, copyWindow, gather, indexAdd, indexSelect, permute, putAlong, readWindow, scatterAdd } from './indexing.js';

@@ -2,7 +2,7 @@ import { numelOf } from '../../shape.js';
 import { axisView } from '../reduce.js';
 import { runBroadcast } from './broadcast.js';
 import { DeviceTensor } from './storage.js';
-import { PRELUDE, bindings, contextOf, perItem, runPerItem } from './wgsl.js';
+import { PRELUDE, bindings, contextOf, perItem, runPerItem, wgslType } from './wgsl.js';
 
 /**
  * The WebGPU backend's reductions and normalizations along a dim (kernels/cpu/reduce.ts's entries): one thread per
@@ -75,20 +75,39 @@ function reduceAxis(kind: AxisReduction, x: DeviceTensor, dim: number): DeviceTe
   return out;
 }
 
+/** The int32 count of true words (bool x) or the int32 sum (int32 x, a partial count) along dim, keepdim layout. */
+function countAxis(x: DeviceTensor, dim: number): DeviceTensor {
+  const [outer, n, inner] = axisView(x.shape, dim);
+  const shape = [...x.shape];
+  shape[dim] = 1;
+  const out = DeviceTensor.empty(x.context, shape, 'int32');
+  const type = wgslType(x.dtype);
+  runPerItem(x.context, `countAxis:${type}`, () => PRELUDE + bindings([['X', type, false], ['O', 'i32', true]]) + perItem(`${AXIS}
+  var acc = 0i;
+  for (var k = 0u; k < n; k++) { acc += i32(X[base + k * inner]); }
+  O[i] = acc;`), [outer * inner, n, inner], [x.buffer, out.buffer]);
+  return out;
+}
+
 /** A single-axis reduction over each of the sorted dims, highest first, in the keepdim layout (a copy when dims is empty). */
 function reduceDims(op: string, kind: AxisReduction, x: DeviceTensor, dims: readonly number[]): DeviceTensor {
-  contextOf(op, 'float32', x);
-  if (dims.length === 0) return reduceAxis('sum', x.view([...x.shape, 1]), x.shape.length).view(x.shape);
+  const counting = kind === 'sum' && x.dtype === 'bool';
+  contextOf(op, counting ? 'bool' : 'float32', x);
+  const reduce = (t: DeviceTensor, dim: number): DeviceTensor => (counting ? countAxis(t, dim) : reduceAxis(kind, t, dim));
+  if (dims.length === 0) return reduce(x.view([...x.shape, 1]), x.shape.length).view(x.shape);
   let cur = x;
   for (let k = dims.length - 1; k >= 0; k--) {
-    const next = reduceAxis(kind, cur, dims[k]);
+    const next = reduce(cur, dims[k]);
     if (cur !== x) cur.release();
     cur = next;
   }
   return cur;
 }
 
-/** Σ over the sorted dims, in the keepdim layout (a copy when dims is empty). */
+/**
+ * Σ over the sorted dims, in the keepdim layout (a copy when dims is empty). A bool x gives the int32 count of trues
+ * (PyTorch's bool sum is an integer count; fewer than 2^31 elements, so it cannot overflow).
+ */
 export function sumDims(x: DeviceTensor, dims: readonly number[]): DeviceTensor {
   return reduceDims('sum', 'sum', x, dims);
 }

@@ -4,16 +4,19 @@ import type { WebGPUContext } from './device.js';
 import type { GPUBufferLike } from './gpu-api.js';
 import { noteMade } from './tidy.js';
 
-/** The dtypes a device tensor can hold: WGSL has 32-bit floats and integers, no float64. */
-export type DeviceDType = 'float32' | 'int32';
+/**
+ * The dtypes a device tensor can hold: WGSL has 32-bit floats and integers, no float64. A bool is one 32-bit word
+ * of 0 or 1 per element (WGSL storage buffers have no 8-bit type), uploaded from and read back as the CPU's
+ * Uint8Array of 0/1.
+ */
+export type DeviceDType = 'float32' | 'int32' | 'bool';
 
-/** The typed array of a device dtype. */
-export type DeviceArray<D extends DeviceDType = DeviceDType> = D extends 'int32' ? Int32Array : Float32Array;
+/** The typed array of a device dtype, as read() returns it. */
+export type DeviceArray<D extends DeviceDType = DeviceDType> = D extends 'int32' ? Int32Array : D extends 'bool' ? Uint8Array : Float32Array;
 
 /** The dtype as a device tensor may hold it, or an error naming the op that asked for it. */
 export function deviceDType(op: string, dtype: DType): DeviceDType {
   if (dtype === 'float64') throw new TypeError(`${op}: a float64 tensor cannot live on 'webgpu': WGSL has no float64 (use float32, or keep the tensor on the CPU)`);
-  if (dtype === 'bool') throw new TypeError(`${op}: a bool tensor cannot live on 'webgpu' yet: the WebGPU kernels hold float32 and int32 (convert with .int() or .float() first)`);
   return dtype;
 }
 
@@ -75,6 +78,7 @@ export class DeviceTensor {
   async read(): Promise<DeviceArray> {
     this.checkLive('read');
     const bytes = await this.context.readBytes(this.buffer, this.numel * 4);
+    if (this.dtype === 'bool') return Uint8Array.from(new Uint32Array(bytes), (word) => (word === 0 ? 0 : 1));
     return this.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
   }
 
@@ -119,10 +123,17 @@ export class DeviceTensor {
   }
 }
 
-/** A device tensor with the values of a typed array (float64 refused: WGSL has no float64). */
-export function upload(context: WebGPUContext, data: Float32Array | Float64Array | Int32Array, shape: readonly number[]): DeviceTensor {
+/**
+ * A device tensor with the values of a typed array: a Uint8Array is bool (each nonzero byte stored as the word 1);
+ * float64 is refused (WGSL has no float64).
+ */
+export function upload(context: WebGPUContext, data: Float32Array | Float64Array | Int32Array | Uint8Array, shape: readonly number[]): DeviceTensor {
   if (data instanceof Float64Array) deviceDType('upload', 'float64');
   if (numelOf(shape) !== data.length) throw new RangeError(`upload: shape [${shape.join(', ')}] has ${numelOf(shape)} elements, the data ${data.length}`);
+  if (data instanceof Uint8Array) {
+    const words = Uint32Array.from(data, (byte) => (byte === 0 ? 0 : 1));
+    return new DeviceTensor(context, context.upload(words), shape, 'bool');
+  }
   const dtype: DeviceDType = data instanceof Int32Array ? 'int32' : 'float32';
   return new DeviceTensor(context, context.upload(data as Float32Array | Int32Array), shape, dtype);
 }

@@ -14,7 +14,7 @@ export function useWebGPU(context: WebGPUContext): void {
     kernels: webgpuKernels as Kernels.DeviceKernels,
     upload(op, data, shape, dtype) {
       deviceDType(op, dtype);
-      return upload(context, data as Float32Array | Int32Array, shape);
+      return upload(context, data as Float32Array | Int32Array | Uint8Array, shape);
     },
     isStorage: (value): value is DeviceTensor => value instanceof DeviceTensor,
   });

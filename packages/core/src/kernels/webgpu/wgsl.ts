@@ -42,9 +42,9 @@ export function bindings(list: readonly (readonly [string, 'f32' | 'i32' | 'u32'
   return list.map(([name, type, writable], k) => `@group(0) @binding(${k + 1}) var<storage, ${writable ? 'read_write' : 'read'}> ${name}: array<${type}>;`).join('\n');
 }
 
-/** The WGSL element type of a device dtype. */
-export function wgslType(dtype: DeviceDType): 'f32' | 'i32' {
-  return dtype === 'int32' ? 'i32' : 'f32';
+/** The WGSL element type of a device dtype (a bool is a u32 word of 0 or 1). */
+export function wgslType(dtype: DeviceDType): 'f32' | 'i32' | 'u32' {
+  return dtype === 'int32' ? 'i32' : dtype === 'bool' ? 'u32' : 'f32';
 }
 
 /** Records a one-thread-per-item kernel over `items` items; params[0] must be `items`. */
