@@ -123,6 +123,15 @@ test('scatter, scatterAdd and indexSet: their counts, positions and filled value
   await forwardAndBackward('indexSet', [x], (xs) => core.indexSet(xs, [1], 7));
 });
 
+test('scatter with a position named twice on webgpu: the check runs on the device and the next read reports it', async () => {
+  await initWebGPU();
+  const x = core.zeros([3]).to('webgpu');
+  const idx = core.tensor(Int32Array.from([1, 1])).to('webgpu');
+  const out = core.scatter(x, 0, idx, core.tensor([1, 2]).to('webgpu'));
+  const message = await out.read().then(() => 'read', (err: unknown) => String(err));
+  assert.match(message, /an index check on 'webgpu' \(.*scatter indices\) failed: 2 at flat index 1 is outside \[0, 2\)/);
+});
+
 test('a logical op whose result is a constant (isinf of int32) is made on the input\'s device', async () => {
   await initWebGPU();
   const ints = core.tensor(Int32Array.from([1, -2, 3])).to('webgpu');
