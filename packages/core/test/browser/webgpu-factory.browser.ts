@@ -3,7 +3,7 @@
 // constant inside run forward and backward on 'webgpu', each compared with the same computation on the CPU.
 import * as assert from 'uvu/assert';
 import * as core from '@torchlet/core';
-import { initWebGPU } from '@torchlet/core/webgpu';
+import { DeviceTensor, initWebGPU, upload, useWebGPU, webgpuKernels } from '@torchlet/core/webgpu';
 import { run, test } from '../../../../scripts/browser/harness.js';
 
 type Tensor = core.Tensor;
@@ -148,6 +148,32 @@ test('a logical op whose result is a constant (isinf of int32) is made on the in
     assert.is(out.device, 'webgpu', `${name}: device`);
     assert.is(out.dtype, 'bool');
     assert.equal([...(await out.read())], [value, value, value], name);
+  }
+});
+
+test('a device that registers a context gets factory calls at its kernel of that name (full), the others uploaded', async () => {
+  const context = await initWebGPU();
+  const calls: string[] = [];
+  const spied = Object.fromEntries(Object.entries(webgpuKernels).map(([name, kernel]) => [name, (...args: unknown[]) => {
+    calls.push(name);
+    return (kernel as (...a: unknown[]) => unknown)(...args);
+  }]));
+  core.kernels.registerDevice({
+    device: 'webgpu',
+    kernels: spied,
+    upload: (_op, data, shape) => upload(context, data as Float32Array | Int32Array, shape),
+    isStorage: (value): value is DeviceTensor => value instanceof DeviceTensor,
+    context,
+  });
+  try {
+    const filled = core.kernels.full([2, 3], -2.5, 'float32', 'webgpu');
+    assert.equal(calls, ['full']);
+    await agree('full on the device', filled, core.kernels.full([2, 3], -2.5, 'float32'));
+    const flipped = core.kernels.cyclicRange(4, 3, -1, 'webgpu'); // no device kernel: made on the CPU and uploaded
+    assert.equal(calls, ['full']);
+    await agree('cyclicRange uploaded', flipped, core.kernels.cyclicRange(4, 3, -1));
+  } finally {
+    useWebGPU(context); // the registration initWebGPU made
   }
 });
 
