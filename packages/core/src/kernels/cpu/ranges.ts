@@ -31,7 +31,7 @@ export function maxElement(x: Tensor): number {
   return maxLoop(x.data);
 }
 
-/** [n]: a permutation of 0..n-1 in `dtype`, drawn from `random`. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+/** A permutation of 0..n-1 as [n] of `dtype`, drawn from `random`. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
 export function randperm(n: number, dtype: DType, random: () => number, _device: Device = 'cpu'): Tensor {
   const out = empty([n], dtype);
   randpermLoop(out.data, random);
