@@ -61,8 +61,7 @@ function seedFor(op: string, output: Tensor, k: number, given: Tensor | null | u
     if (output.numel() !== 1) {
       throw new Error(`${op}: a gradient can be implied only for ${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} with one element, got shape ${formatShape(output.shape)}; pass ${arg}`);
     }
-    const one = kernels.full(output.shape, 1, output.dtype);
-    return output.device === 'cpu' ? one : one.to(output.device);
+    return kernels.full(output.shape, 1, output.dtype, output.device);
   }
   if (!(given instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${typeof given}`);
   if (!sameShape(given.shape, output.shape)) {

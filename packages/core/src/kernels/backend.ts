@@ -18,7 +18,8 @@
  * ('webgpu'): then it goes to the kernels that device registered (src/webgpu.ts does, in initWebGPU), which take
  * and return device storage; an entry the device does not have throws "<entry> is not implemented on webgpu yet"
  * (never a silent readback). A one-element CPU tensor (the scalars ops make with `full([])`) goes along to the device,
- * as PyTorch lets CPU scalars meet CUDA tensors; any other mix of devices is an error naming both.
+ * as PyTorch lets CPU scalars meet CUDA tensors; any other mix of devices is an error naming both. The factory entries
+ * (no tensor argument) take the device last, as PyTorch's `torch.full(shape, v, device=x.device)`: see factoryOnDevice.
  *
  * A backend is one folder (kernels/cpu/) plus its registration: the export lines below. Adding a kernel:
  *   1. write its loops over typed arrays in a kernel file of its own (kernels/foo.ts: no Tensor, no backend state);
@@ -60,6 +61,11 @@ export interface RegisteredDevice {
   readonly upload: (op: string, data: TypedArray, shape: readonly number[], dtype: DType) => DeviceTensor;
   /** Whether a kernel's result is the device's storage. */
   readonly isStorage: (value: unknown) => value is DeviceTensor;
+  /**
+   * What the device's factory kernels (entries without a tensor argument, such as `full`) take first, having no tensor
+   * to find the device by; without it, factory entries run on the CPU and their result is uploaded.
+   */
+  readonly context?: unknown;
 }
 
 let registered: RegisteredDevice | null = null;
@@ -106,10 +112,26 @@ function viewOnDevice(x: Tensor, shape: readonly number[]): Tensor {
 
 type Entry = (...args: unknown[]) => unknown;
 
+/**
+ * A factory entry (full, range, cyclicRange, triangleMask, lowerTriangleMask, randperm, dropoutMask: no tensor
+ * argument) on the device named by its trailing `device` argument: the device's kernel of that name when it has one,
+ * otherwise the CPU entry's result uploaded (so seeded draws are the same on every device; float64 refused by upload).
+ */
+function factoryOnDevice(entry: string, device: RegisteredDevice, cpu: Entry, args: readonly unknown[]): Tensor {
+  const kernel = device.kernels[entry] as Entry | undefined;
+  if (kernel !== undefined && device.context !== undefined) return fromDeviceResult(device, kernel(device.context, ...args)) as Tensor;
+  const host = cpu(...args) as Tensor;
+  return new Tensor(device.upload(entry, host.data, host.shape, host.dtype), host.shape);
+}
+
 function routeEntry(entry: string, cpu: Entry): Entry {
   const route = (...args: unknown[]): unknown => {
     const device = registered;
-    if (device === null || !args.some(onDevice)) return cpu(...args);
+    if (device === null) return cpu(...args);
+    if (!args.some(onDevice)) {
+      // no tensor on a device: a factory entry whose last argument names the device goes there, anything else runs here
+      return args.length > 0 && args[args.length - 1] === device.device ? factoryOnDevice(entry, device, cpu, args.slice(0, -1)) : cpu(...args);
+    }
     if (entry === 'view') return viewOnDevice(args[0] as Tensor, args[1] as readonly number[]);
     const kernel = device.kernels[entry] as Entry | undefined;
     if (kernel === undefined) throw new Error(`${entry} is not implemented on ${device.device} yet`);

@@ -71,7 +71,7 @@ function scaledByAlpha(op: string, a: Tensor, b: Tensor, options: AlphaOption = 
   if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`${op}: alpha must be a number, got ${String(alpha)}`);
   const dtype = resultType(a, b);
   // PyTorch stores alpha·other as bool: any nonzero alpha leaves other as it is
-  if (dtype === 'bool') return [a, alpha === 0 ? kernels.full(b.shape, 0, 'bool') : b];
+  if (dtype === 'bool') return [a, alpha === 0 ? kernels.full(b.shape, 0, 'bool', b.device) : b];
   if (dtype === 'int32' && !Number.isInteger(alpha)) {
     throw new TypeError(`${op}: for int32 operands alpha must be an integer, got ${alpha} (as in PyTorch)`);
   }

@@ -79,7 +79,7 @@ export function scaledDotProductAttentionWithWeights(
   if (!(dropoutP >= 0 && dropoutP <= 1)) throw new Error(`${op}: dropoutP must be in [0, 1], got ${dropoutP}`);
   const s = scale ?? 1 / Math.sqrt(E);
   let scores = mul(matmul(query, transpose(key, -2, -1)), s);
-  const mask = isCausal ? causalMask(L, S) : attnMask;
+  const mask = isCausal ? kernels.lowerTriangleMask(L, S, query.device) : attnMask;
   if (mask !== null) scores = applyMask(op, scores, mask);
   let weights = softmax(scores, -1);
   if (dropoutP > 0) weights = dropout(weights, dropoutP, true, generator ? { generator } : {});

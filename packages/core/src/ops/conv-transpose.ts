@@ -62,8 +62,8 @@ export function convTranspose2d(x: Tensor, weight: Tensor, ...rest: unknown[]): 
   if (sH > 1 || sW > 1) spread = reshape(pad(reshape(x, [N, C, H, 1, W, 1]), [0, sW - 1, 0, 0, 0, sH - 1]), [N, C, H * sH, W * sW]);
   const edge = (d: number, k: number, p: number) => d * (k - 1) - p;
   const padded = pad(spread, [edge(dW, kW, pW), edge(dW, kW, pW) + oW - (sW - 1), edge(dH, kH, pH), edge(dH, kH, pH) + oH - (sH - 1)]);
-  const flipH = kernels.range(kH - 1, kH, -1, 'int32');
-  const flipW = kernels.range(kW - 1, kW, -1, 'int32');
+  const flipH = kernels.range(kH - 1, kH, -1, 'int32', weight.device);
+  const flipW = kernels.range(kW - 1, kW, -1, 'int32', weight.device);
   const flipped = indexSelect(indexSelect(weight, 2, flipH), 3, flipW);
   // [Cin, Cout/g, k, k] as [g, Cin/g, Cout/g, k, k] -> [g, Cout/g, Cin/g, k, k] = conv2d's [Cout, Cin/g, k, k]
   const swapped = reshape(permute(reshape(flipped, [groups, Cin / groups, CoutG, kH, kW]), [0, 2, 1, 3, 4]), [groups * CoutG, Cin / groups, kH, kW]);

@@ -62,8 +62,8 @@ function defineDropout(name: string, unitSizeOf: (x: Tensor) => number) {
       const units = unitSize === 0 ? 0 : x.numel() / unitSize;
       // not training, or p = 0, keeps everything (and draws nothing); with p = 1 nothing is kept
       const keep = training ? 1 - p : 1;
-      // drawn on the CPU from the seeded generator and moved to x's device: one seed, one mask, on either device
-      const mask = kernels.dropoutMask(units, x.dtype, keep, () => generator.random()).to(x.device);
+      // drawn from the seeded generator on the CPU and uploaded by the table when x is on a device: one seed, one mask
+      const mask = kernels.dropoutMask(units, x.dtype, keep, () => generator.random(), x.device);
       ctx.state = { mask, unitSize };
       return kernels.applyMask(x, mask, unitSize);
     },

@@ -14,7 +14,7 @@ export const zeroGradient = defineOp({
   name: 'zeroGradient',
   signatures: ['Tensor'],
   forward(_ctx, like: Tensor) {
-    return kernels.full(like.shape, 0, like.dtype);
+    return kernels.full(like.shape, 0, like.dtype, like.device);
   },
 }) as (like: Tensor) => Tensor;
 

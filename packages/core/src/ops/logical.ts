@@ -62,14 +62,14 @@ export function isnan(x: Tensor): Tensor {
 /** torch.isinf: true where x is +Infinity or -Infinity. */
 export function isinf(x: Tensor): Tensor {
   checkUnary('isinf', x, arguments.length);
-  if (!isFloating(x.dtype)) return kernels.full(x.shape, 0, 'bool');
+  if (!isFloating(x.dtype)) return kernels.full(x.shape, 0, 'bool', x.device);
   return logicalOr(eq(x, Infinity), eq(x, -Infinity));
 }
 
 /** torch.isfinite: true where x is neither NaN nor ±Infinity (always for int32 and bool). */
 export function isfinite(x: Tensor): Tensor {
   checkUnary('isfinite', x, arguments.length);
-  if (!isFloating(x.dtype)) return kernels.full(x.shape, 1, 'bool');
+  if (!isFloating(x.dtype)) return kernels.full(x.shape, 1, 'bool', x.device);
   // x - x is 0 exactly when x is finite (NaN for NaN and ±Infinity)
   return eq(sub(x, x), 0);
 }

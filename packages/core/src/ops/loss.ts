@@ -128,9 +128,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
  */
 function crossEntropyGradientInOps(state: CrossEntropyState, logits: Tensor, target: Tensor, g: Tensor): Tensor {
   const { probs, weightSum, reduction, labelSmoothing, weight } = state;
-  const ones = kernels.full(g.shape, 1, g.dtype);
+  const ones = kernels.full(g.shape, 1, g.dtype, g.device);
   const at = (p: number): Tensor =>
-    kernels.crossEntropyBackward(state, kernels.full(probs.shape, p, probs.dtype), target, weight, labelSmoothing, ones, reduction, weightSum);
+    kernels.crossEntropyBackward(state, kernels.full(probs.shape, p, probs.dtype, probs.device), target, weight, labelSmoothing, ones, reduction, weightSum);
   const B = at(0);
   const A = kernels.binary('sub', at(1), B, B.shape, B.dtype);
   const p = softmax(logits, logits.ndim === 1 ? 0 : 1);
@@ -170,7 +170,7 @@ export const nllLoss = defineOp({
     const { weightSum, reduction, weight, inShape } = ctx.state;
     if (isGradEnabled()) {
       // a createGraph backward: the gradient is g times a constant of the targets, so write that product as an op
-      const perUnitG = kernels.nllLossBackward(ctx.state, target, weight, kernels.full(g.shape, 1, g.dtype), reduction, weightSum, inShape);
+      const perUnitG = kernels.nllLossBackward(ctx.state, target, weight, kernels.full(g.shape, 1, g.dtype, g.device), reduction, weightSum, inShape);
       return [mul(perUnitG, perPosition(g, inShape)), null, null];
     }
     return [kernels.nllLossBackward(ctx.state, target, weight, g, reduction, weightSum, inShape), null, null];

@@ -11,7 +11,7 @@ function triangle(op: string, x: Tensor, diagonal: number, upper: boolean): Tens
   if (x.ndim < 2) throw new Error(`${op}: expected a tensor with at least 2 dimensions, got shape ${formatShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new TypeError(`${op}: diagonal must be an integer, got ${JSON.stringify(diagonal)}`);
   const [rows, cols] = x.shape.slice(-2);
-  return where(kernels.triangleMask(rows, cols, diagonal, upper, 'int32'), x, kernels.full([], 0, x.dtype));
+  return where(kernels.triangleMask(rows, cols, diagonal, upper, 'int32', x.device), x, kernels.full([], 0, x.dtype));
 }
 
 /** torch.triu: the elements on and above the diagonal `diagonal` (0 the main one, > 0 above it) of the last two dims. */

@@ -29,7 +29,7 @@ function productsOfOthers(x: Tensor, d: number): Tensor {
   const n = x.shape[d];
   const oneShape = [...x.shape];
   oneShape[d] = 1;
-  const ones = kernels.full(oneShape, 1, x.dtype);
+  const ones = kernels.full(oneShape, 1, x.dtype, x.device);
   const fromStart = cumprod(cat([ones, slice(x, d, 0, n - 1)], d), d);
   const fromEnd = flip(cumprod(cat([ones, flip(slice(x, d, 1, n), d)], d), d), d);
   return mul(fromStart, fromEnd);
@@ -44,7 +44,7 @@ const prodOp = defineOp({
     const axis = d ?? 0;
     const n = line.shape[axis];
     // the last running product (int32: exact, or refused on overflow); an empty product is 1
-    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype) : slice(running('prod', line, axis, 'prod'), axis, n - 1, n);
+    const kept = n === 0 ? kernels.full(reducedShape(line.shape, [axis], true), 1, x.dtype, x.device) : slice(running('prod', line, axis, 'prod'), axis, n - 1, n);
     const out = reshape(kept, d === null ? [] : reducedShape(x.shape, [d], keepdim));
     ctx.save(x, out);
     ctx.state = { dim: d, keptShape: [...kept.shape] };
@@ -124,7 +124,7 @@ function omittedProductsGradient(x: Tensor, g: Tensor, d: number): Tensor {
   const parts: Tensor[] = [];
   for (let k = 0; k < n; k++) {
     // omitted[j - k] = Π_{i<=j, i≠k} x_i for j >= k: the product before k times the running product after it
-    const before = k === 0 ? kernels.full(oneShape, 1, x.dtype) : prod(slice(x, d, 0, k), d, true);
+    const before = k === 0 ? kernels.full(oneShape, 1, x.dtype, x.device) : prod(slice(x, d, 0, k), d, true);
     const omitted = k === n - 1 ? before : cat([before, mul(before, cumprod(slice(x, d, k + 1), d))], d);
     parts.push(sum(mul(slice(g, d, k), omitted), d, true));
   }

@@ -19,7 +19,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   let out = x;
   for (const d of new Set(normalizeDims('flip', dims, x.ndim))) {
     const n = x.shape[d];
-    out = indexSelect(out, d, kernels.cyclicRange(n, n - 1, -1));
+    out = indexSelect(out, d, kernels.cyclicRange(n, n - 1, -1, x.device));
   }
   return out === x ? reshape(x, x.shape) : out;
 }
@@ -45,7 +45,7 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
   dimList.forEach((dim, i) => {
     const d = normalizeDim('roll', dim, x.ndim);
     const n = x.shape[d];
-    if (n > 0) out = indexSelect(out, d, kernels.cyclicRange(n, -shiftList[i], 1));
+    if (n > 0) out = indexSelect(out, d, kernels.cyclicRange(n, -shiftList[i], 1, x.device));
   });
   return out === x ? reshape(x, x.shape) : out;
 }

@@ -74,10 +74,11 @@ export function scatterAdd(x: Tensor, dim: number, idx: Tensor, src: Tensor): Te
 export function scatter(x: Tensor, dim: number, idx: Tensor, src: Tensor | number): Tensor {
   rejectExtraArguments('scatter', 4, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`scatter: expected a Tensor input, got ${typeof x}`);
-  const values = typeof src === 'number' ? kernels.full(idx instanceof Tensor ? idx.shape : [], src, x.dtype) : src;
+  const values = typeof src === 'number' ? kernels.full(idx instanceof Tensor ? idx.shape : [], src, x.dtype, x.device) : src;
   const d = checkScatter('scatter', x, dim, idx, values);
-  const hits = kernels.scatterAdd(kernels.full(idx.shape, 1, 'int32'), idx.shape, d, idx, x.shape, x.shape);
-  if (kernels.maxElement(hits) > 1) throw new Error('scatter: index names a position more than once (which value would win is unspecified)');
+  const hits = kernels.scatterAdd(kernels.full(idx.shape, 1, 'int32', idx.device), idx.shape, d, idx, x.shape, x.shape);
+  // a count outside [0, 2) is a position named twice; on a device the check runs there and the next read reports it
+  if (kernels.findOutOfRange(hits, 0, 2) !== null) throw new Error('scatter: index names a position more than once (which value would win is unspecified)');
   return where(hits, scatterInto(values, d, idx, x.shape), x);
 }
 
@@ -99,9 +100,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
 export function indexSet(x: Tensor, expression: IndexEntry | readonly IndexEntry[], value: number | Tensor): Tensor {
   rejectExtraArguments('indexSet', 3, arguments.length);
   if (!(x instanceof Tensor)) throw new TypeError(`indexSet: expected a Tensor input, got ${typeof x}`);
-  const positions = index(reshape(kernels.cyclicRange(x.numel(), 0, 1), x.shape), expression);
+  const positions = index(reshape(kernels.cyclicRange(x.numel(), 0, 1, x.device), x.shape), expression);
   const flat = reshape(positions, [positions.numel()]);
-  const values = typeof value === 'number' ? kernels.full(flat.shape, value, x.dtype) : reshape(expand(value, positions.shape), flat.shape);
+  const values = typeof value === 'number' ? kernels.full(flat.shape, value, x.dtype, x.device) : reshape(expand(value, positions.shape), flat.shape);
   return reshape(scatter(reshape(x, [x.numel()]), 0, flat, values), x.shape);
 }
 

@@ -33,7 +33,7 @@ const takeAlongDim = defineOp({
   backward(ctx, g) {
     const [indices] = ctx.saved;
     const { dim, inShape } = ctx.state;
-    return [scatterAdd(kernels.full(inShape, 0, g.dtype), dim, indices, g), null, null];
+    return [scatterAdd(kernels.full(inShape, 0, g.dtype, g.device), dim, indices, g), null, null];
   },
 });
 

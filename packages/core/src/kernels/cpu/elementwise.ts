@@ -1,4 +1,4 @@
-import { Tensor } from '../../tensor.js';
+import { type Device, Tensor } from '../../tensor.js';
 import { empty } from './output.js';
 import { type DType, type TypedArray, allocate, storedValue } from '../../dtype.js';
 import { numelOf, sameShape } from '../../shape.js';
@@ -74,8 +74,8 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return out;
 }
 
-/** A new tensor of `shape` filled with value (stored as `dtype` stores it: a bool holds 1 for any nonzero value). */
-export function full(shape: readonly number[], value: number, dtype: DType): Tensor {
+/** A new tensor of `shape` filled with value (stored as `dtype` stores it: a bool holds 1 for any nonzero value). The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+export function full(shape: readonly number[], value: number, dtype: DType, _device: Device = 'cpu'): Tensor {
   const out = empty(shape, dtype);
   if (!Object.is(value, 0)) out.data.fill(storedValue(value, dtype)); // -0 too, so a number -0 keeps its sign
   return out;

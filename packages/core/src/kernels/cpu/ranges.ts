@@ -1,19 +1,19 @@
-import { Tensor } from '../../tensor.js';
+import { type Device, Tensor } from '../../tensor.js';
 import { empty } from './output.js';
 import type { DType } from '../../dtype.js';
 import { countNonzeroLoop, cyclicRangeLoop, maxLoop, nonzeroLoop, oneHotLoop, randpermLoop, triangleMaskLoop } from '../ranges.js';
 
 /** The CPU backend's entries for index ranges, triangular masks, one-hot encodings and permutations (kernels/ranges.ts). */
 
-/** int32 [n]: (start + i·step) mod n. */
-export function cyclicRange(n: number, start: number, step: number): Tensor {
+/** int32 [n]: (start + i·step) mod n. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+export function cyclicRange(n: number, start: number, step: number, _device: Device = 'cpu'): Tensor {
   const out = empty([n], 'int32');
   cyclicRangeLoop(out.data as Int32Array, start, step);
   return out;
 }
 
-/** [rows, cols] of 1 on one side of the diagonal (itself included), 0 elsewhere, in `dtype`. */
-export function triangleMask(rows: number, cols: number, diagonal: number, upper: boolean, dtype: DType): Tensor {
+/** [rows, cols] of 1 on one side of the diagonal (itself included), 0 elsewhere, in `dtype`. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+export function triangleMask(rows: number, cols: number, diagonal: number, upper: boolean, dtype: DType, _device: Device = 'cpu'): Tensor {
   const out = empty([rows, cols], dtype);
   triangleMaskLoop(out.data, rows, cols, diagonal, upper);
   return out;
@@ -31,7 +31,8 @@ export function maxElement(x: Tensor): number {
   return maxLoop(x.data);
 }
 
-export function randperm(n: number, dtype: DType, random: () => number): Tensor {
+/** A permutation of 0..n-1 as [n] of `dtype`, drawn from `random`. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+export function randperm(n: number, dtype: DType, random: () => number, _device: Device = 'cpu'): Tensor {
   const out = empty([n], dtype);
   randpermLoop(out.data, random);
   return out;

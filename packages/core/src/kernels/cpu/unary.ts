@@ -1,4 +1,4 @@
-import type { Tensor } from '../../tensor.js';
+import type { Device, Tensor } from '../../tensor.js';
 import { empty } from '../../creation.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { reluGradWasm, reluWasm } from '../wasm/convpool.js';
@@ -156,8 +156,8 @@ export const powBaseGrad = powGradient(loops.powBaseGradLoop);
 /** d(x^e)/de · g at g's shape. */
 export const powExponentGrad = powGradient(loops.powExponentGradLoop);
 
-/** Dropout's mask of `units` values of dtype: 1 / keep with probability keep (drawn from `random`), else 0. */
-export function dropoutMask(units: number, dtype: DType, keep: number, random: () => number): Tensor {
+/** Dropout's mask of `units` values of dtype: 1 / keep with probability keep (drawn from `random`), else 0. The device is the router's (kernels/backend.ts): this entry always makes a CPU tensor. */
+export function dropoutMask(units: number, dtype: DType, keep: number, random: () => number, _device: Device = 'cpu'): Tensor {
   const mask = empty([units], dtype);
   if (keep === 1) mask.data.fill(1);
   else keepMask(random, keep, 1 / keep, mask.data);
