@@ -57,7 +57,7 @@ export interface RegisteredDevice {
   readonly device: 'webgpu';
   /** Its kernels, by entry name. */
   readonly kernels: DeviceKernels;
-  /** A device copy of host values (float64 and bool refused, naming `op`). */
+  /** A device copy of host values (float64 refused, naming `op`). */
   readonly upload: (op: string, data: TypedArray, shape: readonly number[], dtype: DType) => DeviceTensor;
   /** Whether a kernel's result is the device's storage. */
   readonly isStorage: (value: unknown) => value is DeviceTensor;

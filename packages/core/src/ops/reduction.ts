@@ -61,6 +61,8 @@ function expandBack(g: Tensor, state: ReduceState): Tensor {
  * fit int32. PyTorch returns int64 here; torchlet has no int64 dtype, and a wrapped sum would be a silent wrong answer.
  */
 function int32Sum(x: Tensor, dims: readonly number[]): Tensor {
+  // a device has no float64; a bool sum is a count below 2^31, which its kernel makes in int32
+  if (x.dtype === 'bool' && x.device !== 'cpu') return sumDimsData(x, dims);
   const exact = sumDimsData(kernels.cast(x, 'float64'), dims);
   const overflow = kernels.findOutOfRange(exact, -(2 ** 31), 2 ** 31);
   if (overflow) {

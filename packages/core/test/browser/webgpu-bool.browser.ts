@@ -169,6 +169,35 @@ test('gradients through comparisons on webgpu (maximum/minimum with ties, clamp,
   }
 });
 
+test('sum, any and all of bool on webgpu (int32 counts), isinf/isfinite of int32, and amax/amin gradients with ties (through eq) match the CPU', async () => {
+  await initWebGPU();
+  const x = core.tensor([[1, 3, 3, -2], [0, 0, -5, 0], [2, 2, 2, 2]]);
+  const mask = core.gt(x, 0);
+  const maskd = mask.to('webgpu');
+  await same('sum(bool)', core.sum(maskd), core.sum(mask));
+  await same('sum(bool, 1)', core.sum(maskd, 1), core.sum(mask, 1));
+  for (const name of ['any', 'all'] as const) {
+    await same(name, core[name](maskd), core[name](mask));
+    await same(`${name}(dim 1)`, core[name](x.to('webgpu'), 1), core[name](x, 1));
+    await same(`${name}(dim 0, keepdim)`, core[name](maskd, 0, true), core[name](mask, 0, true));
+  }
+  const ints = core.tensor(Int32Array.from([1, 2, 3]));
+  await same('isinf int32', core.isinf(ints.to('webgpu')), core.isinf(ints));
+  await same('isfinite int32', core.isfinite(ints.to('webgpu')), core.isfinite(ints));
+  const cases: Case[] = [
+    ['amax over dim 1 (ties)', [x], (a) => core.amax(a, 1)],
+    ['amin over dims [0, 1] (ties)', [x], (a) => core.amin(a, [0, 1])],
+    ['amax keepdim (ties)', [x], (a) => core.amax(a, 0, true)],
+  ];
+  for (const [name, inputs, op] of cases) {
+    const w = core.randn([...op(...inputs).shape]);
+    const cpu = forwardBackward('cpu', inputs, op, w);
+    const gpu = forwardBackward('webgpu', inputs, op, w);
+    await close(`${name} forward`, gpu.out, cpu.out);
+    await close(`${name} gradient`, gpu.grads[0], cpu.grads[0]);
+  }
+});
+
 test('bool on webgpu: ops that have no bool rule say so, naming the op', async () => {
   await initWebGPU();
   const mask = core.tensor([1, 0, 1], { device: 'webgpu', dtype: 'bool' });

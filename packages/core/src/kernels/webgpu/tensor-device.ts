@@ -17,5 +17,6 @@ export function useWebGPU(context: WebGPUContext): void {
       return upload(context, data as Float32Array | Int32Array | Uint8Array, shape);
     },
     isStorage: (value): value is DeviceTensor => value instanceof DeviceTensor,
+    context,
   });
 }
