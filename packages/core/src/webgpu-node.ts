@@ -40,6 +40,10 @@ const SOFTWARE_DRIVER =
 export function initWebGPU(options: InitWebGPUNodeOptions = {}, ...extra: unknown[]): Promise<WebGPUContext> {
   rejectExtraArguments('initWebGPU', 1, 1 + extra.length);
   checkOptionKeys('initWebGPU', options, ['powerPreference', 'dawnFlags']);
+  const flags: unknown = options.dawnFlags;
+  if (flags !== undefined && !(Array.isArray(flags) && flags.every((flag) => typeof flag === 'string'))) {
+    throw new TypeError(`initWebGPU: dawnFlags must be an array of strings (e.g. ['backend=vulkan']), got ${JSON.stringify(flags)}`);
+  }
   current ??= requestContext(options);
   current.catch(() => (current = null)); // a failed request may be retried
   return current;

@@ -65,6 +65,7 @@ test('without a driver, initWebGPU rejects naming both environment variables', (
 test('initWebGPU checks its options and arguments before loading Dawn', () => {
   assert.throws(() => initWebGPU({ powerPreferance: 'low-power' } as never), /initWebGPU: unknown option "powerPreferance" .*did you mean "powerPreference"\?/);
   assert.throws(() => initWebGPU({}, 2), /initWebGPU: takes at most 1 arguments, got 2/);
+  assert.throws(() => initWebGPU({ dawnFlags: 'backend=vulkan' as never }), /initWebGPU: dawnFlags must be an array of strings .*got "backend=vulkan"/);
 });
 
 test.run();
