@@ -20,6 +20,9 @@ for (const name of packages) {
   if (name === 'core') entries.push({ in: join(dir, 'src', 'platform', 'node-worker.ts'), out: 'node-worker' });
   // The WebGPU kernels (issue 17, phase 1) are an entry of their own (@torchlet/core/webgpu) so the main bundle does not carry them.
   if (name === 'core') entries.push({ in: join(dir, 'src', 'webgpu.ts'), out: 'webgpu' });
+  // @torchlet/core/webgpu-node: the same device in Node through the optional peer `webgpu` (Dawn), kept out of webgpu.js so
+  // browser bundles never meet that import; it imports @torchlet/core/webgpu (external), so the kernels are not bundled twice.
+  if (name === 'core') entries.push({ in: join(dir, 'src', 'webgpu-node.ts'), out: 'webgpu-node' });
   if (withNodeEntry.has(name)) entries.push({ in: join(dir, 'src', 'node.ts'), out: 'node' });
   // nn's ONNX exporter is an entry of its own (@torchlet/nn/onnx) so that protobufjs stays out of apps that do not export.
   if (name === 'nn') entries.push({ in: join(dir, 'src', 'onnx', 'index.ts'), out: 'onnx' });
