@@ -78,7 +78,8 @@ export class WebGPUContext {
   submits = 0;
 
   /** @internal Use initWebGPU(). */
-  constructor(readonly device: GPUDeviceLike, readonly adapter: GPUAdapterLike) {
+  constructor(readonly device: GPUDeviceLike, readonly adapter: GPUAdapterLike, private readonly gpu: GPULike | null = null) {
+    // gpu is only kept: Dawn (npm's webgpu) tears its instance down when its GPU object is collected, under a live device
     const target = device as unknown as { addEventListener?: (type: string, fn: (event: { error: { message: string } }) => void) => void };
     target.addEventListener?.('uncapturederror', (event) => this.errors.push(event.error.message));
   }
@@ -281,7 +282,7 @@ async function requestContext(gpu: GPULike | null, powerPreference: 'low-power' 
   const device = await adapter.requestDevice({
     requiredLimits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize },
   });
-  const context = new WebGPUContext(device, adapter);
+  const context = new WebGPUContext(device, adapter, gpu);
   // a lost device (driver reset, tab in the background too long) is not reused: the next initWebGPU() asks again
   void device.lost.then(async () => {
     if (current !== null && (await current) === context) current = null;
