@@ -1,4 +1,4 @@
-// The WebGPU bench's Worker in Chromium: LeNet-5 training steps (forward, cross-entropy, backward, SGD with momentum
+// The WebGPU bench's Worker in Chromium: LeNet-5 (or resnetish, torchlet only) training steps (forward, cross-entropy, backward, SGD with momentum
 // 0.9) in torchlet on 'webgpu' and on the CPU (wasm, pool threads), and in TF.js on its webgpu and cpu backends,
 // on one seeded batch. Every step reads its loss back (as a training loop that shows progress does), so a timed step
 // is finished work, not queued commands.
@@ -12,8 +12,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import { threadsReady } from '../packages/core/src/kernels/wasm/pool.js';
 import { buildModel } from './models.js';
+import { NETWORKS } from './networks.js';
 import { forwardLayers, tfjsLenet5 } from './tfjs-lenet.js';
-import type { Contender, FromBenchWorker, ToBenchWorker } from './browser-webgpu-protocol.js';
+import type { BenchModel, Contender, FromBenchWorker, ToBenchWorker } from './browser-webgpu-protocol.js';
 
 const CLASSES = 10;
 const post = (message: FromBenchWorker) => (self as unknown as Worker).postMessage(message);
@@ -22,16 +23,22 @@ const post = (message: FromBenchWorker) => (self as unknown as Worker).postMessa
 type Step = () => Promise<number>;
 const steps = new Map<Contender, Step>();
 
-function sharedBatch(batch: number): { images: Float32Array; labels: Int32Array } {
+/** The seeded batch's shape [N, C, H, W] for a network. */
+function batchShape(model: BenchModel, batch: number): number[] {
+  const { channels, size } = NETWORKS[model].input;
+  return [batch, channels, size, size];
+}
+
+function sharedBatch(model: BenchModel, batch: number): { images: Float32Array; labels: Int32Array } {
   torch.manualSeed(0);
-  return { images: Float32Array.from(torch.randn([batch, 1, 28, 28]).data), labels: Int32Array.from(torch.randint(0, CLASSES, [batch]).data) };
+  return { images: Float32Array.from(torch.randn(batchShape(model, batch)).data), labels: Int32Array.from(torch.randint(0, CLASSES, [batch]).data) };
 }
 
 type AdapterInfo = { vendor?: string; architecture?: string; device?: string; description?: string };
 const describeAdapter = (info: AdapterInfo | undefined): string =>
   [info?.vendor, info?.architecture, info?.device, info?.description].filter((part) => part !== undefined && part !== '').join(', ') || 'no adapter info';
 
-async function torchletStep(device: torch.Device, batch: number, threads: number): Promise<{ step: Step; detail: string; adapter?: string }> {
+async function torchletStep(device: torch.Device, model: BenchModel, batch: number, threads: number): Promise<{ step: Step; detail: string; adapter?: string }> {
   let adapter: string | undefined;
   if (device === 'webgpu') adapter = describeAdapter((((await initWebGPU()).adapter) as { info?: AdapterInfo }).info);
   else {
@@ -39,15 +46,15 @@ async function torchletStep(device: torch.Device, batch: number, threads: number
     const ready = await threadsReady();
     if (ready !== threads) throw new Error(`torchlet cpu: ${ready} of ${threads} threads started`);
   }
-  const data = sharedBatch(batch);
+  const data = sharedBatch(model, batch);
   torch.manualSeed(1);
-  const model = buildModel(nn, 'lenet5', CLASSES).to(device);
-  const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = new torch.Tensor(data.images, [batch, 1, 28, 28]).to(device);
+  const net = buildModel(nn, model, CLASSES).to(device);
+  const optimizer = new SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = new torch.Tensor(data.images, batchShape(model, batch)).to(device);
   const y = new torch.Tensor(data.labels, [batch]).to(device);
   const step: Step = async () => {
     optimizer.zeroGrad();
-    const loss = torch.crossEntropy(model.forward(x) as torch.Tensor, y);
+    const loss = torch.crossEntropy(net.forward(x) as torch.Tensor, y);
     loss.backward();
     optimizer.step();
     return loss.itemAsync();
@@ -59,7 +66,7 @@ async function torchletStep(device: torch.Device, batch: number, threads: number
 async function tfjsStep(backend: 'webgpu' | 'cpu', batch: number): Promise<{ step: Step; detail: string; adapter?: string }> {
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js: the ${backend} backend did not initialize`);
   await tf.ready();
-  const data = sharedBatch(batch);
+  const data = sharedBatch('lenet5', batch);
   const layers = tfjsLenet5(CLASSES);
   const x = tf.tensor4d(data.images, [batch, 28, 28, 1]);
   const targets = tf.oneHot(tf.tensor1d(data.labels, 'int32'), CLASSES);
@@ -78,9 +85,10 @@ async function tfjsStep(backend: 'webgpu' | 'cpu', batch: number): Promise<{ ste
 
 async function handle(message: ToBenchWorker): Promise<FromBenchWorker> {
   if (message.type === 'setup') {
-    const { contender, batch, warmup, threads } = message;
-    const made = contender === 'torchlet webgpu' ? await torchletStep('webgpu', batch, threads)
-      : contender === 'torchlet cpu' ? await torchletStep('cpu', batch, threads)
+    const { contender, model, batch, warmup, threads } = message;
+    if (model !== 'lenet5' && contender.startsWith('TF.js')) throw new Error(`${contender}: the bench has TF.js's LeNet-5 only, not ${model}`);
+    const made = contender === 'torchlet webgpu' ? await torchletStep('webgpu', model, batch, threads)
+      : contender === 'torchlet cpu' ? await torchletStep('cpu', model, batch, threads)
       : await tfjsStep(contender === 'TF.js webgpu' ? 'webgpu' : 'cpu', batch);
     const started = performance.now();
     const firstLoss = await made.step();

@@ -3,7 +3,8 @@
 // kernels on pool threads, TF.js's pure-JS cpu backend), in one Worker. The four alternate repeat by repeat (the
 // order rotating), each repeat timing whole steps (loss read back) after a first step that is reported apart (it
 // compiles the shaders or the wasm); medians of the repeats, printed and written to bench/RESULTS-webgpu.md.
-// Not a test. Run: pnpm bench:webgpu [--repeats 7] [--batch 32] [--min-ms 1000] [--threads 2]
+// With --model resnetish, issue 12's BatchNorm/residual net, torchlet's two devices only (off CI: slow on SwiftShader).
+// Not a test. Run: pnpm bench:webgpu [--model lenet5|resnetish] [--repeats 7] [--batch 32] [--min-ms 1000] [--threads 2]
 // (the script is `node --conditions=source --import tsx bench/browser-webgpu.ts`).
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/browser/chromium.js';
 import { askWorker, serveWorkerPage } from './browser-page.js';
-import { CONTENDERS, type Contender, type FromBenchWorker, type RunDone, type SetupDone, type ToBenchWorker } from './browser-webgpu-protocol.js';
+import { type BenchModel, CONTENDERS, type Contender, type FromBenchWorker, type RunDone, type SetupDone, type ToBenchWorker } from './browser-webgpu-protocol.js';
 import { median, quantile } from './stats.js';
 import { fmtRate, fmtRatio, markdownTable, textTable } from './table.js';
 
@@ -23,6 +24,12 @@ const option = (name: string, fallback: number): number => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`bench:webgpu: --${name} expects a positive number, got ${process.argv[i + 1]}`);
   return value;
 };
+const modelAt = process.argv.indexOf('--model');
+const model = (modelAt < 0 ? 'lenet5' : process.argv[modelAt + 1]) as BenchModel;
+if (model !== 'lenet5' && model !== 'resnetish') throw new Error(`bench:webgpu: --model expects lenet5 or resnetish, got ${model}`);
+const contenders = model === 'lenet5' ? CONTENDERS : CONTENDERS.filter((c) => c.startsWith('torchlet'));
+const referenceName: Contender = model === 'lenet5' ? 'TF.js webgpu' : 'torchlet cpu';
+const title = model === 'lenet5' ? 'LeNet-5' : 'resnetish';
 const repeats = option('repeats', 7);
 const batch = option('batch', 32);
 const minMs = option('min-ms', 1000);
@@ -41,19 +48,19 @@ try {
     return answer as T;
   };
   const version = await browser.version();
-  console.log(`LeNet-5 training steps at batch ${batch} in a Worker of headless ${version}; first step apart, then ${WARMUP} warm-up step; ` +
-    `${repeats} repeats of >= ${MIN_STEPS} steps and >= ${minMs} ms each, the four interleaved`);
+  console.log(`${title} training steps at batch ${batch} in a Worker of headless ${version}; first step apart, then ${WARMUP} warm-up step; ` +
+    `${repeats} repeats of >= ${MIN_STEPS} steps and >= ${minMs} ms each, the ${contenders.length} interleaved`);
   const setups = new Map<Contender, SetupDone>();
-  for (const contender of CONTENDERS) {
+  for (const contender of contenders) {
     loads.push(loadavg()[0]);
-    const done = await ask<SetupDone>({ type: 'setup', contender, batch, warmup: WARMUP, threads });
+    const done = await ask<SetupDone>({ type: 'setup', contender, model, batch, warmup: WARMUP, threads });
     setups.set(contender, done);
     console.log(`${contender}: ${done.detail}${done.adapter ? `, adapter ${done.adapter}` : ''}; first step ${done.firstStepMs.toFixed(0)} ms, loss ${done.firstLoss.toFixed(4)}`);
   }
-  const rates = new Map<Contender, number[]>(CONTENDERS.map((c) => [c, []]));
+  const rates = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
   for (let r = 0; r < repeats; r++) {
     loads.push(loadavg()[0]);
-    const order = CONTENDERS.map((_, k) => CONTENDERS[(k + r) % CONTENDERS.length]);
+    const order = contenders.map((_, k) => contenders[(k + r) % contenders.length]);
     const line: string[] = [];
     for (const contender of order) {
       const run = await ask<RunDone>({ type: 'run', contender, minSteps: MIN_STEPS, minMs });
@@ -65,9 +72,9 @@ try {
   }
   loads.push(loadavg()[0]);
 
-  const reference = median(rates.get('TF.js webgpu')!);
-  const header = ['', 'backend', 'first step (ms)', 'ms/step', 'samples/s', 'middle half', 'vs TF.js webgpu'];
-  const body = CONTENDERS.map((contender) => {
+  const reference = median(rates.get(referenceName)!);
+  const header = ['', 'backend', 'first step (ms)', 'ms/step', 'samples/s', 'middle half', `vs ${referenceName}`];
+  const body = contenders.map((contender) => {
     const values = rates.get(contender)!;
     const m = median(values);
     const msPerStep = (batch * 1000) / m;
@@ -79,26 +86,27 @@ try {
   console.log(`\n${textTable(header, body, numeric)}\nmedians of ${repeats}; load average ${load} (2 cores)`);
 
   const adapter = setups.get('torchlet webgpu')!.adapter;
-  const tfAdapter = setups.get('TF.js webgpu')!.adapter;
+  const tfAdapter = setups.get('TF.js webgpu')?.adapter;
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  writeFileSync(join(here, 'RESULTS-webgpu.md'), `# WebGPU: LeNet-5 training in Chromium, torchlet beside TF.js
+  const out = join(here, model === 'lenet5' ? 'RESULTS-webgpu.md' : `RESULTS-webgpu-${model}.md`);
+  const described = model === 'lenet5' ? 'LeNet-5 (conv 6@5x5 pad 2, pool, conv 16@5x5, pool, 400-120-84-10)' : 'resnetish (3x32x32: conv 16@3x3 p1, BN, ReLU, two residual blocks, adaptive avg pool, 16-10)';
+  writeFileSync(out, `# WebGPU: ${title} training in Chromium${model === 'lenet5' ? ', torchlet beside TF.js' : ', torchlet on both devices'}
 
 Written by \`pnpm bench:webgpu\` (bench/browser-webgpu.ts) on ${date} UTC: ${version}, headless, in a Worker of a
 cross-origin isolated page; WebGPU adapter: ${adapter}${tfAdapter !== undefined && tfAdapter !== adapter ? ` (TF.js reports ${tfAdapter})` : ''}.
-LeNet-5 (conv 6@5x5 pad 2, pool, conv 16@5x5, pool, 400-120-84-10), one seeded batch of ${batch}, cross-entropy,
+${described}, one seeded batch of ${batch}, cross-entropy,
 SGD lr 0.01 momentum 0.9; each step reads its loss back. First step timed apart (shader or wasm compile), then
-${WARMUP} warm-up step, then ${repeats} repeats of >= ${MIN_STEPS} steps and >= ${minMs} ms per contender, the four interleaved
+${WARMUP} warm-up step, then ${repeats} repeats of >= ${MIN_STEPS} steps and >= ${minMs} ms per contender, the ${contenders.length} interleaved
 with the order rotating; medians, and the middle half of the repeats. Load average ${load} on 2 cores shared with
 other jobs.
 
 ${markdownTable(header, body, numeric)}
 
-On SwiftShader, Chromium's CPU implementation of Vulkan, the GPU rows only show that training runs there and how
-torchlet compares with TF.js on the same adapter: both are far slower than the CPU rows. On a machine with a GPU,
+On SwiftShader, Chromium's CPU implementation of Vulkan, the GPU rows only show that training runs there${model === 'lenet5' ? ' and how\ntorchlet compares with TF.js on the same adapter' : ''}: they are far slower than the CPU rows. On a machine with a GPU,
 run \`pnpm bench:webgpu\` where Chromium finds a hardware adapter (a desktop Chrome, or headless Chromium started
 without \`--use-webgpu-adapter=swiftshader\`; scripts/browser/chromium.ts sets that flag).
 `);
-  console.log(`wrote ${join(here, 'RESULTS-webgpu.md')}`);
+  console.log(`wrote ${out}`);
 } finally {
   await browser.close();
   server.close();
