@@ -13,6 +13,25 @@ const TILE = 16;
  * C[z] = op(A[z]) · op(B[z]) (+ bias per column) in TILE×TILE tiles staged in workgroup memory. params: [M, N, K,
  * transA, transB, batchRank, batch.., aBatchStrides.., bBatchStrides..]; workgroup z is the batch element.
  */
+/**
+ * WGSL: the offsets aOff and bOff of batch `z`'s matrices, from the broadcast batch shape and both operands' batch
+ * strides at p[first ..] (rank values each; M, N, K and rank already bound).
+ */
+function batchOffsets(first: number, z: string): string {
+  return `  var rem = ${z};
+  var ia = 0u;
+  var ib = 0u;
+  for (var k = 0u; k < rank; k++) {
+    let d = rank - 1u - k;
+    let idx = rem % p[${first}u + d];
+    rem = rem / p[${first}u + d];
+    ia += idx * p[${first}u + rank + d];
+    ib += idx * p[${first}u + 2u * rank + d];
+  }
+  let aOff = ia * M * K;
+  let bOff = ib * K * N;`;
+}
+
 function gemmSource(withBias: boolean): string {
   return PRELUDE + bindings([['A', 'f32', false], ['B', 'f32', false], ['C', 'f32', true], ...(withBias ? [['Bias', 'f32', false] as const] : [])]) + /* wgsl */ `
 var<workgroup> tileA: array<array<f32, ${TILE}>, ${TILE}>;
@@ -25,18 +44,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let transA = p[3] == 1u;
   let transB = p[4] == 1u;
   let rank = p[5];
-  var rem = wid.z;
-  var ia = 0u;
-  var ib = 0u;
-  for (var k = 0u; k < rank; k++) {
-    let d = rank - 1u - k;
-    let idx = rem % p[6u + d];
-    rem = rem / p[6u + d];
-    ia += idx * p[6u + rank + d];
-    ib += idx * p[6u + 2u * rank + d];
-  }
-  let aOff = ia * M * K;
-  let bOff = ib * K * N;
+${batchOffsets(6, 'wid.z')}
   let row = wid.y * ${TILE}u + lid.y;
   let col = wid.x * ${TILE}u + lid.x;
   var acc = 0.0;
@@ -84,18 +92,7 @@ function directSource(withBias: boolean, transA: boolean, transB: boolean): stri
   let z = i / (M * N);
   let row = (i / N) % M;
   let col = i % N;
-  var rem = z;
-  var ia = 0u;
-  var ib = 0u;
-  for (var k = 0u; k < rank; k++) {
-    let d = rank - 1u - k;
-    let idx = rem % p[5u + d];
-    rem = rem / p[5u + d];
-    ia += idx * p[5u + rank + d];
-    ib += idx * p[5u + 2u * rank + d];
-  }
-  let aOff = ia * M * K;
-  let bOff = ib * K * N;
+${batchOffsets(5, 'z')}
   var acc = 0.0;
   for (var k = 0u; k < K; k++) {
     acc += A[aOff + ${transA ? 'k * M + row' : 'row * K + k'}] * B[bOff + ${transB ? 'col * K + k' : 'k * N + col'}];
