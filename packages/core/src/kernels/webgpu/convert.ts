@@ -1,12 +1,9 @@
 import type { DType } from '../../dtype.js';
-import type { LossReduction } from '../loss.js';
-import { binary, broadcastTo } from './elementwise.js';
-import { divScalar_ } from './inplace.js';
-import { sumDims } from './reduce.js';
+import { broadcastTo } from './elementwise.js';
 import { DeviceTensor, deviceDType } from './storage.js';
 import { PRELUDE, bindings, contextOf, perItem, runPerItem, wgslType } from './wgsl.js';
 
-/** The WebGPU backend's dtype conversion and loss reduction: the table's cast and reduceLoss on device tensors. */
+/** The WebGPU backend's dtype conversion: the table's cast on device tensors. */
 
 /** How element `X[i]` of each source type becomes a bool word: nonzero is true, NaN too (tested on the bits). */
 const TO_BOOL = { f32: 'u32((bitcast<u32>(X[i]) & 0x7fffffffu) != 0u)', i32: 'u32(X[i] != 0)', u32: 'X[i]' } as const;
@@ -27,20 +24,3 @@ export function cast(x: DeviceTensor, dtype: DType): DeviceTensor {
   return out;
 }
 
-/**
- * The per-position losses reduced as the CPU's reduceLoss does; the 'mean' denominator is a one-element device
- * tensor (crossEntropy's and nllLoss's weightSum stay on the device, so no step waits for a readback) or a count.
- */
-export function reduceLoss(perPosition: DeviceTensor, reduction: LossReduction, denominator: DeviceTensor | number, dtype: DType): DeviceTensor {
-  if (reduction === 'none') return perPosition;
-  const flat = perPosition.view([perPosition.numel]);
-  const total = sumDims(flat, [0]).view([]);
-  if (reduction === 'sum') return total;
-  if (typeof denominator === 'number') { // a count known on the host (mseLoss's numel)
-    divScalar_(total, denominator);
-    return total;
-  }
-  const mean = binary('div', total, denominator.view([]), [], dtype);
-  total.release();
-  return mean;
-}

@@ -14,12 +14,12 @@ export {
   argExtremum, extremumDims, logSoftmax, logSoftmaxBackward, logSumExpDims, logsumexpBackward, softmax, softmaxBackward, sumDims, takeAlong,
 } from './reduce.js';
 export { batchedMatmul, matmul2d, matmulKernel, sumRows } from './linalg.js';
-export { crossEntropy, crossEntropyBackward, mseLossBackward, nllLoss, nllLossBackward } from './loss.js';
+export { crossEntropy, crossEntropyBackward, mseLossBackward, nllLoss, nllLossBackward, reduceLoss } from './loss.js';
 export { adamUpdate, clampMagnitude_, sgdUpdate, totalNorm } from './optim.js';
 export { conv2dBackward, conv2dBiasBackward, conv2dForward } from './conv.js';
 export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 export { batchNorm, batchNormBackward, batchNormStats, invStd, updateRunningStat } from './batchnorm.js';
-export { cast, reduceLoss } from './convert.js';
+export { cast } from './convert.js';
 export { addScalar_, copy_, divScalar_, fill_, mulScalar_ } from './inplace.js';
 export { findNonFinite, findOutOfRange } from './checks.js';
 export { argsort, cumulative, mathBinary, mathUnary, round } from './math.js';

@@ -1,4 +1,8 @@
+import type { DType } from '../../dtype.js';
 import type { ClassLossGeometry, LossReduction } from '../loss.js';
+import { binary } from './elementwise.js';
+import { divScalar_ } from './inplace.js';
+import { sumDims } from './reduce.js';
 import { DeviceTensor } from './storage.js';
 import { PRELUDE, bindings, contextOf, f32Bits, perItem, runPerItem } from './wgsl.js';
 
@@ -163,4 +167,22 @@ export function mseLossBackward(diff: DeviceTensor, g: DeviceTensor, reduction: 
   if (p[1] == 0u) { s = G[i]; } else if (p[1] == 2u) { s = G[0] / f32(p[0]); }
   D[i] = 2.0 * X[i] * s;`), [diff.numel, REDUCTIONS[reduction]], [diff.buffer, g.buffer, gi.buffer]);
   return gi;
+}
+
+/**
+ * The per-position losses reduced as the CPU's reduceLoss does; the 'mean' denominator is a one-element device
+ * tensor (crossEntropy's and nllLoss's weightSum stay on the device, so no step waits for a readback) or a count.
+ */
+export function reduceLoss(perPosition: DeviceTensor, reduction: LossReduction, denominator: DeviceTensor | number, dtype: DType): DeviceTensor {
+  if (reduction === 'none') return perPosition;
+  const flat = perPosition.view([perPosition.numel]);
+  const total = sumDims(flat, [0]).view([]);
+  if (reduction === 'sum') return total;
+  if (typeof denominator === 'number') { // a count known on the host (mseLoss's numel)
+    divScalar_(total, denominator);
+    return total;
+  }
+  const mean = binary('div', total, denominator.view([]), [], dtype);
+  total.release();
+  return mean;
 }

@@ -2,7 +2,7 @@ import type { DType } from '../../dtype.js';
 import { numelOf } from '../../shape.js';
 import type { WebGPUContext } from './device.js';
 import type { GPUBufferLike } from './gpu-api.js';
-import { noteMade } from './tidy.js';
+import { noteMade } from './scopes.js';
 
 /**
  * The dtypes a device tensor can hold: WGSL has 32-bit floats and integers, no float64. A bool is one 32-bit word

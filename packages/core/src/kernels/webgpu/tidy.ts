@@ -1,7 +1,7 @@
 // Through the main entry, not '../../tensor.js': the published webgpu.js bundle must share index.js's Tensor.
 import { Tensor } from '@torchlet/core';
 import { rejectExtraArguments } from '../../options.js';
-import type { DeviceTensor } from './storage.js';
+import { type ScopedStorage, closeScope, openScope } from './scopes.js';
 
 /*
  * tidy(fn): release at a known point, as TensorFlow.js's tf.tidy (the name its users know; PyTorch needs none, its
@@ -12,14 +12,6 @@ import type { DeviceTensor } from './storage.js';
  * step the user wraps; TF.js keeps such state in variables, which torchlet does not have.
  */
 
-/** The open scopes, innermost last: each collects the storages kernels make while it runs. */
-const scopes: Set<DeviceTensor>[] = [];
-
-/** @internal Called by DeviceTensor.empty: the innermost open scope will release `storage`. */
-export function noteMade(storage: DeviceTensor): void {
-  scopes[scopes.length - 1]?.add(storage);
-}
-
 /**
  * Runs fn (synchronous) and returns its value; the device tensors kernels made meanwhile go back to the pool, except
  * those fn returns (a Tensor, or Tensors in arrays and plain objects at any depth), which an enclosing tidy
@@ -28,8 +20,8 @@ export function noteMade(storage: DeviceTensor): void {
 export function tidy<T>(fn: () => T, ...extra: unknown[]): T {
   rejectExtraArguments('tidy', 1, 1 + extra.length);
   if (typeof fn !== 'function') throw new TypeError(`tidy: expected a function, got ${fn === null ? 'null' : typeof fn}`);
-  const made = new Set<DeviceTensor>();
-  scopes.push(made);
+  const made = openScope();
+  let outer: Set<ScopedStorage> | undefined;
   let result: T;
   try {
     result = fn();
@@ -37,13 +29,12 @@ export function tidy<T>(fn: () => T, ...extra: unknown[]): T {
     releaseAll(made);
     throw err;
   } finally {
-    scopes.pop();
+    outer = closeScope();
   }
   if (result instanceof Promise) {
     releaseAll(made);
     throw new TypeError('tidy: fn returned a Promise; tidy runs synchronous code only (await outside it, on what it returns)');
   }
-  const outer = scopes[scopes.length - 1];
   for (const t of returnedTensors(result)) {
     const root = t._deviceStorage?.root;
     if (root !== undefined && made.delete(root)) outer?.add(root);
@@ -52,7 +43,7 @@ export function tidy<T>(fn: () => T, ...extra: unknown[]): T {
   return result;
 }
 
-function releaseAll(made: Set<DeviceTensor>): void {
+function releaseAll(made: Set<ScopedStorage>): void {
   for (const storage of made) if (!storage.isReleased && !storage.isKept) storage.release();
 }
 
