@@ -159,9 +159,9 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'ready':
       state.ready = true;
       state.readyMs = performance.now();
-      $('setup').textContent = `${message.trainSize} training and ${message.testSize} held-out MNIST digits; ` +
-        `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
-        (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + ', in a Web Worker.';
+      $('setup').textContent = `${message.trainSize} training and ${message.testSize} held-out MNIST digits, in a Web Worker; ` +
+        `on the CPU, ${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}` +
+        (message.isolated ? '' : ' (serve the page cross-origin isolated for more)') + '.';
       startButton.disabled = downloadButton.disabled = onnxButton.disabled = storeButton.disabled = restoreButton.disabled = false;
       showDevice('cpu', `${message.backend} kernels on ${message.threads} thread${message.threads === 1 ? '' : 's'}`);
       drawFilters(message.filters);
